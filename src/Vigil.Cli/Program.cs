@@ -1,0 +1,1 @@
+return Vigil.Cli.VigilApp.Run(args);
