@@ -17,6 +17,8 @@ public sealed class ImageReaderRegistry
     public static ImageReaderRegistry CreateDefault() => new(new IImageReader[]
     {
         // Readers register here; order matters only for signatures that overlap.
+        new Raster.SkiaRasterReader(),
+        new Raster.TiffReader(),
     });
 
     /// <summary>Every extension some reader claims, lower case with the dot.</summary>

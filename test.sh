@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every test suite of the project and ends with one line: "N passed, N failed".
+# Installs what a fresh machine lacks (Debian packages, NuGet restore). Exit status is non-zero on any failure.
+set -uo pipefail
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/scripts/common.sh"
+cd "$VIGIL_ROOT"
+vigil_require_dotnet
+vigil_ensure_packages "${VIGIL_RUNTIME_PACKAGES[@]}" "${VIGIL_TEST_PACKAGES[@]}" || exit 1
+vigil_fetch_test_corpora || exit 1
+export VIGIL_TESTDATA
+
+passed=0; failed=0
+RESULTS="$VIGIL_BUILD/test-results"
+rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+
+echo "== build (Release)"
+if ! dotnet build Vigil.slnx -c Release -nologo -v q -clp:ErrorsOnly; then
+  echo "build failed"
+  echo "0 passed, 1 failed"; exit 1
+fi
+
+echo "== .NET test suites"
+dotnet test Vigil.slnx -c Release --no-build -nologo -v q \
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$RESULTS"
+dotnet_status=$?
+
+# Totals from the TRX files: one per test project.
+read -r p f n < <(python3 - "$RESULTS" <<'PY'
+import sys, glob, xml.etree.ElementTree as ET
+p = f = n = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(path).getroot().find(".//{*}Counters")
+    p += int(c.get("passed")); f += int(c.get("failed")) + int(c.get("error", 0)) + int(c.get("timeout", 0)); n += 1
+print(p, f, n)
+PY
+)
+passed=$((passed + p)); failed=$((failed + f))
+expected_suites=$(ls -d tests/*.Tests | wc -l)
+if [ "$n" -lt "$expected_suites" ]; then
+  echo "only $n of $expected_suites test projects reported results"; failed=$((failed + expected_suites - n))
+fi
+if [ $dotnet_status -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
