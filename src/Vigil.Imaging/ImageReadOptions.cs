@@ -20,6 +20,10 @@ public sealed record ImageReadOptions
     public bool SkipEmptySlices { get; init; } = true;
     /// <summary>Largest number of pixels one image may declare; larger declarations are rejected before any allocation.</summary>
     public long MaxPixelsPerImage { get; init; } = 1L << 28;
+    /// <summary>Which volume of a 4D series (NIfTI dim[4]) to slice; 0, the first, by default.</summary>
+    public int VolumeIndex { get; init; }
+    /// <summary>DICOM only: display values (windowed, the default) or the raw stored values; see docs/formats-dicom.md.</summary>
+    public Dicom.DicomValues DicomValues { get; init; } = Dicom.DicomValues.Windowed;
     /// <summary>The default options.</summary>
     public static ImageReadOptions Default { get; } = new();
 }

@@ -17,8 +17,14 @@ public sealed class ImageReaderRegistry
     public static ImageReaderRegistry CreateDefault() => new(new IImageReader[]
     {
         // Readers register here; order matters only for signatures that overlap.
+        new Dicom.DicomReader(), // first: a DICOM preamble may hold a TIFF header (dual-personality files)
         new Raster.SkiaRasterReader(),
         new Raster.TiffReader(),
+        new Png.PngReader(),
+        new Nifti.NiftiReader(),
+        new Numpy.NpzReader(),
+        new Numpy.NpyReader(),
+        new Idx.IdxReader(),
     });
 
     /// <summary>Every extension some reader claims, lower case with the dot.</summary>

@@ -37,8 +37,10 @@ public sealed class SkiaRasterReader : IImageReader
     /// <exception cref="ImageFormatException">The bytes are not a decodable image.</exception>
     public static ImageFrame Decode(byte[] bytes, string pathForErrors, ImageReadOptions options)
     {
-        using var codec = SKCodec.Create(new MemoryStream(bytes, writable: false), out var createResult)
-            ?? throw new ImageFormatException(pathForErrors, $"not a decodable JPEG/BMP/WebP image ({Describe(createResult)})");
+        // From SKData, not a managed stream: Skia's managed-stream callbacks can overflow on hostile input and abort the process.
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data)
+            ?? throw new ImageFormatException(pathForErrors, "not a decodable JPEG/BMP/WebP image (corrupt or truncated header)");
         var info = codec.Info;
         if (info.Width <= 0 || info.Height <= 0)
             throw new ImageFormatException(pathForErrors, $"invalid image dimensions {info.Width}x{info.Height}");

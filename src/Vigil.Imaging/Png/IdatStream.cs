@@ -1,0 +1,38 @@
+namespace Vigil.Imaging.Png;
+
+/// <summary>The payloads of consecutive IDAT chunks read as one zlib stream, without copying them together.</summary>
+internal sealed class IdatStream(ReadOnlyMemory<byte> file, List<(int Offset, int Length)> segments) : Stream
+{
+    private int _segment;
+    private int _position;
+
+    public override int Read(Span<byte> buffer)
+    {
+        while (_segment < segments.Count)
+        {
+            var (offset, length) = segments[_segment];
+            int left = length - _position;
+            if (left > 0)
+            {
+                int n = Math.Min(left, buffer.Length);
+                file.Span.Slice(offset + _position, n).CopyTo(buffer);
+                _position += n;
+                return n;
+            }
+            _segment++;
+            _position = 0;
+        }
+        return 0;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
