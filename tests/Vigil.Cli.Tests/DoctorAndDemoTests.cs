@@ -1,0 +1,31 @@
+using System.Text.Json;
+
+namespace Vigil.Cli.Tests;
+
+public class DoctorAndDemoTests
+{
+    [Fact]
+    public void Doctor_reports_every_part_and_is_healthy_here()
+    {
+        var run = VigilProcess.Run(Path.GetTempPath(), "doctor", "--format", "json");
+        var json = JsonDocument.Parse(run.Stdout).RootElement;
+        var checks = json.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("component").GetString()!, c => c);
+        foreach (var part in new[] { ".NET", "TorchSharp/libtorch", "threads", "CUDA", "codec PNG", "codec JPEG", "codec TIFF", "DICOM" })
+            Assert.True(checks.ContainsKey(part), $"doctor does not report {part}: {string.Join(", ", checks.Keys)}");
+        Assert.Equal("ok", checks["TorchSharp/libtorch"].GetProperty("status").GetString());
+        Assert.True(json.GetProperty("healthy").GetBoolean(), run.Stdout);
+        Assert.Equal(0, run.ExitCode);
+    }
+
+    [Fact]
+    public void Demo_generates_organizes_and_prints_the_dataset()
+    {
+        using var dir = new TempFolder();
+        var run = VigilProcess.Run(dir.Path, "demo", "--per-organ", "60");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("synthetic_brain_chest", run.Stdout);
+        Assert.Contains("hemorrhage", run.Stdout);
+        Assert.Contains("Training plan", run.Stdout);
+        Assert.True(File.Exists(dir.Combine("demo", "datasets", "synthetic_brain_chest", "training_config.json")));
+    }
+}
