@@ -48,6 +48,13 @@ public static class DatasetsCommand
         created = d.Metadata?.Created,
     };
 
+    private static string ClassesCell(IReadOnlyList<string> classes) =>
+        classes.Count <= 3 ? string.Join(", ", classes) : $"{classes.Count}: {string.Join(", ", classes.Take(2))}, …";
+
+    private static string CreatedCell(string created) =>
+        DateTimeOffset.TryParse(created, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t)
+            ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : created;
+
     /// <summary>Prints the datasets under <paramref name="root"/> as a table.</summary>
     public static void PrintList(string root)
     {
@@ -65,8 +72,8 @@ public static class DatasetsCommand
             if (d.Metadata is not { } m) { table.AddRow(Markup.Escape(d.Name), "", "", "", $"[red]{Markup.Escape(d.Error ?? "unreadable metadata.json")}[/]", "", "", "", ""); continue; }
             int SplitTotal(string s) => (m.ClassCounts.TryGetValue(s, out var c) ? c.Values.Sum() : 0) + (m.UnlabeledCounts.TryGetValue(s, out var u) ? u : 0);
             table.AddRow(Markup.Escape(d.Name), $"{m.NumImages:N0}", $"{m.NumLabeled:N0}", $"{m.NumUnlabeled:N0}",
-                Markup.Escape(string.Join(", ", m.Classes)), $"{SplitTotal("train"):N0}/{SplitTotal("val"):N0}/{SplitTotal("test"):N0}",
-                Markup.Escape(string.Join(", ", m.Regions.Keys)), Markup.Escape(d.Strategy ?? ""), Markup.Escape(m.Created));
+                Markup.Escape(ClassesCell(m.Classes)), $"{SplitTotal("train"):N0}/{SplitTotal("val"):N0}/{SplitTotal("test"):N0}",
+                Markup.Escape(string.Join(", ", m.Regions.Keys)), Markup.Escape(d.Strategy ?? ""), Markup.Escape(CreatedCell(m.Created)));
         }
         AnsiConsole.Console.Write(table);
     }

@@ -56,7 +56,14 @@ public static class OrganizeSummary
         console.WriteLine(m.Rejected.Count > 0
             ? $"  rejected: {m.Rejected.Count:N0} files (reasons in {m.Rejected.File})"
             : "  rejected: none");
-        console.MarkupLine($"[bold]Training plan[/]: {Markup.Escape(t.Strategy)} led by {Markup.Escape(t.LedBy)}, ensemble weights " +
+        var plan = (t.Strategy, t.LedBy) switch
+        {
+            ("hybrid", "supervised") => "hybrid, led by the classifier",
+            ("hybrid", "unsupervised") => "hybrid, led by the VAE",
+            ("hybrid", _) => "balanced hybrid",
+            var (strategy, _) => strategy,
+        };
+        console.MarkupLine($"[bold]Training plan[/]: {Markup.Escape(plan)}; ensemble weights " +
                            $"supervised {t.EnsembleWeights.Supervised.ToString(CultureInfo.InvariantCulture)} / unsupervised {t.EnsembleWeights.Unsupervised.ToString(CultureInfo.InvariantCulture)}; " +
                            $"image {t.ImageSize}px × {t.Channels} ch, batch {t.BatchSize}, epochs {t.Epochs}");
         console.WriteLine($"  {t.Reason}");

@@ -20,7 +20,7 @@ public static class StageProgress
             .AutoClear(false)
             .HideCompleted(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
-                     new TransferlessRateColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                     new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async context =>
             {
                 var tasks = new Dictionary<string, ProgressTask>();
@@ -33,7 +33,10 @@ public static class StageProgress
                         if (report.Total is { } total) { task.MaxValue = Math.Max(1, total); task.IsIndeterminate = false; }
                         else task.IsIndeterminate = !report.Completed;
                         task.Value = report.Completed ? task.MaxValue : report.Done;
-                        task.Description = $"{report.Stage} ({report.Done:N0} {report.Unit})";
+                        // Containers hold many images per file, so images and images/s say more than the file count.
+                        var of = report.Total is { } t ? $"/{t:N0}" : "";
+                        var rate = report.ImagesPerSecond > 0 ? $", {report.ImagesPerSecond:N0} images/s" : "";
+                        task.Description = $"{report.Stage,-5} {report.Done:N0}{of} {report.Unit} ({report.Images:N0} images{rate})";
                         if (report.Completed) task.StopTask();
                     }
                 });
@@ -55,12 +58,5 @@ public static class StageProgress
             var rate = value.ImagesPerSecond > 0 ? $", {value.ImagesPerSecond:N0} images/s" : "";
             Console.Error.WriteLine($"{verb}: {value.Stage}: {value.Done:N0} {value.Unit} in {value.Elapsed.TotalSeconds:N1} s{rate}");
         }
-    }
-
-    // Spectre's TransferSpeedColumn prints bytes/s; this one prints items/s.
-    private sealed class TransferlessRateColumn : ProgressColumn
-    {
-        public override Spectre.Console.Rendering.IRenderable Render(Spectre.Console.Rendering.RenderOptions options, ProgressTask task, TimeSpan deltaTime)
-            => new Text(task.Speed is { } speed ? $"{speed:N0}/s" : "", new Style(Color.Grey));
     }
 }
