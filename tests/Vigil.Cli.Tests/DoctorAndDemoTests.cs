@@ -10,11 +10,31 @@ public class DoctorAndDemoTests
         var run = VigilProcess.Run(Path.GetTempPath(), "doctor", "--format", "json");
         var json = JsonDocument.Parse(run.Stdout).RootElement;
         var checks = json.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("component").GetString()!, c => c);
-        foreach (var part in new[] { ".NET", "TorchSharp/libtorch", "threads", "CUDA", "codec PNG", "codec JPEG", "codec TIFF", "DICOM" })
+        foreach (var part in new[] { ".NET", "TorchSharp/libtorch", "threads", "compute", "CUDA", "codec PNG", "codec JPEG", "codec TIFF", "DICOM" })
             Assert.True(checks.ContainsKey(part), $"doctor does not report {part}: {string.Join(", ", checks.Keys)}");
         Assert.Equal("ok", checks["TorchSharp/libtorch"].GetProperty("status").GetString());
         Assert.True(json.GetProperty("healthy").GetBoolean(), run.Stdout);
         Assert.Equal(0, run.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("--device", "cuda", "CUDA is not available")]
+    [InlineData("--device", "gpu", "--device")]
+    [InlineData("--threads", "0", "--threads 0")]
+    public void Compute_options_are_resolved_in_one_place_and_bad_values_are_input_errors(string option, string value, string message)
+    {
+        var run = VigilProcess.Run(Path.GetTempPath(), "doctor", option, value);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Stderr);
+    }
+
+    [Fact]
+    public void Threads_option_reaches_libtorch()
+    {
+        var run = VigilProcess.Run(Path.GetTempPath(), "doctor", "--threads", "1", "--format", "json");
+        var compute = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("checks").EnumerateArray()
+            .Single(c => c.GetProperty("component").GetString() == "threads");
+        Assert.StartsWith("1 torch threads", compute.GetProperty("detail").GetString());
     }
 
     [Fact]

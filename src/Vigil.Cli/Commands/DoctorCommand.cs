@@ -20,15 +20,17 @@ public static class DoctorCommand
     public static Command Create()
     {
         var format = CommonOptions.Format();
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
         var command = new Command("doctor",
-            "Check this machine: .NET, TorchSharp/libtorch (loads? version, threads, CUDA), image codecs and DICOM support. " +
-            "Exits 0 only when every required part works.")
+            "Check this machine: .NET, TorchSharp/libtorch (loads? version, threads, CUDA), image codecs and DICOM support, " +
+            "and resolve --device/--threads as training will. Exits 0 only when every required part works.")
         {
-            format,
+            device, threads, format,
         };
         command.SetAction(VigilApp.Guarded("doctor", (parse, _) =>
         {
-            var checks = RunChecks();
+            var checks = RunChecks(parse.GetValue(device), parse.GetValue(threads));
             bool healthy = checks.All(c => !c.Required || c.Status != "fail");
             if (parse.GetValue(format) == OutputFormat.Json)
                 JsonOutput.Write(new { healthy, vigil_version = VigilInfo.Version, checks });
@@ -39,7 +41,7 @@ public static class DoctorCommand
     }
 
     /// <summary>Runs every check; never throws.</summary>
-    public static IReadOnlyList<DoctorCheck> RunChecks()
+    public static IReadOnlyList<DoctorCheck> RunChecks(string? device = "auto", int? threads = null)
     {
         var checks = new List<DoctorCheck>
         {
@@ -47,7 +49,7 @@ public static class DoctorCommand
             new(".NET", "ok", $"{RuntimeInformation.FrameworkDescription} on {RuntimeInformation.OSDescription} ({RuntimeInformation.ProcessArchitecture})", true),
             new("cpu", "ok", $"{Environment.ProcessorCount} logical cores", true),
         };
-        checks.AddRange(DoctorProbes.Torch());
+        checks.AddRange(DoctorProbes.Torch(device, threads));
         foreach (var codec in CodecProbe.Run())
             checks.Add(new DoctorCheck("codec " + codec.Codec, codec.Works ? "ok" : "fail", codec.Detail, true));
         checks.AddRange(DoctorProbes.Dicom());

@@ -1,4 +1,5 @@
 using Vigil.Imaging.Dicom;
+using Vigil.ML.Compute;
 using Vigil.ML.Diagnostics;
 
 namespace Vigil.Cli.Commands;
@@ -6,7 +7,7 @@ namespace Vigil.Cli.Commands;
 /// <summary>Doctor checks that call into the ML and DICOM libraries.</summary>
 internal static class DoctorProbes
 {
-    public static IEnumerable<DoctorCheck> Torch()
+    public static IEnumerable<DoctorCheck> Torch(string? device, int? threads)
     {
         var t = TorchProbe.Run();
         if (!t.Loaded)
@@ -17,7 +18,10 @@ internal static class DoctorProbes
         }
         var patch = t.LibTorchSharpWasPatched ? "; libLibTorchSharp.so patched for this libstdc++ (GLIBCXX_3.4.32 → 3.4.30)" : "";
         yield return new DoctorCheck("TorchSharp/libtorch", "ok", $"TorchSharp {t.TorchSharpVersion}, libtorch {t.LibTorchVersion ?? "?"} loads{patch}", true);
-        yield return new DoctorCheck("threads", "ok", $"{t.Threads} torch threads on {t.LogicalCores} logical cores (set with --threads N)", true);
+        // Resolved exactly as train/evaluate/detect will; a bad --device/--threads is an input error (exit 2).
+        var compute = ComputeResolver.Resolve(device, threads);
+        yield return new DoctorCheck("threads", "ok", $"{compute.Threads} torch threads on {t.LogicalCores} logical cores (set with --threads N)", true);
+        yield return new DoctorCheck("compute", "ok", $"--device {device ?? "auto"} resolves to {compute.Description}", true);
         yield return new DoctorCheck("CUDA", t.CudaAvailable ? "ok" : "warning",
             t.CudaAvailable ? $"{t.CudaDeviceCount} device(s) available (--device cuda)" : "not available: CPU training only (--device auto picks cpu)", false);
     }

@@ -31,6 +31,21 @@ public static class CommonOptions
         return option;
     }
 
+    /// <summary><c>--device auto|cpu|cuda[:N]</c>, resolved by <c>Vigil.ML.Compute.ComputeResolver</c> for every verb that computes.</summary>
+    public static Option<string> Device() => new("--device")
+    {
+        Description = "Where tensors run: auto (CUDA when available, else CPU), cpu, cuda or cuda:N [default: auto]",
+        DefaultValueFactory = _ => "auto",
+        HelpName = "auto|cpu|cuda",
+    };
+
+    /// <summary><c>--threads N</c>: CPU threads for libtorch (default: all logical cores).</summary>
+    public static Option<int?> Threads() => new("--threads")
+    {
+        Description = $"CPU threads for libtorch, 1 to {Environment.ProcessorCount} [default: all {Environment.ProcessorCount} logical cores]",
+        HelpName = "N",
+    };
+
     /// <summary>Reports a parse error on an option's value and returns a placeholder.</summary>
     public static T Fail<T>(System.CommandLine.Parsing.ArgumentResult result, string message)
     {
