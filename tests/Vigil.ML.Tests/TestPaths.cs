@@ -8,7 +8,7 @@ namespace Vigil.ML.Tests;
 /// <summary>Paths the tests compare against, from build-time metadata (see the csproj).</summary>
 internal static class TestPaths
 {
-    public static string RepoRoot => Metadata("VigilRepoRoot");
+    public static string RepoRoot => Metadata("VigilRepositoryRoot");
 
     public static string NuGetPackageRoot => Metadata("NuGetPackageRoot");
 

@@ -1,6 +1,4 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Vigil.Cli.Infrastructure;
 
@@ -11,15 +9,7 @@ namespace Vigil.Cli.Infrastructure;
 public static class JsonOutput
 {
     /// <summary>Serializer settings shared by every verb.</summary>
-    public static JsonSerializerOptions Options { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = null,
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+    public static JsonSerializerOptions Options => Vigil.Core.Json.VigilJson.Options;
 
     /// <summary>Writes the value as the verb's single JSON document.</summary>
     public static void Write<T>(T value, TextWriter? output = null)

@@ -1,6 +1,4 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Vigil.Datasets.Manifest;
 
@@ -8,17 +6,7 @@ namespace Vigil.Datasets.Manifest;
 public static class DatasetJson
 {
     /// <summary>Options used to write and read metadata.json and training_config.json.</summary>
-    public static JsonSerializerOptions Options { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        // Class names and paths are data, not HTML: keep "é" and "+" readable.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        NumberHandling = JsonNumberHandling.Strict,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-    };
+    public static JsonSerializerOptions Options => Vigil.Core.Json.VigilJson.Options;
 
     /// <summary>Writes a value as a JSON file (UTF-8, trailing newline).</summary>
     public static void Write<T>(string path, T value)
