@@ -6,7 +6,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # Debian packages: runtime ones are needed by `vigil` itself, test ones by ./test.sh.
 VIGIL_RUNTIME_PACKAGES=(libgdcm-tools)
-VIGIL_TEST_PACKAGES=(python3-pydicom python3-numpy mricron-data dataset-fashion-mnist)
+VIGIL_TEST_PACKAGES=(python3-pydicom python3-numpy python3-pil mricron-data dataset-fashion-mnist)
 
 vigil_missing_packages() {
   local p missing=()
