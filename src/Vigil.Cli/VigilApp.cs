@@ -18,6 +18,9 @@ public static class VigilApp
             OrganizeCommand.Create(),
             DatasetsCommand.Create(),
             SampleCommand.Create(),
+            TrainCommand.Create(),
+            EvaluateCommand.Create(),
+            DetectCommand.Create(),
             DemoCommand.Create(),
             DoctorCommand.Create(),
         };

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Vigil.Cli.Infrastructure;
+using Vigil.Core;
+using Vigil.ML.Compute;
+using Vigil.ML.Data;
+using Vigil.ML.Inference;
+using Vigil.ML.Runs;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary><c>vigil evaluate</c>: metrics of a trained model on a split of an organized dataset.</summary>
+public static class EvaluateCommand
+{
+    /// <summary>Creates the verb.</summary>
+    public static Command Create()
+    {
+        var model = new Option<string>("--model", "-m") { Description = "Model file (model.vigil from 'vigil train')", Required = true, HelpName = "FILE" };
+        var dataset = new Option<string>("--dataset", "-d") { Description = "Organized dataset folder", Required = true, HelpName = "DIR" };
+        var split = new Option<string>("--split") { Description = "Split to evaluate: train, val or test [default: test]", DefaultValueFactory = _ => "test", HelpName = "train|val|test" };
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+        var format = CommonOptions.Format();
+        var command = new Command("evaluate",
+            "Evaluate a trained model on a dataset split: anomaly AUROC/AUPR, F1, detection and false-alarm rates at the model's threshold, TPR at " +
+            "FPR 1/5/10 %, AUROC on known vs unknown anomaly classes, and the classifier's accuracy, per-class metrics and confusion matrix.")
+        {
+            model, dataset, split, device, threads, format,
+        };
+        command.SetAction(VigilApp.Guarded("evaluate", (parse, token) =>
+        {
+            var compute = ComputeResolver.Resolve(parse.GetValue(device), parse.GetValue(threads));
+            var splitName = parse.GetValue(split)!.ToLowerInvariant();
+            if (splitName is not ("train" or "val" or "test")) throw new UserInputException($"--split '{splitName}' is not a split; use train, val or test.");
+            var folder = parse.GetValue(dataset)!;
+            if (!Directory.Exists(folder)) throw new UserInputException($"--dataset '{folder}' is not a folder; see 'vigil datasets list'.");
+            var loaded = DetectorLoader.Load(parse.GetValue(model)!, compute.Device);
+            var spec = DatasetSpec.FromFolder(folder, loaded.Manifest.NormalClass);
+            if (!spec.Splits.TryGetValue(splitName, out var source) || source.Rows.Count == 0)
+                throw new UserInputException($"the dataset has no '{splitName}' split with images.");
+            using var data = SplitCache.Load(source, new CacheOptions { ImageSize = loaded.Manifest.ImageSize, Channels = loaded.Manifest.Channels, Folder = spec.CacheFolder }, null, token);
+            var (report, _, _) = Evaluator.Evaluate(loaded.Parts, data, spec.Classes, splitName, 64, compute.Device);
+            if (report.Images == 0) throw new UserInputException($"the '{splitName}' split has no labeled images to evaluate against.");
+            if (parse.GetValue(format) == OutputFormat.Json) JsonOutput.Write(report);
+            else Print(report, loaded.Parts.Classes);
+            return Task.FromResult(ExitCodes.Ok);
+        }));
+        return command;
+    }
+
+    /// <summary>One line with the headline metrics of a report.</summary>
+    public static string Headline(EvaluationReport r)
+    {
+        string F(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("F3", CultureInfo.InvariantCulture) : "n/a";
+        var tpr = r.TprAtFpr.Count > 0 ? " TPR@FPR " + string.Join(" ", r.TprAtFpr.Select(t => $"{t.TargetFpr:P0}:{F(t.Tpr)}")) : "";
+        return $"{r.Split}: {r.Images:N0} images ({r.Normal:N0} normal, {r.Anomalous:N0} anomalous) — AUROC {F(r.Auroc)}, AUPR {F(r.Aupr)}, F1 {F(r.F1)}, " +
+               $"detection {F(r.DetectionRate)}, false alarms {F(r.FalseAlarmRate)} at threshold {r.Threshold:F4} ({r.ThresholdMethod}); accuracy {F(r.Accuracy)}{tpr}";
+    }
+
+    private static void Print(EvaluationReport r, IReadOnlyList<string> classes)
+    {
+        Console.WriteLine(Headline(r));
+        string F(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("F3", CultureInfo.InvariantCulture) : "n/a";
+        if (r.AurocKnown is not null || r.AurocUnknown is not null)
+            Console.WriteLine($"  AUROC on known anomaly classes {F(r.AurocKnown)}, on unknown (never labeled) {F(r.AurocUnknown)}");
+        if (r.ComponentAuroc.Count > 0)
+            Console.WriteLine("  AUROC by part: " + string.Join(", ", r.ComponentAuroc.Select(kv => $"{kv.Key} {F(kv.Value)}")));
+        if (r.PerClass.Count == 0) return;
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("class");
+        foreach (var h in new[] { "precision", "recall", "specificity", "F1", "support" }) table.AddColumn(new TableColumn(h).RightAligned());
+        foreach (var c in r.PerClass)
+            table.AddRow(Markup.Escape(c.Name), F(c.Precision), F(c.Recall), F(c.Specificity), F(c.F1), c.Support.ToString("N0", CultureInfo.InvariantCulture));
+        AnsiConsole.Console.Write(table);
+        _ = classes;
+    }
+}

@@ -1,0 +1,117 @@
+using System.CommandLine;
+using Vigil.Cli.Infrastructure;
+using Vigil.Core;
+using Vigil.Core.Runs;
+using Vigil.ML.Compute;
+using Vigil.ML.Data;
+using Vigil.ML.Models.EfficientNet;
+using Vigil.ML.Runs;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary><c>vigil train</c>: the classifier, the VAE and the hybrid detector on an organized dataset.</summary>
+public static class TrainCommand
+{
+    /// <summary>Creates the verb.</summary>
+    public static Command Create()
+    {
+        var dataset = new Option<string?>("--dataset", "-d") { Description = "Organized dataset folder (from 'vigil organize')", HelpName = "DIR" };
+        var trainCsv = new Option<string?>("--train-csv") { Description = "Training CSV (path,label,… as in splits/train.csv), instead of --dataset", HelpName = "FILE" };
+        var valCsv = new Option<string?>("--val-csv") { Description = "Validation CSV, with --train-csv", HelpName = "FILE" };
+        var testCsv = new Option<string?>("--test-csv") { Description = "Test CSV, with --train-csv (optional)", HelpName = "FILE" };
+        var phase = new Option<string>("--phase") { Description = "supervised (classifier), unsupervised (VAE), hybrid (assemble both trained models), or all [default: all]", DefaultValueFactory = _ => "all", HelpName = "supervised|unsupervised|hybrid|all" };
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs for every phase (default: training_config.json's per phase)", HelpName = "N" };
+        var imageSize = new Option<int?>("--image-size") { Description = "Square input size in pixels (default: training_config.json's)", HelpName = "S" };
+        var batch = new Option<int?>("--batch-size") { Description = "Batch size (default: training_config.json's)", HelpName = "B" };
+        var output = new Option<string?>("--output", "-o") { Description = "Run folder (default: runs/<dataset>-<phase>)", HelpName = "DIR" };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --output from its last checkpoint (model, optimizer, schedule, RNG, epoch)" };
+        var model = new Option<string>("--model") { Description = "EfficientNet variant: b0, b1, b2, b3 or tiny [default: b0]", DefaultValueFactory = _ => "b0", HelpName = "b0|b1|b2|b3|tiny" };
+        var init = new Option<string?>("--init-weights") { Description = "ImageNet EfficientNet weights (.safetensors from torchvision or timm) to start the classifier from", HelpName = "FILE" };
+        var vaeData = new Option<string>("--vae-data") { Description = "Images the VAE learns normality from: normal, unlabeled or both [default: both]", DefaultValueFactory = _ => "both", HelpName = "normal|unlabeled|both" };
+        var fit = new Option<bool>("--fit-weights") { Description = "Fit the hybrid ensemble weights on the validation split instead of training_config.json's" };
+        var threshold = new Option<string>("--threshold-method") { Description = "How the anomaly threshold is chosen on validation: f1, youden, or sensitivity:0.95 [default: f1]", DefaultValueFactory = _ => "f1", HelpName = "f1|youden|sensitivity:S" };
+        var lr = new Option<double>("--lr") { Description = "Peak learning rate of the classifier (AdamW, cosine schedule with warm-up) [default: 0.002]", DefaultValueFactory = _ => 2e-3, HelpName = "LR" };
+        var balanced = new Option<bool>("--balanced-sampling") { Description = "Draw classes equally often instead of weighting the loss by inverse class frequency" };
+        var noAugment = new Option<bool>("--no-augment") { Description = "Turn augmentation off (random resized crop, small rotation, brightness/contrast)" };
+        var hflip = new Option<bool>("--hflip") { Description = "Allow horizontal flips in augmentation (off: left/right matters in many modalities)" };
+        var patience = new Option<int>("--patience") { Description = "Early-stopping patience in epochs on the validation AUROC (0 = off) [default: 8]", DefaultValueFactory = _ => 8, HelpName = "N" };
+        var seed = new Option<long>("--seed") { Description = "Seed of weights, data order and augmentation [default: 42]", DefaultValueFactory = _ => 42, HelpName = "N" };
+        var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after N batches (quick smoke runs)", HelpName = "N" };
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+        var format = CommonOptions.Format();
+        var command = new Command("train",
+            "Train the anomaly detector on an organized dataset: the EfficientNet classifier on labeled images (supervised), the VAE on normal and " +
+            "unlabeled images (unsupervised), then the hybrid ensemble (calibration, weights, threshold). Writes model.vigil, metrics.json, history.csv, " +
+            "plots/ and events.jsonl into the run folder, with a checkpoint every epoch. Ctrl-C saves and stops; --resume continues.")
+        {
+            dataset, trainCsv, valCsv, testCsv, phase, epochs, imageSize, batch, output, resume, model, init, vaeData, fit, threshold, lr,
+            balanced, noAugment, hflip, patience, seed, maxBatches, device, threads, format,
+        };
+        command.SetAction(VigilApp.Guarded("train", (parse, token) =>
+        {
+            var spec = ResolveDataset(parse.GetValue(dataset), parse.GetValue(trainCsv), parse.GetValue(valCsv), parse.GetValue(testCsv));
+            var selection = ParsePhase(parse.GetValue(phase)!);
+            if (parse.GetValue(epochs) is < 1) throw new UserInputException("--epochs must be at least 1.");
+            if (parse.GetValue(imageSize) is < 16 or > 1024) throw new UserInputException("--image-size must be between 16 and 1024.");
+            if (parse.GetValue(batch) is < 1 or > 4096) throw new UserInputException("--batch-size must be between 1 and 4096.");
+            if (parse.GetValue(init) is { } w && !File.Exists(w)) throw new UserInputException($"--init-weights '{w}' does not exist.");
+            EfficientNetScaling variant;
+            try { variant = EfficientNetScaling.FromName(parse.GetValue(model)!); }
+            catch (ArgumentException) { throw new UserInputException($"--model '{parse.GetValue(model)}' is not a variant; use b0, b1, b2, b3 or tiny."); }
+            var name = spec.Folder is { } f ? Path.GetFileName(Path.TrimEndingDirectorySeparator(f)) : "csv";
+            var runFolder = parse.GetValue(output) ?? Path.Combine("runs", $"{name}-{selection.ToString().ToLowerInvariant()}");
+            if (parse.GetValue(resume) && !Directory.Exists(runFolder)) throw new UserInputException($"--resume: no run folder '{runFolder}' to continue; pass the --output of the run.");
+            int? e = parse.GetValue(epochs);
+            var request = new TrainRequest
+            {
+                Dataset = spec, Phase = selection, Output = runFolder, EpochsSupervised = e, EpochsUnsupervised = e,
+                ImageSize = parse.GetValue(imageSize), BatchSize = parse.GetValue(batch), Variant = variant, InitWeights = parse.GetValue(init),
+                VaeData = VaeDataNames.Parse(parse.GetValue(vaeData)!), FitWeights = parse.GetValue(fit),
+                Threshold = ThresholdPolicy.Parse(parse.GetValue(threshold)!), LearningRate = parse.GetValue(lr),
+                BalancedSampling = parse.GetValue(balanced), Augment = !parse.GetValue(noAugment), AllowHorizontalFlip = parse.GetValue(hflip),
+                Patience = parse.GetValue(patience), Seed = parse.GetValue(seed), Resume = parse.GetValue(resume),
+                MaxBatchesPerEpoch = parse.GetValue(maxBatches),
+                Compute = ComputeResolver.Resolve(parse.GetValue(device), parse.GetValue(threads)),
+            };
+            var result = Run(request, token);
+            bool json = parse.GetValue(format) == OutputFormat.Json;
+            if (json) JsonOutput.Write(result);
+            else TrainSummary.Print(result);
+            return Task.FromResult(result.Stopped ? ExitCodes.Interrupted : ExitCodes.Ok);
+        }));
+        return command;
+    }
+
+    /// <summary>Runs training with terminal progress; Ctrl-C stops at the next batch after saving a checkpoint.</summary>
+    public static TrainResult Run(TrainRequest request, CancellationToken token)
+    {
+        var control = new TrainingControl();
+        using var registration = token.Register(() => control.Stop("interrupted (Ctrl-C)"));
+        return TrainingRun.Run(request, new TrainingProgressObserver(), control, message => Console.Error.WriteLine(message), CancellationToken.None);
+    }
+
+    private static PhaseSelection ParsePhase(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "supervised" => PhaseSelection.Supervised,
+        "unsupervised" => PhaseSelection.Unsupervised,
+        "hybrid" => PhaseSelection.Hybrid,
+        "all" => PhaseSelection.All,
+        _ => throw new UserInputException($"--phase '{text}' is not a phase; use supervised, unsupervised, hybrid or all."),
+    };
+
+    private static DatasetSpec ResolveDataset(string? dataset, string? trainCsv, string? valCsv, string? testCsv)
+    {
+        if (dataset is not null && trainCsv is not null) throw new UserInputException("give either --dataset or --train-csv/--val-csv, not both.");
+        if (dataset is not null)
+        {
+            if (!Directory.Exists(dataset)) throw new UserInputException($"--dataset '{dataset}' is not a folder; organize images first with 'vigil organize' (see 'vigil datasets list').");
+            return DatasetSpec.FromFolder(dataset);
+        }
+        if (trainCsv is null) throw new UserInputException("no data: pass --dataset DIR (an organized dataset) or --train-csv FILE --val-csv FILE.");
+        foreach (var f in new[] { trainCsv, valCsv, testCsv }.OfType<string>())
+            if (!File.Exists(f)) throw new UserInputException($"CSV '{f}' does not exist.");
+        if (valCsv is null) throw new UserInputException("--train-csv needs --val-csv (validation drives early stopping, calibration and the threshold).");
+        return DatasetSpec.FromCsvFiles(trainCsv, valCsv, testCsv);
+    }
+}

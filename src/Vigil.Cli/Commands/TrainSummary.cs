@@ -1,0 +1,22 @@
+using Vigil.ML.Runs;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary>The text summary of a training run.</summary>
+public static class TrainSummary
+{
+    /// <summary>Prints what was trained, where it went, and the headline metrics.</summary>
+    public static void Print(TrainResult result)
+    {
+        if (result.Stopped)
+        {
+            Console.WriteLine($"Stopped. Checkpoints are in {result.Output}; continue with: vigil train ... --output {result.Output} --resume");
+            return;
+        }
+        Console.WriteLine($"Model: {result.ModelPath}");
+        Console.WriteLine($"Run folder: {result.Output} (metrics.json, history.csv, plots/, events.jsonl)");
+        foreach (var r in new[] { result.Validation, result.Test }.OfType<EvaluationReport>())
+            Console.WriteLine(EvaluateCommand.Headline(r));
+        if (result.Issues.Count > 0) Console.WriteLine($"{result.Issues.Count} images were skipped while loading (first: {result.Issues[0]})");
+    }
+}

@@ -1,0 +1,72 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Vigil.ML.Data;
+
+/// <summary>
+/// Applies <see cref="AugmentOptions"/> to a float batch [B,C,S,S] in [0,1] with a few batched tensor ops: the crop,
+/// rotation and flip are one affine map per image (one sampling grid + one bilinear grid_sample for the whole batch),
+/// brightness and contrast one multiply-add. Parameters are drawn in C# from the batch's own generator, so results
+/// depend only on (seed, epoch, batch index), not on libtorch's global generator or on which thread runs it.
+/// </summary>
+internal static class Augmenter
+{
+    private static readonly double MinLogAspect = Math.Log(3.0 / 4.0), MaxLogAspect = Math.Log(4.0 / 3.0);
+
+    /// <summary>The augmented batch (a new tensor; the input is left as it is).</summary>
+    public static Tensor Apply(Tensor batch, AugmentOptions options, SplitMix64 rng)
+    {
+        int b = (int)batch.shape[0];
+        var theta = new float[b * 6];
+        var gain = new float[b];
+        var meanWeight = new float[b];
+        for (int i = 0; i < b; i++)
+        {
+            // Random resized crop: area fraction and aspect ratio (torchvision's 3/4–4/3), each side capped at the image.
+            double scale = options.MinCropScale < 1 ? rng.Uniform(options.MinCropScale, 1) : 1;
+            double aspect = options.MinCropScale < 1 ? Math.Exp(rng.Uniform(MinLogAspect, MaxLogAspect)) : 1;
+            double w = Math.Min(1, Math.Sqrt(scale * aspect)), h = Math.Min(1, Math.Sqrt(scale / aspect));
+            double cx = rng.Uniform(-(1 - w), 1 - w), cy = rng.Uniform(-(1 - h), 1 - h);
+            double angle = rng.Uniform(-options.MaxRotationDegrees, options.MaxRotationDegrees) * Math.PI / 180;
+            double flip = options.HorizontalFlip && rng.NextDouble() < 0.5 ? -1 : 1;
+            double brightness = rng.Uniform(1 - options.Brightness, 1 + options.Brightness);
+            double contrast = rng.Uniform(1 - options.Contrast, 1 + options.Contrast);
+
+            // Output grid (normalised coordinates) → input: centre + diag(w, h) · rotation · flip.
+            double cos = Math.Cos(angle), sin = Math.Sin(angle);
+            theta[6 * i + 0] = (float)(w * cos * flip); theta[6 * i + 1] = (float)(-w * sin); theta[6 * i + 2] = (float)cx;
+            theta[6 * i + 3] = (float)(h * sin * flip); theta[6 * i + 4] = (float)(h * cos); theta[6 * i + 5] = (float)cy;
+            // brightness·(contrast·x + (1 − contrast)·mean) = gain·x + meanWeight·mean
+            gain[i] = (float)(brightness * contrast);
+            meanWeight[i] = (float)(brightness * (1 - contrast));
+        }
+
+        using var scope = torch.NewDisposeScope();
+        Tensor x = batch;
+        if (options.Geometric)
+        {
+            // The sampling grid of affine_grid (align_corners = false: pixel centres at (2i + 1)/S − 1), built with
+            // broadcast multiply-adds: cheaper than affine_grid's batched matmul and free of BLAS threading.
+            long s = batch.shape[3];
+            var centres = torch.linspace(-1 + 1.0 / s, 1 - 1.0 / s, s, ScalarType.Float32, batch.device);
+            var gx0 = centres.view(1, 1, s);
+            var gy0 = centres.view(1, s, 1);
+            var t = torch.tensor(theta, [b, 6, 1, 1], device: batch.device);
+            var gx = t.select(1, 0) * gx0 + t.select(1, 1) * gy0 + t.select(1, 2);
+            var gy = t.select(1, 3) * gx0 + t.select(1, 4) * gy0 + t.select(1, 5);
+            var grid = torch.stack([gx, gy], dim: 3);
+            // Zeros outside the image: black, like the padding that made the images square.
+            x = F.grid_sample(x, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false);
+        }
+        if (options.Photometric)
+        {
+            var g = torch.tensor(gain, [b, 1, 1, 1], device: batch.device);
+            var m = torch.tensor(meanWeight, [b, 1, 1, 1], device: batch.device);
+            var mean = x.mean([1, 2, 3], keepdim: true);
+            x = (x * g + mean * m).clamp_(0, 1);
+        }
+        if (ReferenceEquals(x, batch)) x = batch.clone();
+        return x.MoveToOuterDisposeScope();
+    }
+}

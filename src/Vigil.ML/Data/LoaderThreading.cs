@@ -1,0 +1,63 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+
+namespace Vigil.ML.Data;
+
+/// <summary>
+/// Runs batch preparation with one libtorch (OpenMP) thread on the calling thread only. The loader's ops are small
+/// (a gather, a warp, a few element-wise passes: a few ms per batch on one core), and a second OpenMP team next to the
+/// model's would oversubscribe the cores: on a 2-core machine each small op then waits tens of ms at team barriers,
+/// and the model step slows down too. One thread also makes results independent of the core count and of which
+/// thread builds a batch (parallel reductions may sum in another order).
+/// </summary>
+/// <remarks>
+/// <c>torch.set_num_threads</c> cannot do this: it also changes a process-wide default that every thread touching
+/// libtorch later starts from (a trainer on a new thread would silently run on one core). OpenMP's own
+/// <c>omp_set_num_threads</c> changes only the calling thread; it is found through libtorch's dependencies (libgomp).
+/// Where it cannot be found (another OpenMP runtime, another OS), this does nothing.
+/// </remarks>
+internal static unsafe class LoaderThreading
+{
+    private static readonly Lazy<(nint Set, nint Get)> Exports = new(Resolve);
+
+    /// <summary>True when the per-thread setting is available.</summary>
+    public static bool Available => Exports.Value.Set != 0 && Exports.Value.Get != 0;
+
+    /// <summary>One OpenMP thread on this thread until the returned scope is disposed (which restores the previous count).</summary>
+    public static Scope SingleThreaded()
+    {
+        if (!Available) return default;
+        // libtorch sets each thread's OpenMP count from its global default on the thread's first parallel op; trigger
+        // that first, or it would undo ours later.
+        _ = torch.get_num_threads();
+        int previous = ((delegate* unmanaged<int>)Exports.Value.Get)();
+        ((delegate* unmanaged<int, void>)Exports.Value.Set)(1);
+        return new Scope(previous);
+    }
+
+    /// <summary>Restores the thread's previous OpenMP thread count.</summary>
+    public readonly struct Scope(int previous) : IDisposable
+    {
+        /// <summary>Restores the count (no-op for the default scope).</summary>
+        public void Dispose()
+        {
+            if (previous > 0) ((delegate* unmanaged<int, void>)Exports.Value.Set)(previous);
+        }
+    }
+
+    private static (nint, nint) Resolve()
+    {
+        try
+        {
+            // dlsym on a library handle searches the library and its dependencies: libtorch_cpu → libgomp.
+            if (!NativeLibrary.TryLoad("LibTorchSharp", typeof(torch).Assembly, null, out nint handle)) return (0, 0);
+            return NativeLibrary.TryGetExport(handle, "omp_set_num_threads", out nint set)
+                && NativeLibrary.TryGetExport(handle, "omp_get_max_threads", out nint get)
+                ? (set, get) : (0, 0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException or EntryPointNotFoundException)
+        {
+            return (0, 0);
+        }
+    }
+}

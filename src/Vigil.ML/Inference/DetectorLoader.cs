@@ -1,0 +1,67 @@
+using System.Text.Json;
+using TorchSharp;
+using Vigil.Core;
+using Vigil.Core.Json;
+using Vigil.Core.Metrics;
+using Vigil.ML.Models.EfficientNet;
+using Vigil.ML.Models.Hybrid;
+using Vigil.ML.Models.Vae;
+using Vigil.ML.Native;
+using Vigil.ML.Runs;
+
+namespace Vigil.ML.Inference;
+
+/// <summary>A model file opened for inference: its manifest and the rebuilt detector (models in eval mode on the device).</summary>
+/// <param name="Path">The model.vigil file.</param>
+/// <param name="Manifest">Its manifest.</param>
+/// <param name="Parts">Models, scorer and threshold exactly as evaluated at training time.</param>
+public sealed record LoadedDetector(string Path, ModelPackageManifest Manifest, DetectorParts Parts)
+{
+    /// <summary>The detector API over a batch of images in [0,1].</summary>
+    public HybridDetector Detector => new(Parts.Classifier, Parts.Vae, Parts.Scorer, Parts.Classes, Parts.NormalIndex);
+}
+
+/// <summary>Rebuilds the detector stored in a model package (weights + manifest).</summary>
+public static class DetectorLoader
+{
+    /// <summary>Opens <paramref name="path"/> and rebuilds its models on <paramref name="device"/>.</summary>
+    /// <exception cref="UserInputException">The file is missing, not a Vigil model, or damaged.</exception>
+    public static LoadedDetector Load(string path, torch.Device device)
+    {
+        if (!File.Exists(path)) throw new UserInputException($"model file '{path}' does not exist; train one with 'vigil train' (it writes <run>/model.vigil).");
+        TorchNative.EnsureLoaded();
+        try
+        {
+            using var reader = ModelPackage.Open(path);
+            var m = reader.Manifest;
+            EfficientNetModel? classifier = null;
+            VaeModel? vae = null;
+            if (m.Models.Classifier is { } c)
+            {
+                classifier = new EfficientNetModel(new EfficientNetOptions
+                {
+                    Scaling = EfficientNetScaling.FromName(c.Variant), InputChannels = m.Channels, NumClasses = c.NumClasses,
+                    Normalization = new InputNormalization(m.Normalization.Mean.Select(v => (float)v).ToArray(), m.Normalization.Std.Select(v => (float)v).ToArray()),
+                });
+                reader.LoadWeights("classifier", classifier);
+                classifier.to(device).eval();
+            }
+            if (m.Models.Vae is { } v)
+            {
+                vae = new VaeModel(new VaeOptions { Channels = m.Channels, ImageSize = m.ImageSize, LatentDim = v.LatentDim, BaseWidth = v.BaseWidth });
+                reader.LoadWeights("vae", vae);
+                vae.to(device).eval();
+            }
+            var calibration = m.Calibration is { } j ? j.Deserialize<RobustLogisticCalibration>(VigilJson.Options) : null;
+            var weights = m.HybridWeights ?? new PackageHybridWeights(classifier is null ? 0 : 1, vae is null ? 0 : 1);
+            var scorer = new HybridScorer(weights.Supervised, weights.Unsupervised, calibration);
+            var thresholds = m.Thresholds ?? new PackageThresholds { Default = 0.5, Method = "default" };
+            return new LoadedDetector(path, m, new DetectorParts(classifier, vae, m.Classes, m.NormalClass, scorer, thresholds.Default, thresholds.Method));
+        }
+        catch (ModelPackageException e) { throw new UserInputException($"model file '{path}' cannot be used: {e.Message}", e); }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidDataException)
+        {
+            throw new UserInputException($"model file '{path}' is damaged or not a Vigil model: {e.Message}", e);
+        }
+    }
+}

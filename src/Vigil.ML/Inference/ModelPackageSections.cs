@@ -1,0 +1,102 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Vigil.Core.Runs;
+
+namespace Vigil.ML.Inference;
+
+/// <summary>Per-channel normalisation: <c>(pixel / 255 − mean[c]) / std[c]</c>.</summary>
+/// <param name="Mean">One mean per channel.</param>
+/// <param name="Std">One standard deviation per channel (&gt; 0).</param>
+public sealed record PackageNormalization(IReadOnlyList<double> Mean, IReadOnlyList<double> Std);
+
+/// <summary>The sub-models' configurations, by role. Unknown roles written by newer versions are kept in <see cref="Other"/>.</summary>
+public sealed record PackageModels
+{
+    /// <summary>The supervised classifier, if the package has one (weights entry <c>classifier</c>).</summary>
+    public PackageClassifier? Classifier { get; init; }
+
+    /// <summary>The unsupervised VAE, if the package has one (weights entry <c>vae</c>).</summary>
+    public PackageVae? Vae { get; init; }
+
+    /// <summary>Any other model configuration, by name (e.g. a router).</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Other { get; init; }
+}
+
+/// <summary>The classifier's configuration.</summary>
+public sealed record PackageClassifier
+{
+    /// <summary>The architecture variant, e.g. <c>b0</c> or <c>tiny</c>.</summary>
+    public required string Variant { get; init; }
+
+    /// <summary>Output classes.</summary>
+    public required int NumClasses { get; init; }
+
+    /// <summary>Further settings of the model code (dropout, width multiplier…), kept as written.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Settings { get; init; }
+}
+
+/// <summary>The VAE's configuration.</summary>
+public sealed record PackageVae
+{
+    /// <summary>Size of the latent vector.</summary>
+    public required int LatentDim { get; init; }
+
+    /// <summary>Channels of the first convolution (doubled at each downsampling).</summary>
+    public required int BaseWidth { get; init; }
+
+    /// <summary>Further settings of the model code (depth, β…), kept as written.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Settings { get; init; }
+}
+
+/// <summary>Weights of the two anomaly scores in the hybrid score (they sum to 1 by convention).</summary>
+/// <param name="Supervised">Weight of the classifier's anomaly score.</param>
+/// <param name="Unsupervised">Weight of the VAE's reconstruction score.</param>
+public sealed record PackageHybridWeights(double Supervised, double Unsupervised);
+
+/// <summary>Decision thresholds on the (calibrated) anomaly score.</summary>
+public sealed record PackageThresholds
+{
+    /// <summary>The threshold used when none is given on the command line.</summary>
+    public required double Default { get; init; }
+
+    /// <summary>How it was chosen, e.g. <c>youden</c>, <c>tpr_at_fpr</c>, <c>fixed</c>.</summary>
+    public required string Method { get; init; }
+
+    /// <summary>Per-class thresholds, where a class has its own (e.g. a critical class tuned for sensitivity).</summary>
+    public IReadOnlyDictionary<string, double> PerClass { get; init; } = new Dictionary<string, double>();
+}
+
+/// <summary>The dataset a package was trained on.</summary>
+public sealed record PackageDataset
+{
+    /// <summary>The dataset's name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The dataset folder at training time.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>A hash of the dataset's CSV files, to tell whether a dataset is the one trained on.</summary>
+    public string? CsvHash { get; init; }
+}
+
+/// <summary>A summary of how the package was trained.</summary>
+public sealed record PackageTraining
+{
+    /// <summary>Epochs trained (per phase, summed).</summary>
+    public int Epochs { get; init; }
+
+    /// <summary>The monitored metric's name.</summary>
+    public string? BestMetric { get; init; }
+
+    /// <summary>Its best value.</summary>
+    public double? BestValue { get; init; }
+
+    /// <summary>The epoch of the best value.</summary>
+    public int? BestEpoch { get; init; }
+
+    /// <summary>The phases trained, in order.</summary>
+    public IReadOnlyList<TrainingPhase> Phases { get; init; } = [];
+}

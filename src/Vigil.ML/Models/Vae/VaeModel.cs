@@ -1,0 +1,211 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using Vigil.ML.Native;
+using static TorchSharp.torch;
+
+namespace Vigil.ML.Models.Vae;
+
+/// <summary>
+/// Convolutional variational autoencoder for one-class anomaly detection on images in [0, 1]. The encoder halves the
+/// image <see cref="VaeGeometry.Downsamplings"/> times (4×4 conv, stride 2, GroupNorm, SiLU), a linear layer gives μ
+/// and log σ² of the latent code, and the decoder mirrors the encoder with transposed convolutions and ends in a
+/// sigmoid. GroupNorm rather than BatchNorm: an image's score then never depends on the other images in its batch,
+/// and training and inference compute the same function.
+/// <see cref="nn.Module{T, TResult}.forward"/> returns (reconstruction, μ, log σ²) and samples the code in training
+/// mode (μ in evaluation mode); the scoring methods always decode μ, so scores are deterministic.
+/// </summary>
+public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor Mu, Tensor LogVar)>
+{
+    // Bounds log σ² so exp() cannot overflow or underflow early in training; wide enough never to bind in practice.
+    private const double MinLogVar = -30, MaxLogVar = 20;
+
+    private readonly Sequential _encoder;
+    private readonly Linear _mu;
+    private readonly Linear _logVar;
+    private readonly Linear _decoderInput;
+    private readonly Sequential _decoder;
+    private readonly int _bottleneckChannels;
+
+    /// <summary>Builds the model (PyTorch's default initialisation).</summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <exception cref="TorchLoadException">libtorch cannot be loaded here.</exception>
+    public VaeModel(VaeOptions options) : base(nameof(VaeModel))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        TorchNative.EnsureLoaded();
+        Options = options;
+        Geometry = VaeGeometry.For(options.ImageSize);
+
+        int stages = Geometry.Downsamplings;
+        int[] widths = Enumerable.Range(0, stages).Select(i => (int)Math.Min((long)options.BaseWidth << i, options.MaxWidth)).ToArray();
+        _bottleneckChannels = widths[^1];
+        int side = Geometry.BottleneckSide;
+
+        var encoder = new List<(string, nn.Module<Tensor, Tensor>)>();
+        int previous = options.Channels;
+        for (int i = 0; i < stages; i++)
+        {
+            encoder.Add(($"{i}", Stage(nn.Conv2d(previous, widths[i], 4, stride: 2, padding: 1, bias: false), widths[i])));
+            previous = widths[i];
+        }
+        _encoder = nn.Sequential(encoder.ToArray());
+        long flat = (long)_bottleneckChannels * side * side;
+        _mu = nn.Linear(flat, options.LatentDim);
+        _logVar = nn.Linear(flat, options.LatentDim);
+        _decoderInput = nn.Linear(options.LatentDim, flat);
+
+        var decoder = new List<(string, nn.Module<Tensor, Tensor>)>();
+        for (int i = stages - 1; i >= 0; i--)
+        {
+            int to = i > 0 ? widths[i - 1] : widths[0];
+            decoder.Add(($"{decoder.Count}", Stage(nn.ConvTranspose2d(widths[i], to, 4, stride: 2, padding: 1, bias: false), to)));
+        }
+        decoder.Add(($"{decoder.Count}", nn.Conv2d(widths[0], options.Channels, 3, padding: 1)));
+        decoder.Add(($"{decoder.Count}", nn.Sigmoid()));
+        _decoder = nn.Sequential(decoder.ToArray());
+
+        register_module("encoder", _encoder);
+        register_module("fc_mu", _mu);
+        register_module("fc_logvar", _logVar);
+        register_module("decoder_input", _decoderInput);
+        register_module("decoder", _decoder);
+    }
+
+    /// <summary>The options it was built with.</summary>
+    public VaeOptions Options { get; }
+
+    /// <summary>Stages, bottleneck and padding for <see cref="VaeOptions.ImageSize"/>.</summary>
+    public VaeGeometry Geometry { get; }
+
+    /// <summary>Number of trainable parameters.</summary>
+    public long ParameterCount => parameters().Sum(p => p.numel());
+
+    /// <summary>(Reconstruction [B, C, S, S] in [0, 1], μ [B, latent], log σ² [B, latent]) for images [B, C, S, S] in [0, 1].</summary>
+    public override (Tensor Reconstruction, Tensor Mu, Tensor LogVar) forward(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        (Tensor mu, Tensor logVar) = EncodeCore(images);
+        Tensor z = training ? mu + torch.randn_like(mu) * torch.exp(0.5 * logVar) : mu;
+        Tensor reconstruction = Decode(z);
+        return (reconstruction.MoveToOuterDisposeScope(), mu.MoveToOuterDisposeScope(), logVar.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>μ and log σ² [B, latent] of the posterior for images [B, C, S, S].</summary>
+    public (Tensor Mu, Tensor LogVar) Encode(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        (Tensor mu, Tensor logVar) = EncodeCore(images);
+        return (mu.MoveToOuterDisposeScope(), logVar.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Images [B, C, S, S] in [0, 1] for codes [B, latent].</summary>
+    public Tensor Decode(Tensor z)
+    {
+        using var scope = NewDisposeScope();
+        int side = Geometry.BottleneckSide;
+        Tensor start = nn.functional.silu(_decoderInput.forward(z).view(-1, _bottleneckChannels, side, side));
+        Tensor padded = _decoder.forward(start);
+        // Crop the padding away: only the original pixels are ever compared.
+        Tensor cropped = padded.narrow(2, Geometry.PadBefore, Geometry.ImageSize).narrow(3, Geometry.PadBefore, Geometry.ImageSize);
+        return cropped.contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The training loss. Reconstruction is the squared error summed over pixels — a Gaussian log-likelihood at fixed
+    /// variance, suited to grey-level images (binary cross-entropy assumes binary pixels and is not 0 at a perfect
+    /// reconstruction) — and KL is summed over the latent dimensions; both are averaged over the batch.
+    /// </summary>
+    /// <param name="images">The inputs [B, C, S, S].</param>
+    /// <param name="reconstruction">The decoder's output for them.</param>
+    /// <param name="mu">Posterior means.</param>
+    /// <param name="logVar">Posterior log variances.</param>
+    /// <param name="beta">KL weight (see <see cref="BetaWarmup"/>).</param>
+    public static VaeLoss Loss(Tensor images, Tensor reconstruction, Tensor mu, Tensor logVar, double beta)
+    {
+        using var scope = NewDisposeScope();
+        Tensor recon = (reconstruction - images).square().flatten(1).sum(1).mean();
+        Tensor kl = KlPerImage(mu, logVar).mean();
+        Tensor total = recon + beta * kl;
+        return new VaeLoss(total.MoveToOuterDisposeScope(), recon.MoveToOuterDisposeScope(), kl.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Per-pixel squared error of the reconstruction from μ, averaged over channels: [B, 1, S, S]. Computed without
+    /// gradients; call <c>eval()</c> first only for consistency — the map is the same in either mode.
+    /// </summary>
+    public Tensor ErrorMap(Tensor images)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        (Tensor mu, _) = EncodeCore(images);
+        return ErrorMapOf(images, Decode(mu)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>One anomaly score per image [B], by <see cref="VaeOptions.Score"/>; higher means more anomalous.</summary>
+    public Tensor ReconstructionError(Tensor images) => ReconstructionError(images, Options.Score);
+
+    /// <summary>One anomaly score per image [B] by the given kind (e.g. to compare kinds on validation data).</summary>
+    public Tensor ReconstructionError(Tensor images, VaeScoreKind kind)
+    {
+        (Tensor scores, Tensor maps) = Score(images, kind);
+        maps.Dispose();
+        return scores;
+    }
+
+    /// <summary>Scores [B] by <see cref="VaeOptions.Score"/> and error maps [B, 1, S, S] from one pass (for detection).</summary>
+    public (Tensor Scores, Tensor ErrorMaps) Score(Tensor images) => Score(images, Options.Score);
+
+    private (Tensor Scores, Tensor ErrorMaps) Score(Tensor images, VaeScoreKind kind)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        (Tensor mu, Tensor logVar) = EncodeCore(images);
+        Tensor map = ErrorMapOf(images, Decode(mu));
+        Tensor score = kind switch
+        {
+            VaeScoreKind.MeanSquaredError => map.flatten(1).mean([1]),
+            VaeScoreKind.SmoothedMaxError => GaussianBlur.Apply(map, Options.ResolvedSmoothingSigma).flatten(1).amax([1]),
+            VaeScoreKind.ErrorPlusKl => map.flatten(1).mean([1]) + KlPerImage(mu, logVar) / (double)(images.numel() / images.shape[0]),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+        return (score.MoveToOuterDisposeScope(), map.MoveToOuterDisposeScope());
+    }
+
+    private (Tensor Mu, Tensor LogVar) EncodeCore(Tensor images)
+    {
+        int size = Options.ImageSize;
+        if (images.dim() != 4 || images.shape[1] != Options.Channels || images.shape[2] != size || images.shape[3] != size)
+            throw new ArgumentException($"expected images [B, {Options.Channels}, {size}, {size}], got [{string.Join(", ", images.shape)}]", nameof(images));
+        Tensor input = Geometry.PadBefore + Geometry.PadAfter == 0 ? images
+            : nn.functional.pad(images, [Geometry.PadBefore, Geometry.PadAfter, Geometry.PadBefore, Geometry.PadAfter]);
+        Tensor features = _encoder.forward(input).flatten(1);
+        return (_mu.forward(features), _logVar.forward(features).clamp(MinLogVar, MaxLogVar));
+    }
+
+    private static Tensor ErrorMapOf(Tensor images, Tensor reconstruction) =>
+        (reconstruction - images).square().mean([1], keepdim: true);
+
+    private static Tensor KlPerImage(Tensor mu, Tensor logVar) =>
+        -0.5 * (1 + logVar - mu.square() - logVar.exp()).sum(1);
+
+    private static Sequential Stage(nn.Module<Tensor, Tensor> convolution, int channels)
+    {
+        GroupNorm norm = nn.GroupNorm(GroupCount(channels), channels);
+        // TorchSharp 0.107 leaves GroupNorm's affine parameters uninitialised (seen: NaN and garbage); set PyTorch's values.
+        using (torch.no_grad())
+        {
+            nn.init.ones_(norm.weight);
+            nn.init.zeros_(norm.bias);
+        }
+        return nn.Sequential(("0", convolution), ("1", norm), ("2", nn.SiLU()));
+    }
+
+    /// <summary>Up to 8 groups (as many as divide the channels): per-group statistics without tiny groups.</summary>
+    private static int GroupCount(int channels)
+    {
+        for (int g = Math.Min(8, channels); g > 1; g--)
+            if (channels % g == 0) return g;
+        return 1;
+    }
+}

@@ -1,0 +1,17 @@
+using Vigil.ML.Models.EfficientNet;
+using Vigil.ML.Models.Hybrid;
+using Vigil.ML.Models.Vae;
+
+namespace Vigil.ML.Runs;
+
+/// <summary>
+/// A trained detector as the evaluator and the packager see it: the available models, the class list, the
+/// normal class, the hybrid scorer and the decision threshold.
+/// </summary>
+public sealed record DetectorParts(
+    EfficientNetModel? Classifier, VaeModel? Vae, IReadOnlyList<string> Classes, string? NormalClass,
+    HybridScorer Scorer, double Threshold, string ThresholdMethod)
+{
+    /// <summary>Index of the normal class, or −1.</summary>
+    public int NormalIndex => NormalClass is null ? -1 : Classes.ToList().IndexOf(NormalClass);
+}

@@ -1,0 +1,192 @@
+using System.Text.Json;
+using Vigil.Core.Runs;
+using Vigil.ML.Data;
+using Vigil.ML.Training;
+using Vigil.ML.Training.Checkpoints;
+
+namespace Vigil.ML.Runs;
+
+/// <summary>One row of history.csv.</summary>
+public sealed record HistoryRow(string Phase, int Epoch, double TrainLoss, double? ValLoss, string Monitor, double MonitorValue,
+    double LearningRate, double? ImagesPerSecond, double Seconds, bool IsBest);
+
+/// <summary>How a phase's epoch loop ended.</summary>
+/// <param name="Stopped">True when a stop request (Ctrl-C, the control) ended it early; a checkpoint was saved.</param>
+/// <param name="BestEpoch">Epoch whose weights the modules hold now.</param>
+/// <param name="BestMonitor">Monitor value at that epoch.</param>
+/// <param name="History">One row per epoch trained in this process.</param>
+public sealed record LoopOutcome(bool Stopped, int BestEpoch, double? BestMonitor, IReadOnlyList<HistoryRow> History);
+
+/// <summary>
+/// The epoch loop shared by the classifier and the VAE: LR schedule, pause/stop at batch boundaries, events,
+/// throughput and ETA, validation, early stopping, atomic checkpoints every epoch and exact resume.
+/// </summary>
+internal static class EpochLoop
+{
+    private const string DoneFile = "done.json";
+
+    public static LoopOutcome Run(RunContext ctx, IPhaseTrainer trainer, BatchLoader loader, int epochs,
+        CosineWarmupSchedule schedule, CheckpointFingerprint fingerprint, int trainImages, int valImages)
+    {
+        var request = ctx.Request;
+        var folder = ctx.PhaseFolder(trainer.Phase);
+        var store = new CheckpointStore(folder);
+        var parts = new CheckpointParts(trainer.Modules, trainer.Optimizers);
+        var early = new EarlyStopping(request.Patience > 0 ? request.Patience : int.MaxValue, 1e-4, MetricGoal.Maximize);
+        int batchesPerEpoch = request.MaxBatchesPerEpoch is { } max ? Math.Min(max, loader.BatchesPerEpoch) : loader.BatchesPerEpoch;
+
+        int startEpoch = 1, startBatch = 0;
+        long globalStep = 0;
+        string? resumedFrom = null;
+        if (request.Resume && store.HasLast)
+        {
+            var state = store.RestoreLast(fingerprint, parts);
+            resumedFrom = store.LastPath;
+            globalStep = state.GlobalStep;
+            if (state.Schedule is { } s) schedule.Restore(s);
+            if (state.EarlyStopping is { } e) early.Restore(e);
+            startEpoch = (int)state.DataState.GetValueOrDefault("epoch", state.Epoch + 1);
+            startBatch = (int)state.DataState.GetValueOrDefault("next_batch", 0);
+            if (File.Exists(Path.Combine(folder, DoneFile)))
+            {
+                ctx.Log($"{Name(trainer)}: already complete in {folder}; loading its best weights");
+                RestoreBest(store, fingerprint, parts);
+                return new LoopOutcome(false, early.BestEpoch, early.Best, []);
+            }
+            ctx.Log($"{Name(trainer)}: resuming at epoch {startEpoch}, batch {startBatch + 1} from {store.LastPath}");
+        }
+        else File.Delete(Path.Combine(folder, DoneFile));
+
+        ctx.Events.Publish(new RunStarted
+        {
+            Phase = trainer.Phase, ModelKind = trainer.ModelKind, Dataset = request.Dataset.Folder is { } f ? Path.GetFileName(f) : "csv",
+            DatasetPath = request.Dataset.Folder, Classes = request.Dataset.Classes, NormalClass = request.Dataset.NormalClass,
+            Epochs = epochs, BatchesPerEpoch = batchesPerEpoch, BatchSize = loader.Options.BatchSize, StartEpoch = startEpoch,
+            ResumedFrom = resumedFrom, TrainImages = trainImages, ValImages = valImages, ImageSize = loader.Data.ImageSize,
+            Device = request.Compute.Description, MonitorMetric = trainer.MonitorName,
+            Hyperparameters = Hyperparameters.Of(("lr", trainer.Phase == TrainingPhase.Supervised ? request.LearningRate : request.VaeLearningRate),
+                ("weight_decay", request.WeightDecay), ("seed", request.Seed), ("augment", request.Augment), ("patience", request.Patience)),
+        });
+        Status(ctx, RunStatus.Running, $"{Name(trainer)} training", startEpoch);
+
+        var meter = new ThroughputMeter();
+        var history = new List<HistoryRow>();
+        bool stopped = false;
+        for (int epoch = startEpoch; epoch <= epochs && !stopped; epoch++)
+        {
+            meter.StartEpoch();
+            double lossSum = 0; int batches = 0, seen = 0, correct = 0; bool classifies = false;
+            var partSums = new Dictionary<string, double>();
+            var batchSource = startBatch > 0 ? loader.Resume(loader.StateAt(epoch, startBatch)) : loader.Epoch(epoch);
+            int firstBatch = startBatch; startBatch = 0;
+            foreach (var batch in batchSource)
+            {
+                using (batch)
+                {
+                    if (batch.Index >= batchesPerEpoch) break;
+                    if (!AwaitRunning(ctx, epoch))
+                    {
+                        Save(ctx, store, parts, trainer, fingerprint, epoch - 1, globalStep, schedule, early, epoch, batch.Index, isBest: false);
+                        stopped = true;
+                        break;
+                    }
+                    double lr = schedule.Apply(trainer.Optimizers.Values.First());
+                    var step = trainer.TrainStep(batch, globalStep);
+                    schedule.Advance();
+                    globalStep++;
+                    meter.BatchCompleted(batch.Size);
+                    lossSum += step.Loss; batches++; seen += batch.Size;
+                    if (step.Correct is { } c) { correct += c; classifies = true; }
+                    foreach (var (k, v) in step.Parts) partSums[k] = partSums.GetValueOrDefault(k) + v;
+                    ctx.Events.Publish(new BatchCompleted
+                    {
+                        Epoch = epoch, Batch = batch.Index + 1, BatchesInEpoch = batchesPerEpoch, GlobalStep = globalStep, Loss = step.Loss,
+                        LossParts = step.Parts, Accuracy = step.Correct is { } k2 ? (double)k2 / batch.Size : null, LearningRate = lr,
+                        Images = batch.Size, ImagesPerSecond = meter.ImagesPerSecond, GradientNorm = step.GradientNorm,
+                        EtaSeconds = meter.EtaSeconds(ThroughputMeter.RemainingBatches(epoch, batch.Index + 1, epochs, batchesPerEpoch), epochs - epoch + 1),
+                    });
+                }
+            }
+            if (stopped) break;
+            var timing = meter.EndEpoch();
+            var validation = trainer.Validate(epoch);
+            var decision = early.Update(epoch, validation.Monitor);
+            var save = Save(ctx, store, parts, trainer, fingerprint, epoch, globalStep, schedule, early, epoch + 1, 0, decision.Improved);
+            double trainLoss = batches > 0 ? lossSum / batches : double.NaN;
+            ctx.Events.Publish(validation.Event with
+            {
+                Epoch = epoch, Epochs = epochs, GlobalStep = globalStep, TrainLoss = trainLoss,
+                TrainLossParts = partSums.ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, batches)),
+                ValLoss = validation.Loss, ValLossParts = validation.Parts,
+                TrainAccuracy = classifies && seen > 0 ? (double)correct / seen : null,
+                LearningRate = schedule.LearningRateAt(Math.Max(0, schedule.Step - 1)), ImagesPerSecond = timing.ImagesPerSecond,
+                ElapsedSeconds = timing.ElapsedSeconds, RunElapsedSeconds = meter.RunElapsed.TotalSeconds,
+                EtaSeconds = meter.EtaSeconds((long)(epochs - epoch) * batchesPerEpoch, epochs - epoch),
+                MonitorMetric = trainer.MonitorName, MonitorValue = validation.Monitor, IsBest = decision.Improved,
+                BestValue = early.Best, EpochsWithoutImprovement = early.EpochsWithoutImprovement,
+            });
+            history.Add(new HistoryRow(Name(trainer), epoch, trainLoss, validation.Loss, trainer.MonitorName, validation.Monitor,
+                schedule.LearningRateAt(Math.Max(0, schedule.Step - 1)), timing.ImagesPerSecond, timing.ElapsedSeconds, decision.Improved));
+            _ = save; _ = firstBatch;
+            if (decision.ShouldStop)
+            {
+                ctx.Log($"{Name(trainer)}: early stop at epoch {epoch} ({trainer.MonitorName} has not improved for {early.Patience} epochs; best {early.Best:F4} at epoch {early.BestEpoch})");
+                break;
+            }
+        }
+        if (stopped)
+        {
+            Status(ctx, RunStatus.Interrupted, $"{Name(trainer)} stopped; resume with --resume", null);
+            return new LoopOutcome(true, early.BestEpoch, early.Best, history);
+        }
+        RestoreBest(store, fingerprint, parts);
+        File.WriteAllText(Path.Combine(folder, DoneFile), JsonSerializer.Serialize(new { best_epoch = early.BestEpoch, best = early.Best }));
+        return new LoopOutcome(false, early.BestEpoch, early.Best, history);
+    }
+
+    private static string Name(IPhaseTrainer trainer) => trainer.Phase.ToString().ToLowerInvariant();
+
+    // Blocks while paused; false when a stop was requested (control or Ctrl-C).
+    private static bool AwaitRunning(RunContext ctx, int epoch)
+    {
+        if (ctx.Cancellation.IsCancellationRequested) ctx.Control.Stop("interrupted (Ctrl-C)");
+        if (ctx.Control.State == ControlState.Paused)
+        {
+            Status(ctx, RunStatus.Paused, "paused", epoch);
+            try { ctx.Control.WaitIfPaused(ctx.Cancellation); }
+            catch (OperationCanceledException) { ctx.Control.Stop("interrupted (Ctrl-C)"); }
+            if (ctx.Control.State == ControlState.Running) Status(ctx, RunStatus.Running, "resumed", epoch);
+        }
+        if (ctx.Control.IsStopRequested)
+        {
+            Status(ctx, RunStatus.Stopping, ctx.Control.StopReason ?? "stop requested", epoch);
+            return false;
+        }
+        return true;
+    }
+
+    private static void Status(RunContext ctx, RunStatus status, string message, int? epoch) =>
+        ctx.Events.Publish(new RunStatusChanged { Status = status, Message = message, Epoch = epoch });
+
+    private static CheckpointSaveResult Save(RunContext ctx, CheckpointStore store, CheckpointParts parts, IPhaseTrainer trainer,
+        CheckpointFingerprint fingerprint, int completedEpoch, long globalStep, CosineWarmupSchedule schedule, EarlyStopping early,
+        int nextEpoch, int nextBatch, bool isBest)
+    {
+        var state = new CheckpointState
+        {
+            Fingerprint = fingerprint, Epoch = completedEpoch, GlobalStep = globalStep, Seed = ctx.Request.Seed,
+            Schedule = schedule.State, EarlyStopping = early.State,
+            Best = early.Best is { } b ? new BestMetric(trainer.MonitorName, b, early.BestEpoch) : null,
+            DataState = new Dictionary<string, long> { ["epoch"] = nextEpoch, ["next_batch"] = nextBatch },
+        };
+        var result = store.Save(state, parts, isBest);
+        ctx.Events.Publish(new CheckpointSaved { Path = result.LastPath, Epoch = completedEpoch, GlobalStep = globalStep, IsBest = isBest, Bytes = result.LastBytes });
+        return result;
+    }
+
+    private static void RestoreBest(CheckpointStore store, CheckpointFingerprint fingerprint, CheckpointParts parts)
+    {
+        var path = File.Exists(store.BestPath) ? store.BestPath : store.LastPath;
+        if (File.Exists(path)) Checkpoint.Restore(path, fingerprint, parts);
+    }
+}

@@ -1,0 +1,81 @@
+using TorchSharp;
+using Vigil.Core.Metrics;
+using Vigil.ML.Data;
+
+namespace Vigil.ML.Runs;
+
+/// <summary>Scores a split with a detector and computes every metric of <see cref="EvaluationReport"/>.</summary>
+public static class Evaluator
+{
+    /// <summary>Evaluates the labeled images of a cached split whose class names are <paramref name="splitClasses"/>.</summary>
+    public static (EvaluationReport Report, SplitScores Scores, int[] IsAnomaly) Evaluate(
+        DetectorParts detector, CachedSplit data, IReadOnlyList<string> splitClasses, string splitName, int batchSize, torch.Device device)
+    {
+        var positions = Enumerable.Range(0, data.Count).Where(p => data.Labels[p] >= 0).ToArray();
+        var names = positions.Select(p => splitClasses[(int)data.Labels[p]]).ToArray();
+        string? normal = detector.NormalClass;
+        var scores = SplitScores.Compute(detector, data, positions, batchSize, device);
+        var isAnomaly = names.Select(n => n == normal ? 0 : 1).ToArray();
+        var known = new HashSet<string>(detector.Classes);
+        int anomalous = isAnomaly.Sum();
+
+        var report = new EvaluationReport
+        {
+            Split = splitName, Images = positions.Length, Normal = positions.Length - anomalous, Anomalous = anomalous,
+            Threshold = detector.Threshold, ThresholdMethod = detector.ThresholdMethod,
+        };
+        if (normal is not null && anomalous > 0 && anomalous < positions.Length)
+        {
+            var summary = BinaryMetrics.Summarize(scores.Combined, isAnomaly);
+            var point = BinaryMetrics.AtThreshold(scores.Combined, isAnomaly, detector.Threshold);
+            report = report with
+            {
+                Auroc = summary.Auroc, Aupr = summary.AveragePrecision, TprAtFpr = summary.TprAtFpr, F1 = point.F1,
+                DetectionRate = point.Tpr, FalseAlarmRate = point.Fpr,
+                AurocKnown = SubsetAuroc(scores.Combined, names, normal, n => known.Contains(n)),
+                AurocUnknown = SubsetAuroc(scores.Combined, names, normal, n => !known.Contains(n)),
+                ComponentAuroc = new Dictionary<string, double?>
+                {
+                    ["supervised"] = scores.Supervised is { } s ? Defined(BinaryMetrics.Auroc(s, isAnomaly)) : null,
+                    ["reconstruction"] = scores.Errors is { } e ? Defined(BinaryMetrics.Auroc(e, isAnomaly)) : null,
+                    ["hybrid"] = Defined(summary.Auroc),
+                },
+                ScoreDistribution = Distribution(scores.Combined, isAnomaly),
+            };
+        }
+        if (scores.Probabilities is { } probs)
+        {
+            // Classification metrics over images whose class the classifier knows.
+            var idx = Enumerable.Range(0, names.Length).Where(i => known.Contains(names[i])).ToArray();
+            if (idx.Length > 0)
+            {
+                var truth = idx.Select(i => detector.Classes.ToList().IndexOf(names[i])).ToArray();
+                var cls = ClassificationReport.FromProbabilities(idx.Select(i => probs[i]).ToArray(), truth, detector.Classes);
+                report = report with { Accuracy = cls.Accuracy, PerClass = cls.PerClass, ConfusionMatrix = cls.ConfusionMatrix.ToRows(), ClassifierAuroc = cls.RocAucOvr };
+            }
+        }
+        if (scores.VaeLoss is { } v)
+            report = report with { Reconstruction = new Dictionary<string, double> { ["loss"] = v.Loss, ["reconstruction"] = v.Reconstruction, ["kl"] = v.Kl } };
+        return (report, scores, isAnomaly);
+    }
+
+    private static double? SubsetAuroc(double[] scores, string[] names, string normal, Func<string, bool> include)
+    {
+        var keep = Enumerable.Range(0, names.Length).Where(i => names[i] == normal || include(names[i])).ToArray();
+        var labels = keep.Select(i => names[i] == normal ? 0 : 1).ToArray();
+        if (labels.Distinct().Count() < 2) return null;
+        return Defined(BinaryMetrics.Auroc(keep.Select(i => scores[i]).ToArray(), labels));
+    }
+
+    private static IReadOnlyDictionary<string, ScoreSummary> Distribution(double[] scores, int[] isAnomaly)
+    {
+        var result = new Dictionary<string, ScoreSummary>();
+        var normal = scores.Where((_, i) => isAnomaly[i] == 0).ToArray();
+        var anomalous = scores.Where((_, i) => isAnomaly[i] == 1).ToArray();
+        if (normal.Length > 0) result["normal"] = Descriptive.Summarize(normal);
+        if (anomalous.Length > 0) result["anomalous"] = Descriptive.Summarize(anomalous);
+        return result;
+    }
+
+    private static double? Defined(double v) => double.IsFinite(v) ? v : null;
+}

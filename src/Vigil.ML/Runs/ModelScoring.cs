@@ -1,0 +1,60 @@
+using TorchSharp;
+using Vigil.ML.Data;
+using Vigil.ML.Models.EfficientNet;
+using Vigil.ML.Models.Vae;
+using static TorchSharp.torch;
+
+namespace Vigil.ML.Runs;
+
+/// <summary>Per-image outputs of the VAE over a split.</summary>
+/// <param name="Scores">Anomaly score (the VAE's configured reconstruction score) per image.</param>
+/// <param name="Loss">Mean per-image loss (reconstruction + KL at β).</param>
+/// <param name="Reconstruction">Mean reconstruction part.</param>
+/// <param name="Kl">Mean KL part.</param>
+public sealed record VaeOutputs(double[] Scores, double Loss, double Reconstruction, double Kl);
+
+/// <summary>Runs trained models over a cached split in evaluation mode, batch by batch, without gradients.</summary>
+public static class ModelScoring
+{
+    /// <summary>Softmax probabilities [N][classes] of the classifier for the images at <paramref name="positions"/>.</summary>
+    public static double[][] Probabilities(EfficientNetModel model, CachedSplit data, IReadOnlyList<int> positions, int batchSize, Device device)
+    {
+        model.eval();
+        var result = new double[positions.Count][];
+        var loader = new BatchLoader(data, LoaderOptions.Evaluation(batchSize) with { Device = device }, positions.ToArray());
+        int i = 0;
+        using var _ = no_grad();
+        foreach (var batch in loader.Epoch(0))
+            using (batch)
+            using (var scope = NewDisposeScope())
+            {
+                var probs = nn.functional.softmax(model.forward(batch.Images), 1).to(CPU).to_type(ScalarType.Float64);
+                var flat = probs.data<double>().ToArray();
+                int k = (int)probs.shape[1];
+                for (int b = 0; b < batch.Size; b++) result[i++] = flat.AsSpan(b * k, k).ToArray();
+            }
+        return result;
+    }
+
+    /// <summary>VAE scores and losses for the images at <paramref name="positions"/>.</summary>
+    public static VaeOutputs Vae(VaeModel model, CachedSplit data, IReadOnlyList<int> positions, int batchSize, Device device, double beta)
+    {
+        model.eval();
+        var scores = new double[positions.Count];
+        double loss = 0, recon = 0, kl = 0; int i = 0, batches = 0;
+        var loader = new BatchLoader(data, LoaderOptions.Evaluation(batchSize) with { Device = device }, positions.ToArray());
+        using var _ = no_grad();
+        foreach (var batch in loader.Epoch(0))
+            using (batch)
+            using (var scope = NewDisposeScope())
+            {
+                var (reconstruction, mu, logVar) = model.forward(batch.Images);
+                var parts = VaeModel.Loss(batch.Images, reconstruction, mu, logVar, beta);
+                loss += parts.Total.item<float>(); recon += parts.Reconstruction.item<float>(); kl += parts.Kl.item<float>(); batches++;
+                var s = model.ReconstructionError(batch.Images).to(CPU).to_type(ScalarType.Float64).data<double>().ToArray();
+                s.CopyTo(scores, i); i += s.Length;
+            }
+        batches = Math.Max(1, batches);
+        return new VaeOutputs(scores, loss / batches, recon / batches, kl / batches);
+    }
+}

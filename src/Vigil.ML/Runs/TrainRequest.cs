@@ -1,0 +1,104 @@
+using Vigil.ML.Compute;
+using Vigil.ML.Data;
+using Vigil.ML.Models.EfficientNet;
+
+namespace Vigil.ML.Runs;
+
+/// <summary>Which phases <c>vigil train</c> runs.</summary>
+public enum PhaseSelection
+{
+    /// <summary>The EfficientNet classifier on labeled images.</summary>
+    Supervised,
+    /// <summary>The VAE on normal and/or unlabeled images.</summary>
+    Unsupervised,
+    /// <summary>Calibration, ensemble weights and thresholds from the two trained models.</summary>
+    Hybrid,
+    /// <summary>Supervised, unsupervised, then hybrid.</summary>
+    All,
+}
+
+/// <summary>How the decision threshold of the anomaly score is chosen on the validation split.</summary>
+/// <param name="Method">"f1" (F1-max), "youden" (Youden's J) or "sensitivity" (highest threshold reaching <paramref name="Sensitivity"/>).</param>
+/// <param name="Sensitivity">Required sensitivity for the "sensitivity" method.</param>
+public sealed record ThresholdPolicy(string Method, double? Sensitivity = null)
+{
+    /// <summary>F1-max, the default.</summary>
+    public static ThresholdPolicy F1 { get; } = new("f1");
+
+    /// <summary>Parses "f1", "youden" or "sensitivity:0.95".</summary>
+    /// <exception cref="Core.UserInputException">Unknown method or sensitivity out of (0,1].</exception>
+    public static ThresholdPolicy Parse(string text)
+    {
+        var t = text.Trim().ToLowerInvariant();
+        if (t is "f1" or "youden") return new ThresholdPolicy(t);
+        if (t.StartsWith("sensitivity:", StringComparison.Ordinal)
+            && double.TryParse(t["sensitivity:".Length..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s)
+            && s is > 0 and <= 1)
+            return new ThresholdPolicy("sensitivity", s);
+        throw new Core.UserInputException($"--threshold-method '{text}' is not valid; use f1, youden or sensitivity:0.95 (a sensitivity in (0,1]).");
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Sensitivity is { } s ? $"{Method}:{s.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : Method;
+}
+
+/// <summary>Everything one <c>vigil train</c> run needs; defaults come from the dataset's training_config.json.</summary>
+public sealed record TrainRequest
+{
+    /// <summary>The data (dataset folder or explicit CSVs).</summary>
+    public required DatasetSpec Dataset { get; init; }
+    /// <summary>Phases to run.</summary>
+    public PhaseSelection Phase { get; init; } = PhaseSelection.All;
+    /// <summary>Run folder: model.vigil, metrics.json, history.csv, plots/, events.jsonl, checkpoints per phase.</summary>
+    public required string Output { get; init; }
+    /// <summary>Epochs of the classifier (null: training_config.json, else 30).</summary>
+    public int? EpochsSupervised { get; init; }
+    /// <summary>Epochs of the VAE (null: training_config.json, else 50).</summary>
+    public int? EpochsUnsupervised { get; init; }
+    /// <summary>Square input size (null: training_config.json, else 64).</summary>
+    public int? ImageSize { get; init; }
+    /// <summary>Input channels (null: training_config.json, else 1).</summary>
+    public int? Channels { get; init; }
+    /// <summary>Batch size (null: training_config.json, else 32).</summary>
+    public int? BatchSize { get; init; }
+    /// <summary>EfficientNet variant.</summary>
+    public EfficientNetScaling Variant { get; init; } = EfficientNetScaling.B0;
+    /// <summary>Optional ImageNet weights (safetensors) for the classifier.</summary>
+    public string? InitWeights { get; init; }
+    /// <summary>Images the VAE learns from.</summary>
+    public VaeData VaeData { get; init; } = VaeData.Both;
+    /// <summary>Latent size of the VAE.</summary>
+    public int LatentDim { get; init; } = 512;
+    /// <summary>Fit the ensemble weights on the validation split instead of taking training_config.json's.</summary>
+    public bool FitWeights { get; init; }
+    /// <summary>Peak learning rate of the classifier (AdamW).</summary>
+    public double LearningRate { get; init; } = 2e-3;
+    /// <summary>Learning rate of the VAE (AdamW).</summary>
+    public double VaeLearningRate { get; init; } = 1e-3;
+    /// <summary>AdamW weight decay.</summary>
+    public double WeightDecay { get; init; } = 0.01;
+    /// <summary>Label smoothing of the classifier's cross-entropy.</summary>
+    public double LabelSmoothing { get; init; } = 0.1;
+    /// <summary>Balanced sampling (true) or inverse-frequency class weights (false) against imbalance.</summary>
+    public bool BalancedSampling { get; init; }
+    /// <summary>Augmentation on the training split.</summary>
+    public bool Augment { get; init; } = true;
+    /// <summary>Allow horizontal flips (off by default: left/right is meaningful in many modalities).</summary>
+    public bool AllowHorizontalFlip { get; init; }
+    /// <summary>Gradient-norm clipping (0 = off).</summary>
+    public double GradientClip { get; init; } = 2.0;
+    /// <summary>Early-stopping patience in epochs on the validation monitor (0 = off).</summary>
+    public int Patience { get; init; } = 8;
+    /// <summary>VAE KL weight after warm-up.</summary>
+    public double Beta { get; init; } = 1.0;
+    /// <summary>Seed of weights, data order and augmentation.</summary>
+    public long Seed { get; init; } = 42;
+    /// <summary>Threshold policy.</summary>
+    public ThresholdPolicy Threshold { get; init; } = ThresholdPolicy.F1;
+    /// <summary>Continue from the checkpoints in <see cref="Output"/>.</summary>
+    public bool Resume { get; init; }
+    /// <summary>Resolved device and threads.</summary>
+    public required ComputeSettings Compute { get; init; }
+    /// <summary>Stop after this many batches per epoch (smoke runs); null = whole epochs.</summary>
+    public int? MaxBatchesPerEpoch { get; init; }
+}

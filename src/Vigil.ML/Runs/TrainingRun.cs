@@ -1,0 +1,348 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using TorchSharp;
+using Vigil.Core.Json;
+using Vigil.Core.Metrics;
+using Vigil.Core.Runs;
+using Vigil.ML.Data;
+using Vigil.ML.Inference;
+using Vigil.ML.Models.EfficientNet;
+using Vigil.ML.Models.Hybrid;
+using Vigil.ML.Models.Vae;
+using Vigil.ML.Native;
+using Vigil.ML.Reporting;
+using Vigil.ML.Training;
+using Vigil.ML.Training.Checkpoints;
+using static TorchSharp.torch;
+
+namespace Vigil.ML.Runs;
+
+/// <summary>
+/// <c>vigil train</c>: caches the splits, runs the requested phases (classifier, VAE, hybrid), evaluates, and writes
+/// the run folder: model.vigil, metrics.json, history.csv, plots/*.png, events.jsonl and per-phase checkpoints.
+/// </summary>
+public static class TrainingRun
+{
+    /// <summary>Runs training. Observer failures never reach the trainer; Ctrl-C (the token) or the control stops at the next batch.</summary>
+    public static TrainResult Run(TrainRequest request, IRunObserver observer, TrainingControl control, Action<string> log, CancellationToken cancellation)
+    {
+        TorchNative.EnsureLoaded();
+        Directory.CreateDirectory(request.Output);
+        var config = request.Dataset.Config;
+        int size = request.ImageSize ?? config?.ImageSize ?? 64;
+        int channels = request.Channels ?? config?.Channels ?? 1;
+        int batchSize = request.BatchSize ?? config?.BatchSize ?? 32;
+        request = request with { ImageSize = size, Channels = channels, BatchSize = batchSize };
+        using var jsonl = new JsonLinesRunObserver(Path.Combine(request.Output, "events.jsonl"));
+        var publisher = new RunEventPublisher(Path.GetFileName(Path.GetFullPath(request.Output)), new CompositeObserver(observer, jsonl));
+        var ctx = new RunContext(request, publisher, control, log, cancellation);
+        torch.random.manual_seed(request.Seed);
+
+        var issues = new List<string>();
+        var cacheOptions = new CacheOptions { ImageSize = size, Channels = channels, Folder = request.Dataset.CacheFolder };
+        CachedSplit Load(string split)
+        {
+            log($"preparing {split} split at {size}×{size}×{channels}");
+            var data = SplitCache.Load(request.Dataset.Split(split), cacheOptions, null, cancellation);
+            issues.AddRange(data.Issues.Select(i => i.ToString()));
+            return data;
+        }
+        using var train = Load("train");
+        using var val = Load("val");
+        using var test = request.Dataset.Splits.ContainsKey("test") && request.Dataset.Split("test").Rows.Count > 0 ? Load("test") : null;
+
+        bool wantSup = request.Phase is PhaseSelection.Supervised or PhaseSelection.All;
+        bool wantVae = request.Phase is PhaseSelection.Unsupervised or PhaseSelection.All;
+        var history = new List<HistoryRow>();
+        EfficientNetModel? classifier = null;
+        VaeModel? vae = null;
+        var normalization = ChannelStatistics(train);
+        var phases = new List<TrainingPhase>();
+        int epochsSup = request.EpochsSupervised ?? config?.EpochsSupervised ?? 30;
+        int epochsVae = request.EpochsUnsupervised ?? config?.EpochsUnsupervised ?? 50;
+
+        bool labeledTwoClasses = train.Labels.Where(l => l >= 0).Distinct().Count() >= 2;
+        if (wantSup && !labeledTwoClasses)
+        {
+            if (request.Phase == PhaseSelection.Supervised)
+                throw new Core.UserInputException("the train split has fewer than two labeled classes, so a classifier cannot be trained; use --phase unsupervised.");
+            log("supervised: skipped (fewer than two labeled classes in train)");
+            wantSup = false;
+        }
+        if (wantSup || (request.Phase == PhaseSelection.Hybrid && HasPhase(ctx, TrainingPhase.Supervised)))
+        {
+            classifier = NewClassifier(request, normalization);
+            if (wantSup)
+            {
+                var outcome = TrainClassifier(ctx, classifier, train, val, epochsSup);
+                history.AddRange(outcome.History);
+                if (outcome.Stopped) return Stopped(request, history, issues);
+            }
+            else RestorePhase(ctx, TrainingPhase.Supervised, classifier, Fingerprint(request, TrainingPhase.Supervised, "efficientnet-" + request.Variant.Name));
+            phases.Add(TrainingPhase.Supervised);
+        }
+        if (wantVae || (request.Phase == PhaseSelection.Hybrid && HasPhase(ctx, TrainingPhase.Unsupervised)))
+        {
+            vae = new VaeModel(new VaeOptions { Channels = channels, ImageSize = size, LatentDim = request.LatentDim }).to(request.Compute.Device);
+            if (wantVae)
+            {
+                var outcome = TrainVae(ctx, vae, train, val, epochsVae);
+                history.AddRange(outcome.History);
+                if (outcome.Stopped) return Stopped(request, history, issues);
+            }
+            else RestorePhase(ctx, TrainingPhase.Unsupervised, vae, Fingerprint(request, TrainingPhase.Unsupervised, "vae"));
+            phases.Add(TrainingPhase.Unsupervised);
+        }
+        if (classifier is null && vae is null)
+            throw new Core.UserInputException($"nothing to assemble in {request.Output}: train the supervised and/or unsupervised phase first (--phase all).");
+        if (request.Phase is PhaseSelection.Hybrid or PhaseSelection.All) phases.Add(TrainingPhase.Hybrid);
+
+        // Hybrid assembly: calibration on validation normals, weights, threshold — all stored in the package.
+        var detector = Assemble(ctx, classifier, vae, val);
+        var (valReport, valScores, valTruth) = Evaluator.Evaluate(detector, val, request.Dataset.Classes, "val", batchSize, request.Compute.Device);
+        EvaluationReport? testReport = null;
+        SplitScores? testScores = null; int[]? testTruth = null;
+        if (test is not null) (testReport, testScores, testTruth) = Evaluator.Evaluate(detector, test, request.Dataset.Classes, "test", batchSize, request.Compute.Device);
+        foreach (var r in new[] { valReport, testReport }.OfType<EvaluationReport>())
+            publisher.Publish(new EvaluationCompleted
+            {
+                Split = r.Split, Model = "hybrid", Images = r.Images,
+                Metrics = new Dictionary<string, double?> { ["auroc"] = Finite(r.Auroc), ["aupr"] = Finite(r.Aupr), ["f1"] = Finite(r.F1), ["accuracy"] = r.Accuracy, ["threshold"] = r.Threshold },
+            });
+
+        var modelPath = Path.Combine(request.Output, "model" + ModelPackage.Extension);
+        Package(request, detector, normalization, phases, history, modelPath);
+        WriteOutputs(request.Output, history, valReport, testReport, testScores ?? valScores, testTruth ?? valTruth, detector);
+        publisher.Publish(new RunStatusChanged { Status = RunStatus.Completed, Message = $"model written to {modelPath}" });
+        return new TrainResult(request.Output, modelPath, false, testReport, valReport, history, issues);
+    }
+
+    private static TrainResult Stopped(TrainRequest request, List<HistoryRow> history, List<string> issues)
+    {
+        WriteHistory(Path.Combine(request.Output, "history.csv"), history);
+        return new TrainResult(request.Output, null, true, null, null, history, issues);
+    }
+
+    private static EfficientNetModel NewClassifier(TrainRequest request, PackageNormalization normalization)
+    {
+        var model = new EfficientNetModel(new EfficientNetOptions
+        {
+            Scaling = request.Variant, InputChannels = request.Channels!.Value, NumClasses = request.Dataset.Classes.Count,
+            Normalization = new InputNormalization(normalization.Mean.Select(v => (float)v).ToArray(), normalization.Std.Select(v => (float)v).ToArray()),
+        });
+        return model.to(request.Compute.Device);
+    }
+
+    private static LoopOutcome TrainClassifier(RunContext ctx, EfficientNetModel model, CachedSplit train, CachedSplit val, int epochs)
+    {
+        var request = ctx.Request;
+        if (request.InitWeights is { } weights)
+        {
+            var report = EfficientNetWeights.LoadSafetensors(model, weights);
+            ctx.Log($"supervised: loaded {report.Loaded.Count} tensors from {weights} ({report.Naming} names; {report.Skipped.Count} skipped)");
+        }
+        var positions = Enumerable.Range(0, train.Count).Where(p => train.Labels[p] >= 0).ToArray();
+        var counts = new long[request.Dataset.Classes.Count];
+        foreach (var p in positions) counts[train.Labels[p]]++;
+        var loader = new BatchLoader(train, LoaderOptions.Training(request.BatchSize!.Value, request.Seed, request.BalancedSampling, Augmentation(request))
+            with { Device = request.Compute.Device, DropLast = positions.Length > request.BatchSize }, positions);
+        using var trainer = new ClassifierTrainer(ctx, model, val, request.BalancedSampling ? null : ClassWeights.InverseFrequency(counts));
+        long steps = (long)epochs * Batches(request, loader);
+        var schedule = new CosineWarmupSchedule(request.LearningRate, Math.Min(steps / 10, Batches(request, loader)), steps);
+        return EpochLoop.Run(ctx, trainer, loader, epochs, schedule, Fingerprint(request, TrainingPhase.Supervised, trainer.ModelKind), positions.Length, val.Count);
+    }
+
+    private static LoopOutcome TrainVae(RunContext ctx, VaeModel model, CachedSplit train, CachedSplit val, int epochs)
+    {
+        var request = ctx.Request;
+        var positions = train.PositionsOf(train.Split.VaeRows(request.VaeData));
+        if (positions.Length == 0)
+            throw new Core.UserInputException($"no training images for the VAE with --vae-data {request.VaeData.ToText()} (it needs normal-class or unlabeled images); try --vae-data both.");
+        var valFit = val.PositionsOf(val.Split.VaeRows(VaeData.Both));
+        if (valFit.Length == 0) valFit = Enumerable.Range(0, val.Count).ToArray();
+        var loader = new BatchLoader(train, LoaderOptions.Training(request.BatchSize!.Value, request.Seed + 1, false, Augmentation(request) is { } a ? a with { MaxRotationDegrees = 5 } : null)
+            with { Device = request.Compute.Device, DropLast = positions.Length > request.BatchSize }, positions);
+        long steps = (long)epochs * Batches(request, loader);
+        using var trainer = new VaeTrainer(ctx, model, val, valFit, steps);
+        var schedule = new CosineWarmupSchedule(request.VaeLearningRate, Math.Min(steps / 20, Batches(request, loader)), steps);
+        return EpochLoop.Run(ctx, trainer, loader, epochs, schedule, Fingerprint(request, TrainingPhase.Unsupervised, "vae"), positions.Length, valFit.Length);
+    }
+
+    private static int Batches(TrainRequest request, BatchLoader loader) =>
+        Math.Max(1, request.MaxBatchesPerEpoch is { } m ? Math.Min(m, loader.BatchesPerEpoch) : loader.BatchesPerEpoch);
+
+    private static AugmentOptions? Augmentation(TrainRequest request) =>
+        request.Augment ? AugmentOptions.Default with { HorizontalFlip = request.AllowHorizontalFlip } : null;
+
+    private static CheckpointFingerprint Fingerprint(TrainRequest request, TrainingPhase phase, string kind) => new()
+    {
+        Phase = phase, ModelKind = kind, Classes = request.Dataset.Classes, ImageSize = request.ImageSize!.Value, Channels = request.Channels!.Value,
+    };
+
+    private static bool HasPhase(RunContext ctx, TrainingPhase phase) =>
+        File.Exists(new CheckpointStore(Path.Combine(ctx.Request.Output, phase.ToString().ToLowerInvariant())).BestPath);
+
+    private static void RestorePhase(RunContext ctx, TrainingPhase phase, nn.Module model, CheckpointFingerprint fingerprint)
+    {
+        var store = new CheckpointStore(ctx.PhaseFolder(phase));
+        var path = File.Exists(store.BestPath) ? store.BestPath : store.LastPath;
+        Checkpoint.Restore(path, fingerprint, new CheckpointParts(new Dictionary<string, nn.Module> { [phase == TrainingPhase.Supervised ? "classifier" : "vae"] = model }) { IncludeTorchRng = false });
+        ctx.Log($"{phase.ToString().ToLowerInvariant()}: using the trained weights in {path}");
+    }
+
+    // Fits the reconstruction calibration on validation normals, picks ensemble weights and the threshold.
+    private static DetectorParts Assemble(RunContext ctx, EfficientNetModel? classifier, VaeModel? vae, CachedSplit val)
+    {
+        var request = ctx.Request;
+        var spec = request.Dataset;
+        int normal = DatasetSpecExtensions.NormalIndexOf(spec);
+        int batch = request.BatchSize!.Value;
+        var device = request.Compute.Device;
+        var all = Enumerable.Range(0, val.Count).ToArray();
+        var draft = new DetectorParts(classifier, vae, spec.Classes, spec.NormalClass, new HybridScorer(1, 0, null), 0.5, "draft");
+        var raw = SplitScores.Compute(draft, val, all, batch, device);
+
+        RobustLogisticCalibration? calibration = null;
+        if (raw.Errors is { } errors)
+        {
+            // Normals = validation images of the normal class, else the unlabeled ones (what the VAE learned as normal).
+            var normalErrors = all.Where(i => normal >= 0 ? val.Labels[i] == normal : val.Labels[i] < 0).Select(i => errors[i]).ToArray();
+            if (normalErrors.Length < 2) normalErrors = errors;
+            calibration = RobustLogisticCalibration.Fit(normalErrors);
+        }
+        var labeled = all.Where(i => val.Labels[i] >= 0 && normal >= 0).ToArray();
+        var truth = labeled.Select(i => val.Labels[i] == normal ? 0 : 1).ToArray();
+        bool canRank = truth.Distinct().Count() == 2;
+
+        double wSup = classifier is null ? 0 : vae is null ? 1 : spec.Config?.EnsembleWeights.Supervised ?? 0.5;
+        if (classifier is not null && vae is not null && raw.Supervised is { } sup && calibration is not null)
+        {
+            if (request.FitWeights && canRank)
+            {
+                var fit = HybridWeightFitter.Fit(labeled.Select(i => sup[i]).ToArray(), labeled.Select(i => calibration.Map(raw.Errors![i])).ToArray(), truth.Select(t => t == 1).ToArray());
+                wSup = fit.SupervisedWeight;
+                ctx.Log($"hybrid: fitted weights supervised {fit.SupervisedWeight:F2} / unsupervised {fit.ReconstructionWeight:F2} (validation AUROC {fit.Auroc:F4})");
+            }
+            else ctx.Log($"hybrid: weights supervised {wSup:F2} / unsupervised {1 - wSup:F2} (from training_config.json; --fit-weights fits them)");
+        }
+        var scorer = new HybridScorer(wSup, 1 - wSup, calibration);
+        var scored = SplitScores.Compute(draft with { Scorer = scorer }, val, all, batch, device);
+
+        double threshold; string method;
+        if (canRank)
+        {
+            var s = labeled.Select(i => scored.Combined[i]).ToArray();
+            var point = request.Threshold.Method switch
+            {
+                "youden" => ThresholdSelection.MaxYoudenJ(s, truth),
+                "sensitivity" => ThresholdSelection.ForSensitivity(s, truth, request.Threshold.Sensitivity!.Value),
+                _ => ThresholdSelection.MaxF1(s, truth),
+            };
+            threshold = point.Threshold; method = request.Threshold.ToString();
+        }
+        else
+        {
+            // No labeled anomalies to rank: allow 5 % false alarms on the normals.
+            var s = scored.Combined;
+            threshold = ThresholdSelection.ForFalseAlarmRate(s, new int[s.Length], 0.05).Threshold;
+            method = "false_alarm:0.05";
+        }
+        ctx.Log($"hybrid: threshold {threshold:F4} ({method})");
+        return new DetectorParts(classifier, vae, spec.Classes, spec.NormalClass, scorer, threshold, method);
+    }
+
+    private static PackageNormalization ChannelStatistics(CachedSplit train)
+    {
+        using var scope = NewDisposeScope();
+        var x = train.Images.to_type(ScalarType.Float32).div(255f);
+        var mean = x.mean([0, 2, 3]).data<float>().ToArray();
+        var std = x.std([0, 2, 3]).data<float>().ToArray();
+        return new PackageNormalization(mean.Select(v => (double)v).ToArray(), std.Select(v => Math.Max(1e-3, (double)v)).ToArray());
+    }
+
+    private static void Package(TrainRequest request, DetectorParts detector, PackageNormalization normalization,
+        IReadOnlyList<TrainingPhase> phases, IReadOnlyList<HistoryRow> history, string path)
+    {
+        var modules = new Dictionary<string, nn.Module>();
+        if (detector.Classifier is { } c) modules["classifier"] = c;
+        if (detector.Vae is { } v) modules["vae"] = v;
+        var best = history.Where(h => h.IsBest).LastOrDefault();
+        var manifest = new ModelPackageManifest
+        {
+            Created = DateTimeOffset.UtcNow,
+            Classes = detector.Classes, NormalClass = detector.NormalClass,
+            ImageSize = request.ImageSize!.Value, Channels = request.Channels!.Value, Normalization = normalization,
+            Models = new PackageModels
+            {
+                Classifier = detector.Classifier is null ? null : new PackageClassifier { Variant = request.Variant.Name, NumClasses = detector.Classes.Count },
+                Vae = detector.Vae is { } vae ? new PackageVae { LatentDim = vae.Options.LatentDim, BaseWidth = vae.Options.BaseWidth } : null,
+            },
+            HybridWeights = new PackageHybridWeights(detector.Scorer.SupervisedWeight, detector.Scorer.ReconstructionWeight),
+            Calibration = detector.Scorer.Calibration is { } cal ? JsonSerializer.SerializeToElement(cal, VigilJson.Options) : null,
+            Thresholds = new PackageThresholds { Default = detector.Threshold, Method = detector.ThresholdMethod },
+            Dataset = new PackageDataset { Name = request.Dataset.Folder is { } f ? Path.GetFileName(f) : "csv", Path = request.Dataset.Folder, CsvHash = DatasetHash(request.Dataset) },
+            Training = new PackageTraining { Epochs = history.Count, BestMetric = best?.Monitor, BestValue = best?.MonitorValue, BestEpoch = best?.Epoch, Phases = phases },
+        };
+        ModelPackage.Save(path, manifest, modules);
+    }
+
+    private static string DatasetHash(DatasetSpec spec)
+    {
+        var hash = new System.IO.Hashing.XxHash128();
+        foreach (var (name, split) in spec.Splits.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            foreach (var row in split.Rows) hash.Append(Encoding.UTF8.GetBytes($"{name}|{row.Path}|{row.Label}|{row.ContentHash}\n"));
+        return Convert.ToHexStringLower(hash.GetCurrentHash());
+    }
+
+    private static void WriteOutputs(string folder, IReadOnlyList<HistoryRow> history, EvaluationReport val, EvaluationReport? test,
+        SplitScores scores, int[] truth, DetectorParts detector)
+    {
+        WriteHistory(Path.Combine(folder, "history.csv"), history);
+        var metrics = new { test, val, history_epochs = history.Count };
+        AtomicText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, VigilJson.Options));
+
+        var plots = Path.Combine(folder, "plots");
+        Directory.CreateDirectory(plots);
+        foreach (var phase in history.Select(h => h.Phase).Distinct())
+        {
+            var rows = history.Where(h => h.Phase == phase).ToList();
+            var x = rows.Select(r => (double)r.Epoch).ToArray();
+            var series = new List<PlotSeries> { new("train", x, rows.Select(r => r.TrainLoss).ToArray()) };
+            if (rows.All(r => r.ValLoss is not null)) series.Add(new PlotSeries("val", x, rows.Select(r => r.ValLoss!.Value).ToArray()));
+            RunPlots.Lines(Path.Combine(plots, $"loss_{phase}.png"), $"{phase} loss", "epoch", "loss", series);
+        }
+        var report = test ?? val;
+        bool ranked = truth.Distinct().Count() == 2;
+        if (ranked)
+        {
+            var roc = RocCurve.Compute(scores.Combined, truth);
+            RunPlots.Roc(Path.Combine(plots, "roc.png"), roc.Fpr, roc.Tpr, report.Auroc, $"ROC ({report.Split})");
+            var pr = PrecisionRecallCurve.Compute(scores.Combined, truth);
+            RunPlots.PrecisionRecall(Path.Combine(plots, "pr.png"), pr.Recall, pr.Precision, report.Aupr, $"Precision-recall ({report.Split})");
+        }
+        RunPlots.ScoreHistogram(Path.Combine(plots, "score_histogram.png"),
+            scores.Combined.Where((_, i) => truth[i] == 0).ToArray(), scores.Combined.Where((_, i) => truth[i] == 1).ToArray(), detector.Threshold,
+            $"Anomaly score ({report.Split})");
+        if (report.ConfusionMatrix.Length > 0)
+            RunPlots.ConfusionMatrix(Path.Combine(plots, "confusion_matrix.png"), report.ConfusionMatrix, detector.Classes, $"Confusion matrix ({report.Split})");
+    }
+
+    private static void WriteHistory(string path, IReadOnlyList<HistoryRow> history)
+    {
+        var sb = new StringBuilder("phase,epoch,train_loss,val_loss,monitor,monitor_value,learning_rate,images_per_second,seconds,is_best\n");
+        string F(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("R", CultureInfo.InvariantCulture) : "";
+        foreach (var h in history)
+            sb.Append($"{h.Phase},{h.Epoch},{F(h.TrainLoss)},{F(h.ValLoss)},{h.Monitor},{F(h.MonitorValue)},{F(h.LearningRate)},{F(h.ImagesPerSecond)},{F(h.Seconds)},{(h.IsBest ? 1 : 0)}\n");
+        AtomicText(path, sb.ToString());
+    }
+
+    private static void AtomicText(string path, string text)
+    {
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, text);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static double? Finite(double v) => double.IsFinite(v) ? v : null;
+}

@@ -1,0 +1,80 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using Vigil.Core.Metrics;
+using Vigil.Core.Runs;
+using Vigil.ML.Data;
+using Vigil.ML.Models.Vae;
+using Vigil.ML.Training;
+using static TorchSharp.torch;
+
+namespace Vigil.ML.Runs;
+
+/// <summary>
+/// The unsupervised phase: the VAE learns normality from normal and/or unlabeled images (β warm-up on the KL term).
+/// Validation reports the loss on validation normals/unlabeled and, when labeled anomalies exist, the AUROC of the
+/// reconstruction score, which then drives early stopping.
+/// </summary>
+internal sealed class VaeTrainer : IPhaseTrainer, IDisposable
+{
+    private readonly RunContext _ctx;
+    private readonly CachedSplit _val;
+    private readonly int[] _valFit, _valLabeled;
+    private readonly int[] _valLabels;
+    private readonly AdamW _optimizer;
+    private readonly BetaWarmup _beta;
+
+    public VaeTrainer(RunContext ctx, VaeModel model, CachedSplit val, IReadOnlyList<int> valFitPositions, long totalSteps)
+    {
+        _ctx = ctx;
+        Model = model;
+        _val = val;
+        _valFit = valFitPositions.ToArray();
+        int normal = DatasetSpecExtensions.NormalIndexOf(ctx.Request.Dataset);
+        _valLabeled = normal < 0 ? [] : Enumerable.Range(0, val.Count).Where(p => val.Labels[p] >= 0).ToArray();
+        _valLabels = _valLabeled.Select(p => val.Labels[p] == normal ? 0 : 1).ToArray();
+        if (_valLabels.Distinct().Count() < 2) { _valLabeled = []; _valLabels = []; }
+        _optimizer = optim.AdamW(model.parameters(), ctx.Request.VaeLearningRate, weight_decay: 0);
+        _beta = new BetaWarmup(ctx.Request.Beta, Math.Max(1, totalSteps / 4));
+        Modules = new Dictionary<string, nn.Module> { ["vae"] = model };
+        Optimizers = new Dictionary<string, OptimizerHelper> { ["vae"] = _optimizer };
+    }
+
+    public VaeModel Model { get; }
+    public TrainingPhase Phase => TrainingPhase.Unsupervised;
+    public string ModelKind => "vae";
+    public string MonitorName => _valLabeled.Length > 0 ? "val_anomaly_auroc" : "neg_val_loss";
+    public IReadOnlyDictionary<string, nn.Module> Modules { get; }
+    public IReadOnlyDictionary<string, OptimizerHelper> Optimizers { get; }
+
+    public StepResult TrainStep(Batch batch, long globalStep)
+    {
+        Model.train();
+        using var scope = NewDisposeScope();
+        var (reconstruction, mu, logVar) = Model.forward(batch.Images);
+        var loss = VaeModel.Loss(batch.Images, reconstruction, mu, logVar, _beta.At(globalStep));
+        _optimizer.zero_grad();
+        loss.Total.backward();
+        double? norm = _ctx.Request.GradientClip > 0 ? GradientClipping.ClipByNorm(Model.parameters(), _ctx.Request.GradientClip * 50) : null;
+        _optimizer.step();
+        return new StepResult(loss.Total.item<float>(),
+            new Dictionary<string, double> { ["recon"] = loss.Reconstruction.item<float>(), ["kl"] = loss.Kl.item<float>() }, null, norm);
+    }
+
+    public ValidationResult Validate(int epoch)
+    {
+        var device = _ctx.Request.Compute.Device;
+        int batch = Math.Max(32, _ctx.Request.BatchSize ?? 32);
+        var fit = ModelScoring.Vae(Model, _val, _valFit, batch, device, _ctx.Request.Beta);
+        double monitor = -fit.Loss;
+        var evt = EpochEvents.Empty();
+        if (_valLabeled.Length > 0)
+        {
+            var scored = ModelScoring.Vae(Model, _val, _valLabeled, batch, device, _ctx.Request.Beta);
+            var auc = BinaryMetrics.Auroc(scored.Scores, _valLabels);
+            if (double.IsFinite(auc)) { monitor = auc; evt = evt with { AurocMacro = auc }; }
+        }
+        return new ValidationResult(fit.Loss, new Dictionary<string, double> { ["recon"] = fit.Reconstruction, ["kl"] = fit.Kl }, monitor, evt);
+    }
+
+    public void Dispose() => _optimizer.Dispose();
+}

@@ -1,0 +1,73 @@
+using System.Runtime.InteropServices;
+
+namespace Vigil.ML.Training.Checkpoints;
+
+/// <summary>
+/// Writes a file so that readers (and a machine that loses power) see either the old file or the complete new one,
+/// never a mix: write a temporary file beside it, fsync it, rename it over the target (atomic on one file system),
+/// then fsync the folder so the rename itself is durable.
+/// </summary>
+internal static class AtomicFile
+{
+    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>; returns the file's size.</summary>
+    public static long Write(string path, Action<Stream> write)
+    {
+        string full = Path.GetFullPath(path);
+        string folder = Path.GetDirectoryName(full) ?? throw new ArgumentException($"{path} has no folder", nameof(path));
+        Directory.CreateDirectory(folder);
+        // Same folder as the target: a rename across file systems would be a copy, and not atomic.
+        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            long length;
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+                length = stream.Length;
+            }
+            File.Move(temp, full, overwrite: true);
+            SyncFolder(folder);
+            return length;
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Copies <paramref name="source"/> to <paramref name="destination"/> with the same guarantee.</summary>
+    public static long Copy(string source, string destination) =>
+        Write(destination, target =>
+        {
+            using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read);
+            input.CopyTo(target);
+        });
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { } // the original error matters more than a leftover temporary file
+        catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>fsync on the folder, where the OS allows it (Linux, macOS); .NET has no API for it.</summary>
+    private static void SyncFolder(string folder)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
+        int fd = open(folder, 0 /* O_RDONLY */);
+        if (fd < 0) return; // best effort: the data itself is already on disk
+        try { _ = fsync(fd); }
+        finally { _ = close(fd); }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int fsync(int fd);
+
+    [DllImport("libc")]
+    private static extern int close(int fd);
+}

@@ -1,0 +1,45 @@
+using System.Text.Json.Serialization;
+
+namespace Vigil.ML.Training.Checkpoints;
+
+/// <summary>A checkpoint's <c>header.json</c>: format, provenance, the <see cref="CheckpointState"/> and an index of the tensor entries.</summary>
+public sealed record CheckpointHeader
+{
+    /// <summary>The layout version; a reader refuses a newer one.</summary>
+    public required int FormatVersion { get; init; }
+
+    /// <summary>The Vigil version that wrote it.</summary>
+    public required string VigilVersion { get; init; }
+
+    /// <summary>The TorchSharp version that wrote the tensor entries.</summary>
+    [JsonPropertyName("torchsharp_version")]
+    public string? TorchSharpVersion { get; init; }
+
+    /// <summary>When it was written (UTC).</summary>
+    public required DateTimeOffset Created { get; init; }
+
+    /// <summary>The plain state.</summary>
+    public required CheckpointState State { get; init; }
+
+    /// <summary>The tensor entries, each with its size and SHA-256.</summary>
+    public required IReadOnlyList<ArchiveEntryInfo> Entries { get; init; }
+}
+
+/// <summary>What kind of state an archive entry holds.</summary>
+public enum ArchiveEntryKind
+{
+    /// <summary>A module's parameters and buffers (TorchSharp <c>Module.save</c> format).</summary>
+    Module,
+    /// <summary>An optimizer's state (TorchSharp <c>OptimizerHelper.save_state_dict</c> format).</summary>
+    Optimizer,
+    /// <summary>libtorch's CPU random-generator state (raw bytes of <c>torch.get_rng_state()</c>).</summary>
+    Rng,
+}
+
+/// <summary>One tensor entry of a checkpoint or model package.</summary>
+/// <param name="Name">The part's name, e.g. <c>classifier</c>.</param>
+/// <param name="Kind">What it holds.</param>
+/// <param name="Entry">The path inside the zip.</param>
+/// <param name="Bytes">Its length.</param>
+/// <param name="Sha256">Its SHA-256, lower-case hex.</param>
+public sealed record ArchiveEntryInfo(string Name, ArchiveEntryKind Kind, string Entry, long Bytes, string Sha256);

@@ -1,0 +1,161 @@
+using TorchSharp;
+using Vigil.ML.Models.Vae;
+using static TorchSharp.torch;
+
+namespace Vigil.ML.Tests.Models;
+
+[Collection(TorchCollection.Name)]
+public sealed class VaeTests
+{
+    private static VaeModel Small(int channels, int size, VaeScoreKind score = VaeScoreKind.MeanSquaredError) =>
+        new(new VaeOptions { Channels = channels, ImageSize = size, LatentDim = 16, BaseWidth = 8, MaxWidth = 32, Score = score });
+
+    [Theory]
+    [InlineData(8, 1, 4, 0, 0)]
+    [InlineData(28, 2, 7, 0, 0)]
+    [InlineData(32, 3, 4, 0, 0)]
+    [InlineData(64, 4, 4, 0, 0)]
+    [InlineData(128, 5, 4, 0, 0)]
+    [InlineData(224, 5, 7, 0, 0)]
+    [InlineData(60, 3, 8, 2, 2)]
+    [InlineData(100, 4, 7, 6, 6)]
+    [InlineData(9, 1, 5, 0, 1)]
+    public void GeometryPadsToAMultipleOfTheDownsampling(int size, int stages, int side, int before, int after)
+    {
+        VaeGeometry g = VaeGeometry.For(size);
+        Assert.Equal((stages, side, before, after), (g.Downsamplings, g.BottleneckSide, g.PadBefore, g.PadAfter));
+        Assert.Equal(size + before + after, g.PaddedSize);
+    }
+
+    [Fact]
+    public void TooSmallImagesAreRejected() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => VaeGeometry.For(7));
+
+    [Theory]
+    [InlineData(1, 28)]
+    [InlineData(3, 28)]
+    [InlineData(1, 32)]
+    [InlineData(3, 32)]
+    [InlineData(1, 64)]
+    [InlineData(1, 60)]
+    public void ShapesFollowTheInput(int channels, int size)
+    {
+        using var vae = Small(channels, size);
+        using var scope = NewDisposeScope();
+        Tensor x = rand(3, channels, size, size);
+        var (recon, mu, logVar) = vae.forward(x);
+        Assert.Equal(x.shape, recon.shape);
+        Assert.Equal(new long[] { 3, 16 }, mu.shape);
+        Assert.Equal(new long[] { 3, 16 }, logVar.shape);
+        Assert.True(recon.min().item<float>() >= 0 && recon.max().item<float>() <= 1);
+        Assert.Equal(new long[] { 3, 1, size, size }, vae.ErrorMap(x).shape);
+        foreach (VaeScoreKind kind in Enum.GetValues<VaeScoreKind>())
+        {
+            Tensor score = vae.ReconstructionError(x, kind);
+            Assert.Equal(new long[] { 3 }, score.shape);
+            Assert.True(score.isfinite().all().item<bool>() && score.min().item<float>() >= 0, kind.ToString());
+        }
+    }
+
+    [Fact]
+    public void WrongSizeIsRejectedClearly()
+    {
+        using var vae = Small(1, 32);
+        using var scope = NewDisposeScope();
+        var error = Assert.Throws<ArgumentException>(() => vae.forward(rand(1, 1, 28, 28)));
+        Assert.Contains("[B, 1, 32, 32]", error.Message);
+    }
+
+    [Fact]
+    public void LossMatchesHandComputation()
+    {
+        using var scope = NewDisposeScope();
+        Tensor x = zeros(1, 1, 2, 2);
+        Tensor recon = full(1, 1, 2, 2, 0.5f);
+        Tensor mu = tensor(new float[] { 1f, 0f }).view(1, 2);
+        Tensor logVar = tensor(new float[] { 0f, MathF.Log(2f) }).view(1, 2);
+        VaeLoss loss = VaeModel.Loss(x, recon, mu, logVar, beta: 0.5);
+        // Reconstruction: 4 pixels × 0.25. KL: −½[(1 + 0 − 1 − 1) + (1 + ln2 − 0 − 2)] = 1 − ln2 / 2.
+        double kl = 1 - Math.Log(2) / 2;
+        Assert.Equal(1.0, loss.Reconstruction.item<float>(), 6);
+        Assert.Equal(kl, loss.Kl.item<float>(), 5);
+        Assert.Equal(1 + 0.5 * kl, loss.Total.item<float>(), 5);
+        Assert.Empty(loss.Total.shape);
+    }
+
+    [Fact]
+    public void BetaWarmsUpLinearly()
+    {
+        var warmup = new BetaWarmup(Beta: 2.0, WarmupSteps: 100);
+        Assert.Equal(0.0, warmup.At(0));
+        Assert.Equal(1.0, warmup.At(50), 12);
+        Assert.Equal(2.0, warmup.At(100));
+        Assert.Equal(2.0, warmup.At(10_000));
+        Assert.Equal(0.7, new BetaWarmup(0.7, 0).At(0));
+    }
+
+    [Fact]
+    public void ScoresAreDeterministicEvenInTrainingMode()
+    {
+        using var vae = Small(1, 32);
+        vae.train();
+        using var scope = NewDisposeScope();
+        Tensor x = rand(2, 1, 32, 32);
+        Assert.True(vae.ErrorMap(x).eq(vae.ErrorMap(x)).all().item<bool>());
+        Assert.True(vae.ReconstructionError(x).eq(vae.ReconstructionError(x)).all().item<bool>());
+        // forward samples the code in training mode, so two passes differ.
+        Assert.False(vae.forward(x).Reconstruction.eq(vae.forward(x).Reconstruction).all().item<bool>());
+    }
+
+    [Fact]
+    public void LossFallsAndABrightSquareStandsOutAfterTrainingOnNormals()
+    {
+        manual_seed(21);
+        using var vae = Small(1, 32);
+        var optimizer = optim.Adam(vae.parameters(), lr: 3e-3);
+        using Tensor normals = SyntheticImages.Blobs(64, 32, seed: 1);
+        var warmup = new BetaWarmup(1.0, 20);
+        var losses = new List<float>();
+        vae.train();
+        for (int step = 0; step < 40; step++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var (recon, mu, logVar) = vae.forward(normals);
+            VaeLoss loss = VaeModel.Loss(normals, recon, mu, logVar, warmup.At(step));
+            loss.Total.backward();
+            optimizer.step();
+            losses.Add(loss.Reconstruction.item<float>());
+        }
+        Assert.True(losses.TakeLast(5).Average() < 0.5 * losses.Take(5).Average(), $"reconstruction loss went from {losses[0]} to {losses[^1]}");
+
+        vae.eval();
+        using var evalScope = NewDisposeScope();
+        Tensor test = SyntheticImages.Blobs(8, 32, seed: 2);
+        Tensor anomalous = SyntheticImages.WithSquare(test, top: 4, left: 20, side: 6);
+        Tensor square = vae.ErrorMap(anomalous)[.., .., TensorIndex.Slice(4, 10), TensorIndex.Slice(20, 26)];
+        Tensor sameRegionNormal = vae.ErrorMap(test)[.., .., TensorIndex.Slice(4, 10), TensorIndex.Slice(20, 26)];
+        float inSquare = square.mean().item<float>(), normalThere = sameRegionNormal.mean().item<float>();
+        Assert.True(inSquare > 5 * normalThere, $"error in the square {inSquare} vs normal {normalThere}");
+        foreach (VaeScoreKind kind in Enum.GetValues<VaeScoreKind>())
+        {
+            Tensor a = vae.ReconstructionError(anomalous, kind), n = vae.ReconstructionError(test, kind);
+            Assert.True(a.gt(n).all().item<bool>(), $"{kind}: every anomalous copy should score above its normal original");
+        }
+    }
+}
+
+[Collection(TorchCollection.Name)]
+public sealed class VaeInitTests
+{
+    [Fact]
+    public void GroupNormStartsAsIdentityAffine()
+    {
+        // TorchSharp 0.107 leaves GroupNorm's weight and bias uninitialised; the model must set them.
+        using var vae = new VaeModel(new VaeOptions { Channels = 1, ImageSize = 32, LatentDim = 8, BaseWidth = 8, MaxWidth = 16 });
+        var norms = vae.named_parameters().Where(p => System.Text.RegularExpressions.Regex.IsMatch(p.name, @"^(encoder|decoder)\.\d+\.1\.(weight|bias)$")).ToList();
+        Assert.Equal(2 * 6, norms.Count);   // 3 encoder and 3 decoder stages at 32×32
+        foreach (var (name, p) in norms)
+            Assert.Equal(name.EndsWith("weight", StringComparison.Ordinal) ? 1f : 0f, p.mean().item<float>());
+    }
+}
