@@ -28,6 +28,18 @@ public sealed class EfficientNetTests
     }
 
     [Fact]
+    public void TinyAndVaeCountsMatchTheDocumentedOnes()
+    {
+        // docs/models.md lists these; an independent Python transcription of the rules gives the same numbers.
+        using var tiny = new EfficientNetModel(new EfficientNetOptions { Scaling = EfficientNetScaling.Tiny });
+        Assert.Equal(444_612, tiny.ParameterCount);
+        using var vae28 = new Vigil.ML.Models.Vae.VaeModel(new() { ImageSize = 28 });
+        Assert.Equal(4_904_097, vae28.ParameterCount);
+        using var vae64 = new Vigil.ML.Models.Vae.VaeModel(new() { ImageSize = 64 });
+        Assert.Equal(7_691_489, vae64.ParameterCount);
+    }
+
+    [Fact]
     public void B0LayoutIsThePapersTable()
     {
         EfficientNetLayout layout = EfficientNetBuilder.Build(EfficientNetScaling.B0);
