@@ -41,9 +41,9 @@ public static class DetectCommand
             var fmt = parse.GetValue(format)!.ToLowerInvariant();
             if (fmt is not ("text" or "json" or "csv")) throw new UserInputException($"--format '{fmt}' is not a format; use text, json or csv.");
             if (parse.GetValue(threshold) is { } t && t is < 0 or > 1) throw new UserInputException($"--threshold {t} is outside [0,1].");
-            var files = ExpandInputs(parse.GetValue(inputs)!);
             var compute = ComputeResolver.Resolve(parse.GetValue(device), parse.GetValue(threads));
             var loaded = DetectorLoader.Load(parse.GetValue(model)!, compute.Device);
+            var files = ExpandInputs(parse.GetValue(inputs)!);
             var rows = Detect(loaded, files, parse.GetValue(threshold) ?? loaded.Parts.Threshold, parse.GetValue(heatmap), compute.Device, token);
             Write(rows, fmt);
             return Task.FromResult(rows.Any(r => r.Error is not null) ? ExitCodes.Failure : ExitCodes.Ok);
@@ -80,7 +80,12 @@ public static class DetectCommand
             token.ThrowIfCancellationRequested();
             foreach (var image in ImageBatcher.Prepare(registry, file, size, channels, token))
             {
-                if (image.Error is not null) { rows.Add(new DetectRow(image.Path, null, null, null, null, null, null, null, null, null, image.Error)); continue; }
+                if (image.Error is not null)
+                {
+                    Flush(); // keep rows in input order
+                    rows.Add(new DetectRow(image.Path, null, null, null, null, null, null, null, null, null, image.Error));
+                    continue;
+                }
                 pending.Add(image);
                 if (pending.Count == BatchSize) Flush();
             }

@@ -8,9 +8,11 @@ namespace Vigil.ML.Data;
 /// </summary>
 public sealed class Batch : IDisposable
 {
-    internal Batch(Tensor images, Tensor labels, int[] rows, int epoch, int index)
+    private readonly long _seed;
+
+    internal Batch(Tensor images, Tensor labels, int[] rows, long seed, int epoch, int index)
     {
-        Images = images; Labels = labels; Rows = rows; Epoch = epoch; Index = index;
+        Images = images; Labels = labels; Rows = rows; _seed = seed; Epoch = epoch; Index = index;
     }
 
     /// <summary>float32 [B,C,S,S], values in [0,1].</summary>
@@ -26,8 +28,8 @@ public sealed class Batch : IDisposable
     /// <summary>Number of images (B; the last batch of an epoch may be smaller).</summary>
     public int Size => Rows.Count;
 
-    /// <summary>The loader position just after this batch, to store in a checkpoint.</summary>
-    public LoaderState NextState(long seed) => new(seed, Epoch, Index + 1);
+    /// <summary>The loader position just after this batch: store it in a checkpoint, continue with <see cref="BatchLoader.Resume"/>.</summary>
+    public LoaderState NextState => new(_seed, Epoch, Index + 1);
 
     /// <summary>Frees the tensors.</summary>
     public void Dispose()

@@ -161,6 +161,6 @@ public sealed class BatchLoader
         if (Options.Augment is { } augment)
             x = Augmenter.Apply(x, augment, SplitMix64.For(Options.Seed, epoch, 1L + index));
         // The batch, not any thread's dispose scope, owns these: it may be built on the prefetch thread.
-        return new Batch(x.DetachFromDisposeScope(), y.DetachFromDisposeScope(), rows, epoch, index);
+        return new Batch(x.DetachFromDisposeScope(), y.DetachFromDisposeScope(), rows, Options.Seed, epoch, index);
     }
 }

@@ -47,7 +47,7 @@ internal static class EpochLoop
             if (state.EarlyStopping is { } e) early.Restore(e);
             startEpoch = (int)state.DataState.GetValueOrDefault("epoch", state.Epoch + 1);
             startBatch = (int)state.DataState.GetValueOrDefault("next_batch", 0);
-            if (File.Exists(Path.Combine(folder, DoneFile)))
+            if (File.Exists(Path.Combine(folder, DoneFile)) && DoneEpochs(folder) >= epochs)
             {
                 ctx.Log($"{Name(trainer)}: already complete in {folder}; loading its best weights");
                 RestoreBest(store, fingerprint, parts);
@@ -78,7 +78,7 @@ internal static class EpochLoop
             double lossSum = 0; int batches = 0, seen = 0, correct = 0; bool classifies = false;
             var partSums = new Dictionary<string, double>();
             var batchSource = startBatch > 0 ? loader.Resume(loader.StateAt(epoch, startBatch)) : loader.Epoch(epoch);
-            int firstBatch = startBatch; startBatch = 0;
+            startBatch = 0;
             foreach (var batch in batchSource)
             {
                 using (batch)
@@ -111,7 +111,7 @@ internal static class EpochLoop
             var timing = meter.EndEpoch();
             var validation = trainer.Validate(epoch);
             var decision = early.Update(epoch, validation.Monitor);
-            var save = Save(ctx, store, parts, trainer, fingerprint, epoch, globalStep, schedule, early, epoch + 1, 0, decision.Improved);
+            Save(ctx, store, parts, trainer, fingerprint, epoch, globalStep, schedule, early, epoch + 1, 0, decision.Improved);
             double trainLoss = batches > 0 ? lossSum / batches : double.NaN;
             ctx.Events.Publish(validation.Event with
             {
@@ -127,7 +127,6 @@ internal static class EpochLoop
             });
             history.Add(new HistoryRow(Name(trainer), epoch, trainLoss, validation.Loss, trainer.MonitorName, validation.Monitor,
                 schedule.LearningRateAt(Math.Max(0, schedule.Step - 1)), timing.ImagesPerSecond, timing.ElapsedSeconds, decision.Improved));
-            _ = save; _ = firstBatch;
             if (decision.ShouldStop)
             {
                 ctx.Log($"{Name(trainer)}: early stop at epoch {epoch} ({trainer.MonitorName} has not improved for {early.Patience} epochs; best {early.Best:F4} at epoch {early.BestEpoch})");
@@ -140,8 +139,19 @@ internal static class EpochLoop
             return new LoopOutcome(true, early.BestEpoch, early.Best, history);
         }
         RestoreBest(store, fingerprint, parts);
-        File.WriteAllText(Path.Combine(folder, DoneFile), JsonSerializer.Serialize(new { best_epoch = early.BestEpoch, best = early.Best }));
+        File.WriteAllText(Path.Combine(folder, DoneFile), JsonSerializer.Serialize(new { epochs, best_epoch = early.BestEpoch, best = early.Best }));
         return new LoopOutcome(false, early.BestEpoch, early.Best, history);
+    }
+
+    // Epochs a finished phase was asked for: a resume asking for more continues training instead of skipping it.
+    private static int DoneEpochs(string folder)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, DoneFile)));
+            return doc.RootElement.TryGetProperty("epochs", out var e) ? e.GetInt32() : int.MaxValue;
+        }
+        catch (JsonException) { return 0; }
     }
 
     private static string Name(IPhaseTrainer trainer) => trainer.Phase.ToString().ToLowerInvariant();

@@ -34,7 +34,7 @@ public static class TrainingRun
         int channels = request.Channels ?? config?.Channels ?? 1;
         int batchSize = request.BatchSize ?? config?.BatchSize ?? 32;
         request = request with { ImageSize = size, Channels = channels, BatchSize = batchSize };
-        using var jsonl = new JsonLinesRunObserver(Path.Combine(request.Output, "events.jsonl"));
+        using var jsonl = new JsonLinesRunObserver(request.Output);
         var publisher = new RunEventPublisher(Path.GetFileName(Path.GetFullPath(request.Output)), new CompositeObserver(observer, jsonl));
         var ctx = new RunContext(request, publisher, control, log, cancellation);
         torch.random.manual_seed(request.Seed);

@@ -167,7 +167,7 @@ public sealed class BatchLoaderTests(CachedTrainFixture fixture) : IClassFixture
         var options = LoaderOptions.Training(8, seed: 21);
         var loader = new BatchLoader(fixture.Train, options);
         var whole = loader.Epoch(4).ToList();
-        LoaderState saved = whole[1].NextState(options.Seed);
+        LoaderState saved = whole[1].NextState;
         var resumed = new BatchLoader(fixture.Train, options).Resume(saved).ToList();
         try
         {

@@ -1,0 +1,142 @@
+using System.Text.Json;
+
+namespace Vigil.Cli.Tests;
+
+/// <summary>A tiny dataset organized and trained once (tiny EfficientNet, 32×32, a few batches) for the CLI tests below.</summary>
+public sealed class TrainedRunFixture : IDisposable
+{
+    public TempFolder Dir { get; } = new();
+    public string Dataset => Dir.Combine("out", "tiny");
+    public string Run => Dir.Combine("run");
+    public string Model => Path.Combine(Run, "model.vigil");
+    public CliRun Training { get; }
+
+    public TrainedRunFixture()
+    {
+        var sample = VigilProcess.Run(Dir.Path, "sample", "--output", "s", "--per-organ", "40", "--image-size", "32");
+        if (sample.ExitCode != 0) throw new InvalidOperationException(sample.Stderr);
+        var organize = VigilProcess.Run(Dir.Path, "organize", "--source", Dir.Combine("s", "manifest.csv"), "--name", "tiny", "--output", "out");
+        if (organize.ExitCode != 0) throw new InvalidOperationException(organize.Stderr);
+        Training = VigilProcess.Run(Dir.Path, "train", "--dataset", Dataset, "--phase", "all", "--model", "tiny", "--image-size", "32",
+            "--epochs", "1", "--batch-size", "16", "--max-batches", "3", "--output", Run, "--format", "json");
+    }
+
+    public void Dispose() => Dir.Dispose();
+}
+
+public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
+{
+    private readonly TrainedRunFixture _run;
+
+    public TrainEvaluateDetectTests(TrainedRunFixture run) => _run = run;
+
+    [Fact]
+    public void Train_writes_the_run_folder_and_a_json_summary()
+    {
+        Assert.True(_run.Training.ExitCode == 0, _run.Training.Stderr);
+        var json = JsonDocument.Parse(_run.Training.Stdout).RootElement;
+        Assert.Equal(Path.GetFullPath(_run.Model), Path.GetFullPath(json.GetProperty("model_path").GetString()!));
+        foreach (var file in new[] { "model.vigil", "metrics.json", "history.csv", "events.jsonl", "plots/score_histogram.png", "supervised/checkpoints/last.ckpt", "unsupervised/checkpoints/last.ckpt" })
+            Assert.True(File.Exists(Path.Combine(_run.Run, file)), file);
+        var history = File.ReadAllLines(Path.Combine(_run.Run, "history.csv"));
+        Assert.Equal(3, history.Length); // header + one epoch per phase
+        Assert.Contains("supervised epoch 1/1", _run.Training.Stderr); // one line per epoch when redirected
+        var events = File.ReadAllLines(Path.Combine(_run.Run, "events.jsonl"));
+        Assert.Contains(events, l => l.Contains("\"type\":\"epoch_completed\""));
+        Assert.Contains(events, l => l.Contains("\"type\":\"batch_completed\""));
+    }
+
+    [Fact]
+    public void Evaluate_prints_the_contract_keys()
+    {
+        var run = VigilProcess.Run(_run.Dir.Path, "evaluate", "--model", _run.Model, "--dataset", _run.Dataset, "--split", "test", "--format", "json");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var json = JsonDocument.Parse(run.Stdout).RootElement;
+        foreach (var key in new[] { "auroc", "accuracy", "f1", "per_class", "confusion_matrix", "tpr_at_fpr", "threshold" })
+            Assert.True(json.TryGetProperty(key, out _), $"missing {key}");
+        Assert.True(json.GetProperty("images").GetInt32() > 0);
+        var classes = json.GetProperty("per_class").GetArrayLength();
+        Assert.Equal(classes, json.GetProperty("confusion_matrix").GetArrayLength());
+    }
+
+    [Fact]
+    public void Detect_scores_images_and_turns_a_corrupt_one_into_an_error_row()
+    {
+        var images = Directory.GetFiles(_run.Dir.Combine("s", "brain_mri", "tumor"), "*.png").Take(3).ToList();
+        var corrupt = _run.Dir.Combine("broken.png");
+        File.WriteAllText(corrupt, "not an image");
+        var run = VigilProcess.Run(_run.Dir.Path, ["detect", "--model", _run.Model, .. images, corrupt, "--format", "json", "--heatmap", "heat"]);
+        Assert.Equal(1, run.ExitCode); // an unreadable input is reported, not fatal
+        var rows = JsonDocument.Parse(run.Stdout).RootElement.EnumerateArray().ToList();
+        Assert.Equal(4, rows.Count);
+        foreach (var row in rows.Take(3))
+        {
+            var score = row.GetProperty("anomaly_score").GetDouble();
+            Assert.InRange(score, 0, 1);
+            Assert.Equal(score >= JsonDocument.Parse(File.ReadAllText(Path.Combine(_run.Run, "metrics.json"))).RootElement.GetProperty("val").GetProperty("threshold").GetDouble(),
+                row.GetProperty("is_anomaly").GetBoolean());
+            Assert.True(File.Exists(Path.Combine(_run.Dir.Path, row.GetProperty("heatmap").GetString()!)));
+            foreach (var key in new[] { "predicted_class", "confidence", "supervised_score", "reconstruction_score" })
+                Assert.True(row.TryGetProperty(key, out _), key);
+        }
+        Assert.Contains("not a PNG", rows[3].GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public void Detect_csv_has_a_header_and_one_row_per_image()
+    {
+        var image = Directory.GetFiles(_run.Dir.Combine("s", "chest_xray", "normal"), "*.png").First();
+        var run = VigilProcess.Run(_run.Dir.Path, "detect", "--model", _run.Model, image, "--format", "csv", "--threshold", "0.99");
+        Assert.Equal(0, run.ExitCode);
+        var lines = run.Stdout.Trim().Split('\n');
+        Assert.StartsWith("path,image,is_anomaly,predicted_class", lines[0]);
+        Assert.Equal(2, lines.Length);
+    }
+
+    [Fact]
+    public void Resume_of_a_finished_run_reuses_its_phases()
+    {
+        var copy = _run.Dir.Combine("run-copy");
+        CopyFolder(_run.Run, copy);
+        var run = VigilProcess.Run(_run.Dir.Path, "train", "--dataset", _run.Dataset, "--model", "tiny", "--image-size", "32", "--epochs", "1",
+            "--batch-size", "16", "--max-batches", "3", "--output", copy, "--resume");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("supervised: already complete", run.Stderr);
+        Assert.Contains("unsupervised: already complete", run.Stderr);
+    }
+
+    [Theory]
+    [InlineData("--phase", "sideways", "--phase 'sideways'")]
+    [InlineData("--model", "b9", "--model 'b9'")]
+    [InlineData("--threshold-method", "magic", "--threshold-method 'magic'")]
+    [InlineData("--vae-data", "everything", "--vae-data 'everything'")]
+    public void Bad_train_options_are_input_errors(string option, string value, string message)
+    {
+        var run = VigilProcess.Run(_run.Dir.Path, "train", "--dataset", _run.Dataset, option, value, "--output", _run.Dir.Combine("never"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Stderr);
+        Assert.False(Directory.Exists(_run.Dir.Combine("never")));
+    }
+
+    [Fact]
+    public void Missing_data_and_models_are_input_errors()
+    {
+        Assert.Equal(2, VigilProcess.Run(_run.Dir.Path, "train", "--dataset", _run.Dir.Combine("nope")).ExitCode);
+        Assert.Equal(2, VigilProcess.Run(_run.Dir.Path, "train", "--train-csv", Path.Combine(_run.Dataset, "splits", "train.csv")).ExitCode);
+        var detect = VigilProcess.Run(_run.Dir.Path, "detect", "--model", _run.Dir.Combine("none.vigil"), _run.Dataset);
+        Assert.Equal(2, detect.ExitCode);
+        Assert.Contains("does not exist", detect.Stderr);
+        var notModel = _run.Dir.Combine("fake.vigil");
+        File.WriteAllText(notModel, "zip? no");
+        var bad = VigilProcess.Run(_run.Dir.Path, "evaluate", "--model", notModel, "--dataset", _run.Dataset);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("fake.vigil", bad.Stderr);
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories)) Directory.CreateDirectory(dir.Replace(from, to));
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories)) File.Copy(file, file.Replace(from, to));
+    }
+}
