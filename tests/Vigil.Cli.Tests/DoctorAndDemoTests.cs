@@ -41,11 +41,27 @@ public class DoctorAndDemoTests
     public void Demo_generates_organizes_and_prints_the_dataset()
     {
         using var dir = new TempFolder();
-        var run = VigilProcess.Run(dir.Path, "demo", "--per-organ", "60");
+        var run = VigilProcess.Run(dir.Path, "demo", "--per-organ", "60", "--epochs", "1", "--model", "tiny", "--image-size", "32");
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Contains("synthetic_brain_chest", run.Stdout);
         Assert.Contains("hemorrhage", run.Stdout);
         Assert.Contains("Training plan", run.Stdout);
         Assert.True(File.Exists(dir.Combine("demo", "datasets", "synthetic_brain_chest", "training_config.json")));
+        // Trained all phases and showed detections on held-out images.
+        Assert.True(File.Exists(dir.Combine("demo", "run", "model.vigil")));
+        Assert.Contains("supervised epoch 1/1", run.Stderr);
+        Assert.Contains("unsupervised epoch 1/1", run.Stderr);
+        Assert.Contains("Step 4/4", run.Stdout);
+        Assert.Matches("(ANOMALY|normal) +│ +0\\.\\d{3}", run.Stdout);
+    }
+
+    [Fact]
+    public void Demo_with_zero_epochs_only_organizes()
+    {
+        using var dir = new TempFolder();
+        var run = VigilProcess.Run(dir.Path, "demo", "--per-organ", "30", "--epochs", "0");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("Step 2/2", run.Stdout);
+        Assert.False(Directory.Exists(dir.Combine("demo", "run")));
     }
 }

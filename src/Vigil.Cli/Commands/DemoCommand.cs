@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 using Vigil.Cli.Infrastructure;
 using Vigil.Datasets;
 
@@ -21,21 +22,31 @@ public static class DemoCommand
         };
         var perOrgan = SampleCommand.PerOrganOption();
         var seed = new Option<int>("--seed") { Description = "Seed for the images and the split", DefaultValueFactory = _ => 42, HelpName = "N" };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs per training phase (0 = organize only) [default: 3]", DefaultValueFactory = _ => 3, HelpName = "N" };
+        var model = new Option<string>("--model") { Description = "EfficientNet variant of the classifier [default: b0]", DefaultValueFactory = _ => "b0", HelpName = "b0|tiny|…" };
+        var imageSize = new Option<int>("--image-size") { Description = "Training image size [default: 64]", DefaultValueFactory = _ => 64, HelpName = "S" };
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
         var format = CommonOptions.Format();
         var command = new Command("demo",
             "Run Vigil end to end on built-in SYNTHETIC data: generate brain MRI-like and chest X-ray-like images " +
-            "(vigil sample), organize them into a dataset (vigil organize) and print its summary.")
+            "(vigil sample), organize them into a dataset (vigil organize), train the classifier, the VAE and the hybrid detector briefly " +
+            "(vigil train --phase all) and show detections on held-out test images (vigil detect).")
         {
-            workspace, perOrgan, seed, format,
+            workspace, perOrgan, seed, epochs, model, imageSize, device, threads, format,
         };
         command.SetAction(VigilApp.Guarded("demo", async (parse, token) =>
         {
             var root = parse.GetValue(workspace)!;
             bool json = parse.GetValue(format) == OutputFormat.Json;
             var sampleFolder = Path.Combine(root, "sample");
-            if (!json) Console.WriteLine("Step 1/2 — generating synthetic sample images");
+            int epochCount = parse.GetValue(epochs);
+            if (epochCount < 0) throw new Core.UserInputException("--epochs must be 0 or more.");
+            int steps = epochCount > 0 ? 4 : 2;
+            var compute = ML.Compute.ComputeResolver.Resolve(parse.GetValue(device), parse.GetValue(threads));
+            if (!json) Console.WriteLine($"Step 1/{steps} — generating synthetic sample images");
             var sample = SampleCommand.Generate(sampleFolder, parse.GetValue(perOrgan), parse.GetValue(seed), 128, json: false, token);
-            if (!json) Console.WriteLine("\nStep 2/2 — organizing them into a training-ready dataset");
+            if (!json) Console.WriteLine($"\nStep 2/{steps} — organizing them into a training-ready dataset");
             var result = await OrganizeCommand.OrganizeAsync(new OrganizeOptions
             {
                 Sources = [sample.ManifestPath],
@@ -43,13 +54,54 @@ public static class DemoCommand
                 OutputRoot = Path.Combine(root, "datasets"),
                 Seed = parse.GetValue(seed),
             }, quiet: false, token);
-            if (json) { JsonOutput.Write(OrganizeSummary.ToJson(result)); return ExitCodes.Ok; }
-            OrganizeSummary.Print(result);
-            Console.WriteLine();
-            Console.WriteLine($"Look inside: {result.DatasetPath}/labeled.csv, splits/, metadata.json, training_config.json");
-            Console.WriteLine($"Organize your own images: ./vigil organize --source PATH --name NAME   (./vigil organize --help)");
+            if (json && epochCount == 0) { JsonOutput.Write(OrganizeSummary.ToJson(result)); return ExitCodes.Ok; }
+            if (!json) OrganizeSummary.Print(result);
+            if (epochCount == 0) return ExitCodes.Ok;
+
+            if (!json) Console.WriteLine($"\nStep 3/{steps} — training the detector ({epochCount} epochs per phase; progress on stderr)");
+            var runFolder = Path.Combine(root, "run");
+            var request = new ML.Runs.TrainRequest
+            {
+                Dataset = ML.Data.DatasetSpec.FromFolder(result.DatasetPath), Phase = ML.Runs.PhaseSelection.All, Output = runFolder,
+                EpochsSupervised = epochCount, EpochsUnsupervised = epochCount, ImageSize = parse.GetValue(imageSize),
+                Variant = ML.Models.EfficientNet.EfficientNetScaling.FromName(parse.GetValue(model)!), Seed = parse.GetValue(seed), Compute = compute,
+            };
+            var trained = TrainCommand.Run(request, token);
+            if (trained.Stopped) { TrainSummary.Print(trained); return ExitCodes.Interrupted; }
+            if (!json) { TrainSummary.Print(trained); Console.WriteLine($"\nStep 4/{steps} — detecting anomalies in held-out test images"); }
+            var loaded = ML.Inference.DetectorLoader.Load(trained.ModelPath!, compute.Device);
+            var examples = HeldOutExamples(result.DatasetPath, 2);
+            var rows = DetectCommand.Detect(loaded, examples.Select(e => e.Path).ToList(), loaded.Parts.Threshold, Path.Combine(root, "heatmaps"), compute.Device, token);
+            if (json)
+            {
+                JsonOutput.Write(new { dataset = OrganizeSummary.ToJson(result), model_path = trained.ModelPath, test = trained.Test, detections = rows });
+                return ExitCodes.Ok;
+            }
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("image").AddColumn("true label")
+                .AddColumn("verdict").AddColumn(new TableColumn("score").RightAligned()).AddColumn("predicted class");
+            for (int i = 0; i < rows.Count; i++)
+            {
+                var r = rows[i];
+                table.AddRow(Spectre.Console.Markup.Escape(Path.GetFileName(r.Path)), Spectre.Console.Markup.Escape(examples[i].Label),
+                    r.IsAnomaly == true ? "[red]ANOMALY[/]" : "[green]normal[/]", $"{r.AnomalyScore:F3}",
+                    Spectre.Console.Markup.Escape($"{r.PredictedClassName} ({r.Confidence:F2})"));
+            }
+            Spectre.Console.AnsiConsole.Console.Write(table);
+            Console.WriteLine($"Threshold {loaded.Parts.Threshold:F3} ({loaded.Parts.ThresholdMethod}); error-map overlays in {Path.Combine(root, "heatmaps")}");
+            Console.WriteLine($"Next: ./vigil detect --model {trained.ModelPath} IMAGE...   ./vigil evaluate --model {trained.ModelPath} --dataset {result.DatasetPath}");
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    // A few test-split images per class: held out from training, so the detections shown are honest.
+    private static List<(string Path, string Label)> HeldOutExamples(string dataset, int perClass)
+    {
+        var lines = File.ReadAllLines(Path.Combine(dataset, "splits", "test.csv")).Skip(1);
+        var picked = new List<(string, string)>();
+        foreach (var group in lines.Select(l => l.Split(',')).Where(f => f.Length > 1).GroupBy(f => f[1]).OrderBy(g => g.Key, StringComparer.Ordinal))
+            foreach (var f in group.Take(perClass))
+                picked.Add((Path.GetFullPath(Path.Combine(dataset, f[0])), f[1]));
+        return picked;
     }
 }
