@@ -96,7 +96,7 @@ public sealed class HybridTests
     {
         manual_seed(12);
         using var classifier = new EfficientNetModel(new EfficientNetOptions { Scaling = EfficientNetScaling.Tiny, InputChannels = 1, NumClasses = 3 });
-        using var vae = new VaeModel(new VaeOptions { Channels = 1, ImageSize = 32, LatentDim = 8, BaseWidth = 8, MaxWidth = 16 });
+        using var vae = new VaeModel(new VaeOptions { Channels = 1, ImageSize = 32, LatentDim = 8, BaseWidth = 8, MaxWidth = 16, Score = VaeScoreKind.MeanSquaredError });
         var scorer = new HybridScorer(0.6, 0.4, new RobustLogisticCalibration(0.05, 0.01, 1.5, -1, 20));
         var detector = new HybridDetector(classifier, vae, scorer, ["normal", "tumour", "cyst"], normalClassIndex: 0);
         using var scope = NewDisposeScope();
@@ -119,7 +119,7 @@ public sealed class HybridTests
             Assert.Equal(probabilities[i].max().item<float>(), r.Confidence!.Value, 5);
             Assert.Equal(32 * 32, r.ErrorMap!.Length);
             Assert.Equal((32, 32), (r.ErrorMapHeight, r.ErrorMapWidth));
-            Assert.Equal(r.ReconstructionError!.Value, r.ErrorMap.Average(), 5);   // the default score is the map's mean
+            Assert.Equal(r.ReconstructionError!.Value, r.ErrorMap.Average(), 5);   // the mean-squared-error score is the map's mean
         }
         Assert.All(detector.DetectAnomaly(images, threshold: 0), r => Assert.True(r.IsAnomaly));
         Assert.All(detector.DetectAnomaly(images, threshold: 1.01), r => Assert.False(r.IsAnomaly));

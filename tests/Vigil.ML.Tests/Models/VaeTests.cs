@@ -58,6 +58,34 @@ public sealed class VaeTests
     }
 
     [Fact]
+    public void ErrorPlusKlIsTheMeanErrorPlusKlPerPixel()
+    {
+        using var vae = Small(3, 32);
+        Assert.Equal(VaeScoreKind.ErrorPlusKl, new VaeOptions().Score);
+        using var scope = NewDisposeScope();
+        Tensor x = rand(2, 3, 32, 32);
+        (Tensor mu, Tensor logVar) = vae.Encode(x);
+        Tensor kl = -0.5 * (1 + logVar - mu * mu - logVar.exp()).sum(1);
+        Tensor expected = vae.ErrorMap(x).mean([1, 2, 3]) + kl / (3 * 32 * 32);
+        Assert.True(vae.ReconstructionError(x, VaeScoreKind.ErrorPlusKl).allclose(expected, rtol: 1e-5, atol: 1e-7));
+        Assert.True(vae.ReconstructionError(x, VaeScoreKind.MeanSquaredError).allclose(vae.ErrorMap(x).mean([1, 2, 3]), rtol: 1e-5, atol: 1e-8));
+    }
+
+    [Fact]
+    public void SmoothedMaxFindsASmallBlobThatTheMeanDilutes()
+    {
+        using var scope = NewDisposeScope();
+        // Two error maps with the same mean: one spread evenly, one concentrated in a 4×4 patch.
+        Tensor even = full(1, 1, 32, 32, 0.01f);
+        Tensor focal = zeros(1, 1, 32, 32);
+        focal[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(10, 14), TensorIndex.Slice(10, 14)] = 0.64f;
+        Assert.Equal(even.mean().item<float>(), focal.mean().item<float>(), 6);
+        float evenPeak = GaussianBlurProbe.MaxAfterBlur(even, 1.0), focalPeak = GaussianBlurProbe.MaxAfterBlur(focal, 1.0);
+        Assert.Equal(0.01f, evenPeak, 5);          // replicate padding: a flat map stays flat, no dark border
+        Assert.True(focalPeak > 10 * evenPeak, $"focal {focalPeak} vs even {evenPeak}");
+    }
+
+    [Fact]
     public void WrongSizeIsRejectedClearly()
     {
         using var vae = Small(1, 32);
