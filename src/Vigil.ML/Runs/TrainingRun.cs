@@ -337,12 +337,8 @@ public static class TrainingRun
         AtomicText(path, sb.ToString());
     }
 
-    private static void AtomicText(string path, string text)
-    {
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
-    }
+    private static void AtomicText(string path, string text) =>
+        AtomicFile.Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 }
