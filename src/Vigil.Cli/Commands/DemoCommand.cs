@@ -95,13 +95,11 @@ public static class DemoCommand
     }
 
     // A few test-split images per class: held out from training, so the detections shown are honest.
-    private static List<(string Path, string Label)> HeldOutExamples(string dataset, int perClass)
-    {
-        var lines = File.ReadAllLines(Path.Combine(dataset, "splits", "test.csv")).Skip(1);
-        var picked = new List<(string, string)>();
-        foreach (var group in lines.Select(l => l.Split(',')).Where(f => f.Length > 1).GroupBy(f => f[1]).OrderBy(g => g.Key, StringComparer.Ordinal))
-            foreach (var f in group.Take(perClass))
-                picked.Add((Path.GetFullPath(Path.Combine(dataset, f[0])), f[1]));
-        return picked;
-    }
+    // Read through the training pipeline's split reader, which also handles quoted labels and relative paths.
+    private static List<(string Path, string Label)> HeldOutExamples(string dataset, int perClass) =>
+        ML.Data.DatasetSpec.FromFolder(dataset).Split("test").Rows
+            .Where(r => r.Label is not null)
+            .GroupBy(r => r.Label!).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .SelectMany(g => g.Take(perClass).Select(r => (r.Path, g.Key)))
+            .ToList();
 }

@@ -43,7 +43,7 @@ public static class EvaluateCommand
             var (report, _, _) = Evaluator.Evaluate(loaded.Parts, data, spec.Classes, splitName, 64, compute.Device);
             if (report.Images == 0) throw new UserInputException($"the '{splitName}' split has no labeled images to evaluate against.");
             if (parse.GetValue(format) == OutputFormat.Json) JsonOutput.Write(report);
-            else Print(report, loaded.Parts.Classes);
+            else Print(report);
             return Task.FromResult(ExitCodes.Ok);
         }));
         return command;
@@ -58,7 +58,7 @@ public static class EvaluateCommand
                $"detection {F(r.DetectionRate)}, false alarms {F(r.FalseAlarmRate)} at threshold {r.Threshold:F4} ({r.ThresholdMethod}); accuracy {F(r.Accuracy)}{tpr}";
     }
 
-    private static void Print(EvaluationReport r, IReadOnlyList<string> classes)
+    private static void Print(EvaluationReport r)
     {
         Console.WriteLine(Headline(r));
         string F(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("F3", CultureInfo.InvariantCulture) : "n/a";
@@ -72,6 +72,5 @@ public static class EvaluateCommand
         foreach (var c in r.PerClass)
             table.AddRow(Markup.Escape(c.Name), F(c.Precision), F(c.Recall), F(c.Specificity), F(c.F1), c.Support.ToString("N0", CultureInfo.InvariantCulture));
         AnsiConsole.Console.Write(table);
-        _ = classes;
     }
 }

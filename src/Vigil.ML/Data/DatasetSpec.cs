@@ -25,6 +25,8 @@ public sealed class DatasetSpec
     public string? NormalClass { get; }
     /// <summary>The dataset's training_config.json, or null (explicit CSVs, or an older folder without one).</summary>
     public TrainingConfig? Config { get; }
+    /// <summary>Index of <see cref="NormalClass"/> in <see cref="Classes"/>, or −1 when there is none.</summary>
+    public int NormalClassIndex => NormalClass is null ? -1 : Classes.ToList().IndexOf(NormalClass);
     /// <summary>Default folder for decoded-image caches: <c>&lt;dataset&gt;/.cache</c>, or <c>.cache</c> beside the training CSV.</summary>
     public string CacheFolder { get; }
     /// <summary>The splits present, by name (<c>train</c>, and <c>val</c>/<c>test</c> when given).</summary>

@@ -38,19 +38,15 @@ public static class DetectorLoader
             VaeModel? vae = null;
             if (m.Models.Classifier is { } c)
             {
-                classifier = new EfficientNetModel(new EfficientNetOptions
-                {
-                    Scaling = EfficientNetScaling.FromName(c.Variant), InputChannels = m.Channels, NumClasses = c.NumClasses,
-                    Normalization = new InputNormalization(m.Normalization.Mean.Select(v => (float)v).ToArray(), m.Normalization.Std.Select(v => (float)v).ToArray()),
-                });
+                classifier = ModelFactory.Classifier(EfficientNetScaling.FromName(c.Variant), m.Channels, c.NumClasses, m.Normalization, device);
                 reader.LoadWeights("classifier", classifier);
-                classifier.to(device).eval();
+                classifier.eval();
             }
             if (m.Models.Vae is { } v)
             {
-                vae = new VaeModel(new VaeOptions { Channels = m.Channels, ImageSize = m.ImageSize, LatentDim = v.LatentDim, BaseWidth = v.BaseWidth });
+                vae = ModelFactory.Vae(m.Channels, m.ImageSize, v.LatentDim, v.BaseWidth, device);
                 reader.LoadWeights("vae", vae);
-                vae.to(device).eval();
+                vae.eval();
             }
             var calibration = m.Calibration is { } j ? j.Deserialize<RobustLogisticCalibration>(VigilJson.Options) : null;
             var weights = m.HybridWeights ?? new PackageHybridWeights(classifier is null ? 0 : 1, vae is null ? 0 : 1);

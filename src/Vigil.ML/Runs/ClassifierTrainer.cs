@@ -60,9 +60,9 @@ internal sealed class ClassifierTrainer : IPhaseTrainer, IDisposable
         for (int i = 0; i < truth.Length; i++) loss -= Math.Log(Math.Max(1e-12, probabilities[i][truth[i]]));
         loss /= Math.Max(1, truth.Length);
         var report = ClassificationReport.FromProbabilities(probabilities, truth, classes);
-        double? anomalyAuroc = AnomalyAuroc(probabilities, truth, DatasetSpecExtensions.NormalIndexOf(_ctx.Request.Dataset));
+        double? anomalyAuroc = AnomalyAuroc(probabilities, truth, _ctx.Request.Dataset.NormalClassIndex);
         double monitor = anomalyAuroc ?? (double.IsFinite(report.RocAucOvr?.Macro ?? double.NaN) ? report.RocAucOvr!.Macro : report.Accuracy);
-        var evt = EpochEvents.FromReport(report, classes) with { AurocMacro = Finite(report.RocAucOvr?.Macro), AurocWeighted = Finite(report.RocAucOvr?.Weighted) };
+        var evt = EpochEvents.FromReport(report) with { AurocMacro = Finite(report.RocAucOvr?.Macro), AurocWeighted = Finite(report.RocAucOvr?.Weighted) };
         return new ValidationResult(loss, new Dictionary<string, double>(), double.IsFinite(monitor) ? monitor : 0, evt);
     }
 

@@ -1,6 +1,5 @@
 using Vigil.Core.Metrics;
 using Vigil.Core.Runs;
-using Vigil.ML.Data;
 
 namespace Vigil.ML.Runs;
 
@@ -8,17 +7,17 @@ namespace Vigil.ML.Runs;
 internal static class EpochEvents
 {
     /// <summary>An epoch event carrying accuracy, F1, per-class metrics and the confusion matrix of a report.</summary>
-    public static EpochCompleted FromReport(ClassificationReport report, IReadOnlyList<string> classes) => new()
+    public static EpochCompleted FromReport(ClassificationReport report) => new()
     {
         Epoch = 0, Epochs = 0, TrainLoss = 0, LearningRate = 0, ElapsedSeconds = 0,
         Accuracy = report.Accuracy,
         F1Macro = report.MacroAvg.F1,
-        PerClass = PerClass(report, classes),
+        PerClass = PerClass(report),
         ConfusionMatrix = report.ConfusionMatrix.ToRows().Select(r => (IReadOnlyList<long>)r.Select(v => (long)v).ToArray()).ToArray(),
     };
 
     /// <summary>Per-class sensitivity/specificity/precision/F1/AUROC as event records.</summary>
-    public static IReadOnlyList<Core.Runs.ClassMetrics> PerClass(ClassificationReport report, IReadOnlyList<string> classes) =>
+    public static IReadOnlyList<Core.Runs.ClassMetrics> PerClass(ClassificationReport report) =>
         report.PerClass.Select(c => new Core.Runs.ClassMetrics
         {
             Class = c.Name, Sensitivity = Finite(c.Recall), Specificity = Finite(c.Specificity), Precision = Finite(c.Precision),
@@ -30,17 +29,4 @@ internal static class EpochEvents
     public static EpochCompleted Empty() => new() { Epoch = 0, Epochs = 0, TrainLoss = 0, LearningRate = 0, ElapsedSeconds = 0 };
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
-}
-
-/// <summary>Small helpers over <see cref="DatasetSpec"/>.</summary>
-internal static class DatasetSpecExtensions
-{
-    /// <summary>Index of the normal class in the class list, or −1.</summary>
-    public static int NormalIndexOf(DatasetSpec spec) => spec.NormalClass is { } n ? IndexOf(spec.Classes, n) : -1;
-
-    private static int IndexOf(IReadOnlyList<string> list, string value)
-    {
-        for (int i = 0; i < list.Count; i++) if (list[i] == value) return i;
-        return -1;
-    }
 }

@@ -72,7 +72,7 @@ public static class TrainingRun
         }
         if (wantSup || (request.Phase == PhaseSelection.Hybrid && HasPhase(ctx, TrainingPhase.Supervised)))
         {
-            classifier = NewClassifier(request, normalization);
+            classifier = ModelFactory.Classifier(request.Variant, channels, request.Dataset.Classes.Count, normalization, request.Compute.Device);
             if (wantSup)
             {
                 var outcome = TrainClassifier(ctx, classifier, train, val, epochsSup);
@@ -84,7 +84,7 @@ public static class TrainingRun
         }
         if (wantVae || (request.Phase == PhaseSelection.Hybrid && HasPhase(ctx, TrainingPhase.Unsupervised)))
         {
-            vae = new VaeModel(new VaeOptions { Channels = channels, ImageSize = size, LatentDim = request.LatentDim }).to(request.Compute.Device);
+            vae = ModelFactory.Vae(channels, size, request.LatentDim, new VaeOptions().BaseWidth, request.Compute.Device);
             if (wantVae)
             {
                 var outcome = TrainVae(ctx, vae, train, val, epochsVae);
@@ -122,16 +122,6 @@ public static class TrainingRun
     {
         WriteHistory(Path.Combine(request.Output, "history.csv"), history);
         return new TrainResult(request.Output, null, true, null, null, history, issues);
-    }
-
-    private static EfficientNetModel NewClassifier(TrainRequest request, PackageNormalization normalization)
-    {
-        var model = new EfficientNetModel(new EfficientNetOptions
-        {
-            Scaling = request.Variant, InputChannels = request.Channels!.Value, NumClasses = request.Dataset.Classes.Count,
-            Normalization = new InputNormalization(normalization.Mean.Select(v => (float)v).ToArray(), normalization.Std.Select(v => (float)v).ToArray()),
-        });
-        return model.to(request.Compute.Device);
     }
 
     private static LoopOutcome TrainClassifier(RunContext ctx, EfficientNetModel model, CachedSplit train, CachedSplit val, int epochs)
@@ -196,7 +186,7 @@ public static class TrainingRun
     {
         var request = ctx.Request;
         var spec = request.Dataset;
-        int normal = DatasetSpecExtensions.NormalIndexOf(spec);
+        int normal = spec.NormalClassIndex;
         int batch = request.BatchSize!.Value;
         var device = request.Compute.Device;
         var all = Enumerable.Range(0, val.Count).ToArray();

@@ -29,7 +29,7 @@ internal sealed class VaeTrainer : IPhaseTrainer, IDisposable
         Model = model;
         _val = val;
         _valFit = valFitPositions.ToArray();
-        int normal = DatasetSpecExtensions.NormalIndexOf(ctx.Request.Dataset);
+        int normal = ctx.Request.Dataset.NormalClassIndex;
         _valLabeled = normal < 0 ? [] : Enumerable.Range(0, val.Count).Where(p => val.Labels[p] >= 0).ToArray();
         _valLabels = _valLabeled.Select(p => val.Labels[p] == normal ? 0 : 1).ToArray();
         if (_valLabels.Distinct().Count() < 2) { _valLabeled = []; _valLabels = []; }
