@@ -23,9 +23,11 @@ internal static class TestPaths
         }
     }
 
-    /// <summary>The copy the build put in this test's own output folder.</summary>
-    public static string OutputLibTorchSharp =>
-        Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", LibTorchSharpFix.LibraryFileName);
+    /// <summary>
+    /// The copy the build put in this test's own output folder: at its root, since the build targets linux-x64
+    /// (Directory.Build.props), which flattens runtime-specific native assets.
+    /// </summary>
+    public static string OutputLibTorchSharp => Path.Combine(AppContext.BaseDirectory, LibTorchSharpFix.LibraryFileName);
 
     /// <summary>
     /// Whether this machine's libstdc++ has GLIBCXX_3.4.32, found by a plain byte search (independent of the ELF reader):
