@@ -1,21 +1,29 @@
 using Vigil.Bench;
 
-// Benchmarks print figures; they are not tests. Usage: ./bench/run.sh [organize-idx|organize-png|train-speed|all]
+// Benchmarks print figures; they are not tests. Usage: ./bench/run.sh NAME [WORKDIR] [OPTIONS...] (see bench/README.md)
 var which = args.Length > 0 ? args[0] : "all";
 var work = Path.Combine(args.Length > 1 ? args[1] : Path.GetTempPath(), "vigil-bench");
+int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
 Directory.CreateDirectory(work);
 switch (which)
 {
     case "organize-idx": await OrganizeBenchmarks.FashionMnistIdx(work); break;
     case "organize-png": await OrganizeBenchmarks.PngFolder(work); break;
     case "train-speed": TrainingBenchmarks.Speed(work); break;
+    // Quality on Fashion-MNIST: long runs (tens of minutes on 2 cores), so not part of "all".
+    case "fmnist-oneclass":
+        await FashionMnistBenchmarks.OneClass(work, epochs: Arg(2, 20),
+            classes: args.Length > 3 ? args[3].Split(',').Select(int.Parse).ToArray() : Enumerable.Range(0, 10).ToArray());
+        break;
+    case "fmnist-supervised": await FashionMnistBenchmarks.Supervised(work, epochs: Arg(2, 15), imageSize: Arg(3, 32)); break;
+    case "fmnist-known-unknown": await FashionMnistBenchmarks.KnownUnknown(work, Arg(2, 10), Arg(3, 20), Arg(4, 32)); break;
     case "all":
         await OrganizeBenchmarks.FashionMnistIdx(work);
         await OrganizeBenchmarks.PngFolder(work);
         TrainingBenchmarks.Speed(work);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed or all");
+        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, fmnist-oneclass, fmnist-supervised or fmnist-known-unknown");
         return 2;
 }
 return 0;

@@ -106,6 +106,24 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
     }
 
     [Theory]
+    [InlineData("unsupervised", "reconstruction_score", "supervised_score")]
+    [InlineData("supervised", "supervised_score", "reconstruction_score")]
+    public void A_single_phase_run_packages_a_detector_with_that_model_only(string phase, string present, string absent)
+    {
+        var output = _run.Dir.Combine("single-" + phase);
+        var train = VigilProcess.Run(_run.Dir.Path, "train", "--dataset", _run.Dataset, "--phase", phase, "--model", "tiny", "--image-size", "32",
+            "--epochs", "1", "--batch-size", "16", "--max-batches", "2", "--output", output);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        var image = Directory.GetFiles(_run.Dir.Combine("s", "brain_mri", "tumor"), "*.png").First();
+        var detect = VigilProcess.Run(_run.Dir.Path, "detect", "--model", Path.Combine(output, "model.vigil"), image, "--format", "json");
+        Assert.True(detect.ExitCode == 0, detect.Stderr);
+        var row = JsonDocument.Parse(detect.Stdout).RootElement[0];
+        Assert.Equal(JsonValueKind.Number, row.GetProperty(present).ValueKind);
+        Assert.True(!row.TryGetProperty(absent, out var a) || a.ValueKind == JsonValueKind.Null, $"{absent} should be absent");
+        Assert.InRange(row.GetProperty("anomaly_score").GetDouble(), 0, 1);
+    }
+
+    [Theory]
     [InlineData("--phase", "sideways", "--phase 'sideways'")]
     [InlineData("--model", "b9", "--model 'b9'")]
     [InlineData("--threshold-method", "magic", "--threshold-method 'magic'")]

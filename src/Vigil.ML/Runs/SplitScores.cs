@@ -22,11 +22,14 @@ public sealed record SplitScores(int[] Positions, double[][]? Probabilities, dou
         VaeOutputs? vae = detector.Vae is { } v ? ModelScoring.Vae(v, data, pos, batchSize, device, 1.0) : null;
         int normal = detector.NormalIndex;
         double[]? supervised = probs is null || normal < 0 ? null : probs.Select(p => 1 - p[normal]).ToArray();
-        // Without a calibration (while assembling) only raw errors exist; the hybrid score then uses the classifier alone.
+        // Without a calibration (while assembling) only raw errors exist; the draft's combined score then uses the
+        // classifier alone, or the raw error when there is no classifier (a VAE-only run).
         double[]? reconstruction = vae is null || detector.Scorer.Calibration is null ? null : vae.Scores.Select(e => detector.Scorer.ReconstructionScore(e)).ToArray();
         var combined = new double[pos.Length];
         for (int i = 0; i < pos.Length; i++)
-            combined[i] = detector.Scorer.Combine(supervised?[i], reconstruction?[i]);
+            combined[i] = supervised is null && reconstruction is null && vae is not null
+                ? vae.Scores[i]
+                : detector.Scorer.Combine(supervised?[i], reconstruction?[i]);
         return new SplitScores(pos, probs, vae?.Scores, supervised, reconstruction, combined, vae);
     }
 }
