@@ -105,6 +105,39 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
         Assert.Contains("unsupervised: already complete", run.Stderr);
     }
 
+    [Fact]
+    public void Critical_classes_reach_their_sensitivity_on_validation_and_are_reported()
+    {
+        var output = _run.Dir.Combine("critical");
+        var train = VigilProcess.Run(_run.Dir.Path, "train", "--dataset", _run.Dataset, "--phase", "supervised", "--model", "tiny", "--image-size", "32",
+            "--epochs", "1", "--batch-size", "16", "--max-batches", "2", "--critical", "tumor=0.95", "--output", output);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        Assert.Contains("critical tumor: also flag when P(tumor)", train.Stderr);
+        var model = Path.Combine(output, "model.vigil");
+        var evaluate = VigilProcess.Run(_run.Dir.Path, "evaluate", "--model", model, "--dataset", _run.Dataset, "--split", "val", "--format", "json");
+        Assert.True(evaluate.ExitCode == 0, evaluate.Stderr);
+        var tumor = JsonDocument.Parse(evaluate.Stdout).RootElement.GetProperty("critical").GetProperty("tumor");
+        Assert.Equal(0.95, tumor.GetProperty("required").GetDouble());
+        Assert.True(tumor.GetProperty("sensitivity").GetDouble() >= 0.95); // fitted on this very split, so it must hold here
+        Assert.True(tumor.GetProperty("met").GetBoolean());
+        var detection = JsonDocument.Parse(evaluate.Stdout).RootElement.GetProperty("per_class_detection");
+        Assert.True(detection.GetProperty("tumor").GetDouble() >= 0.95);
+        Assert.Contains("critical tumor: sensitivity", VigilProcess.Run(_run.Dir.Path, "evaluate", "--model", model, "--dataset", _run.Dataset, "--split", "val").Stdout);
+    }
+
+    [Theory]
+    [InlineData("tumor", "--critical: 'tumor' is not CLASS=SENSITIVITY")]
+    [InlineData("tumor=2", "sensitivity must be in (0, 1]")]
+    [InlineData("tumour=0.9", "--critical class 'tumour' is not one of the classes")]
+    [InlineData("normal=0.9", "is the normal class")]
+    public void Bad_critical_classes_are_input_errors(string value, string message)
+    {
+        var run = VigilProcess.Run(_run.Dir.Path, "train", "--dataset", _run.Dataset, "--critical", value, "--output", _run.Dir.Combine("never-critical"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Stderr);
+        Assert.False(Directory.Exists(_run.Dir.Combine("never-critical")));
+    }
+
     [Theory]
     [InlineData("unsupervised", "reconstruction_score", "supervised_score")]
     [InlineData("supervised", "supervised_score", "reconstruction_score")]

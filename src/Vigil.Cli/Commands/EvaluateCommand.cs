@@ -66,6 +66,11 @@ public static class EvaluateCommand
             Console.WriteLine($"  AUROC on known anomaly classes {F(r.AurocKnown)}, on unknown (never labeled) {F(r.AurocUnknown)}");
         if (r.ComponentAuroc.Count > 0)
             Console.WriteLine("  AUROC by part: " + string.Join(", ", r.ComponentAuroc.Select(kv => $"{kv.Key} {F(kv.Value)}")));
+        if (r.PerClassDetection.Count > 0)
+            Console.WriteLine("  detected per anomaly class: " + string.Join(", ", r.PerClassDetection.Select(kv => $"{kv.Key} {F(kv.Value)}")));
+        foreach (var (name, c) in r.Critical)
+            Console.WriteLine($"  critical {name}: sensitivity {F(c.Sensitivity)} on {c.Images:N0} images, required {F(c.Required)} — " +
+                              (c.Met ? "met" : c.Images == 0 ? "no images of it in this split" : "NOT MET"));
         if (r.PerClass.Count == 0) return;
         var table = new Table().Border(TableBorder.Rounded).AddColumn("class");
         foreach (var h in new[] { "precision", "recall", "specificity", "F1", "support" }) table.AddColumn(new TableColumn(h).RightAligned());

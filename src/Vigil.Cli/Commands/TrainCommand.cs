@@ -5,6 +5,7 @@ using Vigil.Core.Runs;
 using Vigil.ML.Compute;
 using Vigil.ML.Data;
 using Vigil.ML.Models.EfficientNet;
+using Vigil.ML.Models.Hybrid;
 using Vigil.ML.Runs;
 
 namespace Vigil.Cli.Commands;
@@ -30,6 +31,7 @@ public static class TrainCommand
         var vaeData = new Option<string>("--vae-data") { Description = "Images the VAE learns normality from: normal, unlabeled or both [default: both]", DefaultValueFactory = _ => "both", HelpName = "normal|unlabeled|both" };
         var fit = new Option<bool>("--fit-weights") { Description = "Fit the hybrid ensemble weights on the validation split instead of training_config.json's" };
         var threshold = new Option<string>("--threshold-method") { Description = "How the anomaly threshold is chosen on validation: f1, youden, or sensitivity:0.95 [default: f1]", DefaultValueFactory = _ => "f1", HelpName = "f1|youden|sensitivity:S" };
+        var critical = new Option<string?>("--critical") { Description = "Critical classes and the sensitivity each must reach on validation, e.g. Tumor=0.99,Hemorrhage=0.97: an image is also flagged when the classifier's probability of such a class passes a per-class threshold fitted for it", HelpName = "CLASS=S,..." };
         var lr = new Option<double>("--lr") { Description = "Peak learning rate of the classifier (AdamW, cosine schedule with warm-up) [default: 0.002]", DefaultValueFactory = _ => 2e-3, HelpName = "LR" };
         var balanced = new Option<bool>("--balanced-sampling") { Description = "Draw classes equally often instead of weighting the loss by inverse class frequency" };
         var noAugment = new Option<bool>("--no-augment") { Description = "Turn augmentation off (random resized crop, small rotation, brightness/contrast)" };
@@ -45,7 +47,7 @@ public static class TrainCommand
             "unlabeled images (unsupervised), then the hybrid ensemble (calibration, weights, threshold). Writes model.vigil, metrics.json, history.csv, " +
             "plots/ and events.jsonl into the run folder, with a checkpoint every epoch. Ctrl-C saves and stops; --resume continues.")
         {
-            dataset, trainCsv, valCsv, testCsv, phase, epochs, imageSize, batch, output, resume, model, init, vaeData, fit, threshold, lr,
+            dataset, trainCsv, valCsv, testCsv, phase, epochs, imageSize, batch, output, resume, model, init, vaeData, fit, threshold, critical, lr,
             balanced, noAugment, hflip, patience, seed, maxBatches, device, threads, format,
         };
         command.SetAction(VigilApp.Guarded("train", (parse, token) =>
@@ -62,13 +64,19 @@ public static class TrainCommand
             var name = spec.Folder is { } f ? Path.GetFileName(Path.TrimEndingDirectorySeparator(f)) : "csv";
             var runFolder = parse.GetValue(output) ?? Path.Combine("runs", $"{name}-{selection.ToString().ToLowerInvariant()}");
             if (parse.GetValue(resume) && !Directory.Exists(runFolder)) throw new UserInputException($"--resume: no run folder '{runFolder}' to continue; pass the --output of the run.");
+            IReadOnlyDictionary<string, double> criticalClasses = new Dictionary<string, double>();
+            if (parse.GetValue(critical) is { } c)
+            {
+                try { criticalClasses = CriticalClassRule.ParseRequirements(c); }
+                catch (FormatException ex) { throw new UserInputException($"--critical: {ex.Message}; write CLASS=SENSITIVITY items separated by commas, e.g. Tumor=0.99,Hemorrhage=0.97."); }
+            }
             int? e = parse.GetValue(epochs);
             var request = new TrainRequest
             {
                 Dataset = spec, Phase = selection, Output = runFolder, EpochsSupervised = e, EpochsUnsupervised = e,
                 ImageSize = parse.GetValue(imageSize), BatchSize = parse.GetValue(batch), Variant = variant, InitWeights = parse.GetValue(init),
                 VaeData = VaeDataNames.Parse(parse.GetValue(vaeData)!), FitWeights = parse.GetValue(fit),
-                Threshold = ThresholdPolicy.Parse(parse.GetValue(threshold)!), LearningRate = parse.GetValue(lr),
+                Threshold = ThresholdPolicy.Parse(parse.GetValue(threshold)!), CriticalSensitivity = criticalClasses, LearningRate = parse.GetValue(lr),
                 BalancedSampling = parse.GetValue(balanced), Augment = !parse.GetValue(noAugment), AllowHorizontalFlip = parse.GetValue(hflip),
                 Patience = parse.GetValue(patience), Seed = parse.GetValue(seed), Resume = parse.GetValue(resume),
                 MaxBatchesPerEpoch = parse.GetValue(maxBatches),

@@ -18,7 +18,7 @@ namespace Vigil.ML.Inference;
 public sealed record LoadedDetector(string Path, ModelPackageManifest Manifest, DetectorParts Parts)
 {
     /// <summary>The detector API over a batch of images in [0,1].</summary>
-    public HybridDetector Detector => new(Parts.Classifier, Parts.Vae, Parts.Scorer, Parts.Classes, Parts.NormalIndex);
+    public HybridDetector Detector => Parts.Detector();
 }
 
 /// <summary>Rebuilds the detector stored in a model package (weights + manifest).</summary>
@@ -52,7 +52,10 @@ public static class DetectorLoader
             var weights = m.HybridWeights ?? new PackageHybridWeights(classifier is null ? 0 : 1, vae is null ? 0 : 1);
             var scorer = new HybridScorer(weights.Supervised, weights.Unsupervised, calibration);
             var thresholds = m.Thresholds ?? new PackageThresholds { Default = 0.5, Method = "default" };
-            return new LoadedDetector(path, m, new DetectorParts(classifier, vae, m.Classes, m.NormalClass, scorer, thresholds.Default, thresholds.Method));
+            var critical = thresholds.PerClass.Select(p => new CriticalClassRule(p.Key, thresholds.RequiredSensitivity.GetValueOrDefault(p.Key, double.NaN), p.Value)).ToList();
+            var parts = new DetectorParts(classifier, vae, m.Classes, m.NormalClass, scorer, thresholds.Default, thresholds.Method, critical);
+            _ = parts.Detector(); // checks that the parts fit together (class names, critical rules) before anyone uses them
+            return new LoadedDetector(path, m, parts);
         }
         catch (ModelPackageException e) { throw new UserInputException($"model file '{path}' cannot be used: {e.Message}", e); }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidDataException)

@@ -65,8 +65,14 @@ public sealed record PackageThresholds
     /// <summary>How it was chosen, e.g. <c>youden</c>, <c>tpr_at_fpr</c>, <c>fixed</c>.</summary>
     public required string Method { get; init; }
 
-    /// <summary>Per-class thresholds, where a class has its own (e.g. a critical class tuned for sensitivity).</summary>
+    /// <summary>
+    /// Critical classes' classifier-probability thresholds: an image is also flagged when P(class) ≥ its threshold
+    /// (see <see cref="Models.Hybrid.CriticalClassRule"/>).
+    /// </summary>
     public IReadOnlyDictionary<string, double> PerClass { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The sensitivity each critical class was required to reach on validation (same keys as <see cref="PerClass"/>).</summary>
+    public IReadOnlyDictionary<string, double> RequiredSensitivity { get; init; } = new Dictionary<string, double>();
 }
 
 /// <summary>The dataset a package was trained on.</summary>

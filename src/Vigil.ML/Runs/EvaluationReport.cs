@@ -52,4 +52,16 @@ public sealed record EvaluationReport
     public IReadOnlyDictionary<string, double> Reconstruction { get; init; } = new Dictionary<string, double>();
     /// <summary>Score distribution summaries for normal and anomalous images.</summary>
     public IReadOnlyDictionary<string, ScoreSummary> ScoreDistribution { get; init; } = new Dictionary<string, ScoreSummary>();
+    /// <summary>Per anomaly class of the split: the share of its images flagged (score at the threshold or a critical rule).</summary>
+    public IReadOnlyDictionary<string, double> PerClassDetection { get; init; } = new Dictionary<string, double>();
+    /// <summary>Per critical class: required and reached sensitivity on this split.</summary>
+    public IReadOnlyDictionary<string, CriticalClassReport> Critical { get; init; } = new Dictionary<string, CriticalClassReport>();
 }
+
+/// <summary>How a critical class fared on an evaluated split.</summary>
+/// <param name="Required">The sensitivity it must reach.</param>
+/// <param name="ProbabilityThreshold">Its classifier-probability threshold.</param>
+/// <param name="Sensitivity">The share of its images flagged here; null when the split has none.</param>
+/// <param name="Images">Its images in the split.</param>
+/// <param name="Met">Whether <paramref name="Sensitivity"/> reached <paramref name="Required"/> (false when it has no images).</param>
+public sealed record CriticalClassReport(double Required, double ProbabilityThreshold, double? Sensitivity, int Images, bool Met);

@@ -24,10 +24,24 @@ public static class Evaluator
             Split = splitName, Images = positions.Length, Normal = positions.Length - anomalous, Anomalous = anomalous,
             Threshold = detector.Threshold, ThresholdMethod = detector.ThresholdMethod,
         };
+        // The verdict includes critical-class rules: an image they flag counts as if its score reached the threshold.
+        var flagged = scores.Combined.Select((c, i) => detector.IsAnomaly(c, scores.Probabilities?[i], detector.Threshold)).ToArray();
+        var verdictScores = scores.Combined.Select((c, i) => flagged[i] ? Math.Max(c, detector.Threshold) : c).ToArray();
+        report = report with
+        {
+            PerClassDetection = names.Distinct().Where(n => n != normal).Order(StringComparer.Ordinal)
+                .ToDictionary(n => n, n => Enumerable.Range(0, names.Length).Where(i => names[i] == n).Average(i => flagged[i] ? 1.0 : 0.0)),
+            Critical = detector.Critical.ToDictionary(r => r.ClassName, r =>
+            {
+                var of = Enumerable.Range(0, names.Length).Where(i => names[i] == r.ClassName).ToArray();
+                double? sensitivity = of.Length > 0 ? of.Average(i => flagged[i] ? 1.0 : 0.0) : null;
+                return new CriticalClassReport(r.RequiredSensitivity, r.ProbabilityThreshold, sensitivity, of.Length, sensitivity >= r.RequiredSensitivity);
+            }),
+        };
         if (normal is not null && anomalous > 0 && anomalous < positions.Length)
         {
             var summary = BinaryMetrics.Summarize(scores.Combined, isAnomaly);
-            var point = BinaryMetrics.AtThreshold(scores.Combined, isAnomaly, detector.Threshold);
+            var point = BinaryMetrics.AtThreshold(verdictScores, isAnomaly, detector.Threshold);
             report = report with
             {
                 Auroc = summary.Auroc, Aupr = summary.AveragePrecision, TprAtFpr = summary.TprAtFpr, F1 = point.F1,

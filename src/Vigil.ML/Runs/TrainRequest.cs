@@ -95,6 +95,11 @@ public sealed record TrainRequest
     public long Seed { get; init; } = 42;
     /// <summary>Threshold policy.</summary>
     public ThresholdPolicy Threshold { get; init; } = ThresholdPolicy.F1;
+    /// <summary>
+    /// Critical classes and the sensitivity each must reach on validation (e.g. Tumor → 0.99); each gets a
+    /// classifier-probability rule (see <see cref="Models.Hybrid.CriticalClassRule"/>). Needs the supervised phase.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> CriticalSensitivity { get; init; } = new Dictionary<string, double>();
     /// <summary>Continue from the checkpoints in <see cref="Output"/>.</summary>
     public bool Resume { get; init; }
     /// <summary>Resolved device and threads.</summary>

@@ -27,6 +27,7 @@ public static class TrainingRun
     /// <summary>Runs training. Observer failures never reach the trainer; Ctrl-C (the token) or the control stops at the next batch.</summary>
     public static TrainResult Run(TrainRequest request, IRunObserver observer, TrainingControl control, Action<string> log, CancellationToken cancellation)
     {
+        ValidateCritical(request);
         TorchNative.EnsureLoaded();
         Directory.CreateDirectory(request.Output);
         var config = request.Dataset.Config;
@@ -239,7 +240,51 @@ public static class TrainingRun
             method = "false_alarm:0.05";
         }
         ctx.Log($"hybrid: threshold {threshold:F4} ({method})");
-        return new DetectorParts(classifier, vae, spec.Classes, spec.NormalClass, scorer, threshold, method);
+        var critical = CriticalRules(ctx, val, scored, threshold);
+        return new DetectorParts(classifier, vae, spec.Classes, spec.NormalClass, scorer, threshold, method, critical);
+    }
+
+    private static void ValidateCritical(TrainRequest request)
+    {
+        var spec = request.Dataset;
+        foreach (var name in request.CriticalSensitivity.Keys)
+        {
+            if (!spec.Classes.Contains(name))
+                throw new Core.UserInputException($"--critical class '{name}' is not one of the classes ({string.Join(", ", spec.Classes)}).");
+            if (name == spec.NormalClass)
+                throw new Core.UserInputException($"--critical class '{name}' is the normal class; critical classes are anomalies that must not be missed.");
+        }
+        if (request.CriticalSensitivity.Count > 0 && request.Phase == PhaseSelection.Unsupervised)
+            throw new Core.UserInputException("--critical needs the classifier (it knows the classes); use --phase all or supervised.");
+    }
+
+    /// <summary>
+    /// For each critical class, the highest classifier-probability threshold with which (score ≥ global threshold) OR
+    /// (P(class) ≥ it) flags the required share of the class's validation images: images the global threshold already
+    /// catches are not asked of the rule, so it adds as few false alarms as it can.
+    /// </summary>
+    private static List<CriticalClassRule> CriticalRules(RunContext ctx, CachedSplit val, SplitScores scored, double threshold)
+    {
+        var rules = new List<CriticalClassRule>();
+        var spec = ctx.Request.Dataset;
+        if (ctx.Request.CriticalSensitivity.Count == 0) return rules;
+        var probs = scored.Probabilities ?? throw new Core.UserInputException("--critical needs the classifier; train the supervised phase (--phase all).");
+        foreach (var (name, required) in ctx.Request.CriticalSensitivity)
+        {
+            int k = spec.Classes.ToList().IndexOf(name);
+            var images = Enumerable.Range(0, val.Count).Where(i => val.Labels[i] == k).ToArray();
+            if (images.Length == 0)
+                throw new Core.UserInputException($"--critical class '{name}' has no validation images, so its sensitivity cannot be checked; add labeled images of it or leave it out.");
+            int needed = (int)Math.Ceiling(required * images.Length - 1e-9);
+            var missed = images.Where(i => scored.Combined[i] < threshold).Select(i => probs[i][k]).OrderDescending().ToArray();
+            int more = needed - (images.Length - missed.Length);
+            // Flag the `more` most probable of the missed ones; 1.0 when the global threshold already meets the requirement.
+            double t = more <= 0 ? 1.0 : missed[more - 1];
+            rules.Add(new CriticalClassRule(name, required, t));
+            double reached = images.Average(i => scored.Combined[i] >= threshold || probs[i][k] >= t ? 1.0 : 0.0);
+            ctx.Log($"hybrid: critical {name}: also flag when P({name}) ≥ {t:F4}; validation sensitivity {reached:P1} of {images.Length} images (required {required:P1})");
+        }
+        return rules;
     }
 
     private static PackageNormalization ChannelStatistics(CachedSplit train)
@@ -270,7 +315,12 @@ public static class TrainingRun
             },
             HybridWeights = new PackageHybridWeights(detector.Scorer.SupervisedWeight, detector.Scorer.ReconstructionWeight),
             Calibration = detector.Scorer.Calibration is { } cal ? JsonSerializer.SerializeToElement(cal, VigilJson.Options) : null,
-            Thresholds = new PackageThresholds { Default = detector.Threshold, Method = detector.ThresholdMethod },
+            Thresholds = new PackageThresholds
+            {
+                Default = detector.Threshold, Method = detector.ThresholdMethod,
+                PerClass = detector.Critical.ToDictionary(r => r.ClassName, r => r.ProbabilityThreshold),
+                RequiredSensitivity = detector.Critical.ToDictionary(r => r.ClassName, r => r.RequiredSensitivity),
+            },
             Dataset = new PackageDataset { Name = request.Dataset.Folder is { } f ? Path.GetFileName(f) : "csv", Path = request.Dataset.Folder, CsvHash = DatasetHash(request.Dataset) },
             Training = new PackageTraining { Epochs = history.Count, BestMetric = best?.Monitor, BestValue = best?.MonitorValue, BestEpoch = best?.Epoch, Phases = phases },
         };

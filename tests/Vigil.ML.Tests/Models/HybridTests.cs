@@ -126,6 +126,60 @@ public sealed class HybridTests
     }
 
     [Fact]
+    public void CriticalRuleFlagsImagesTheScoreAloneWouldMiss()
+    {
+        manual_seed(5);
+        using var classifier = new EfficientNetModel(new EfficientNetOptions { Scaling = EfficientNetScaling.Tiny, InputChannels = 1, NumClasses = 3 });
+        using var scope = NewDisposeScope();
+        Tensor images = rand(6, 1, 32, 32);
+        classifier.eval(); // as the detector runs it
+        Tensor probabilities = nn.functional.softmax(classifier.forward(images), 1);
+        // A threshold between the images' P(cyst) values: those at or above it must be flagged even at threshold 1.01.
+        var pCyst = Enumerable.Range(0, 6).Select(i => (double)probabilities[i, 2].item<float>()).Order().ToArray();
+        double cut = pCyst[3];
+        var detector = new HybridDetector(classifier, null, new HybridScorer(1, 0, null), ["normal", "tumour", "cyst"], 0,
+            [new CriticalClassRule("cyst", 0.99, cut)]);
+        var results = detector.DetectAnomaly(images, threshold: 1.01);
+        for (int i = 0; i < 6; i++)
+        {
+            bool expected = probabilities[i, 2].item<float>() >= cut;
+            Assert.Equal(expected, results[i].IsAnomaly);
+            Assert.Equal(expected ? "cyst" : null, results[i].CriticalClass);
+        }
+        // The rule alone decides at threshold 1.01: nothing above the highest P(cyst), everything at the lowest.
+        HybridDetector WithCut(double t) => new(classifier, null, new HybridScorer(1, 0, null), ["normal", "tumour", "cyst"], 0, [new CriticalClassRule("cyst", 0.99, t)]);
+        Assert.All(WithCut(pCyst[^1] + 1e-4).DetectAnomaly(images, 1.01), r => Assert.False(r.IsAnomaly));
+        Assert.All(WithCut(pCyst[0]).DetectAnomaly(images, 1.01), r => { Assert.True(r.IsAnomaly); Assert.Equal("cyst", r.CriticalClass); });
+        Assert.All(WithCut(pCyst[^1] + 1e-4).DetectAnomaly(images, 0), r => { Assert.True(r.IsAnomaly); Assert.Null(r.CriticalClass); });
+        Assert.Contains("need a classifier", Assert.Throws<ArgumentException>(() =>
+            new HybridDetector(null, new VaeModel(new VaeOptions { Channels = 1, ImageSize = 32, LatentDim = 8, BaseWidth = 8, MaxWidth = 16 }),
+                new HybridScorer(0, 1, Unit), [], 0, [new CriticalClassRule("cyst", 0.9, 0.5)])).Message);
+        Assert.Contains("not one of the classes", Assert.Throws<ArgumentException>(() =>
+            new HybridDetector(classifier, null, new HybridScorer(1, 0, null), ["normal", "tumour", "cyst"], 0, [new CriticalClassRule("cist", 0.9, 0.5)])).Message);
+    }
+
+    [Theory]
+    [InlineData("Tumor=0.99,Hemorrhage=0.97", "Tumor", 0.99, 2)]
+    [InlineData(" Retinal Detachment = 0.99 ", "Retinal Detachment", 0.99, 1)]
+    [InlineData("a=b=1", "a=b", 1.0, 1)]
+    public void CriticalRequirementsParse(string text, string name, double value, int count)
+    {
+        var parsed = CriticalClassRule.ParseRequirements(text);
+        Assert.Equal(count, parsed.Count);
+        Assert.Equal(value, parsed[name]);
+    }
+
+    [Theory]
+    [InlineData("Tumor", "not CLASS=SENSITIVITY")]
+    [InlineData("Tumor=high", "not CLASS=SENSITIVITY")]
+    [InlineData("Tumor=1.5", "(0, 1]")]
+    [InlineData("Tumor=0", "(0, 1]")]
+    [InlineData("Tumor=0.9,Tumor=0.8", "given twice")]
+    [InlineData(" , ", "no CLASS=SENSITIVITY")]
+    public void BadCriticalRequirementsSayWhatIsWrong(string text, string message) =>
+        Assert.Contains(message, Assert.Throws<FormatException>(() => CriticalClassRule.ParseRequirements(text)).Message);
+
+    [Fact]
     public void DetectorWorksWithEitherPartAlone()
     {
         using var classifier = new EfficientNetModel(new EfficientNetOptions { Scaling = EfficientNetScaling.Tiny, InputChannels = 1, NumClasses = 2 });

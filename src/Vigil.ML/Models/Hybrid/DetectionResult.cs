@@ -1,7 +1,7 @@
 namespace Vigil.ML.Models.Hybrid;
 
 /// <summary>The verdict on one image.</summary>
-/// <param name="IsAnomaly">Whether <paramref name="AnomalyScore"/> reached the threshold (score ≥ threshold).</param>
+/// <param name="IsAnomaly">Whether <paramref name="AnomalyScore"/> reached the threshold (score ≥ threshold), or a critical-class rule flagged the image.</param>
 /// <param name="PredictedClass">The classifier's most probable class index; null without a classifier.</param>
 /// <param name="PredictedClassName">Its name; null without a classifier.</param>
 /// <param name="Confidence">The classifier's probability of that class; null without a classifier.</param>
@@ -12,6 +12,7 @@ namespace Vigil.ML.Models.Hybrid;
 /// <param name="ErrorMap">Per-pixel squared reconstruction error, row-major H×W; null without a VAE.</param>
 /// <param name="ErrorMapHeight">Rows of <paramref name="ErrorMap"/> (0 without one).</param>
 /// <param name="ErrorMapWidth">Columns of <paramref name="ErrorMap"/> (0 without one).</param>
+/// <param name="CriticalClass">The critical class whose rule flagged the image (see <see cref="CriticalClassRule"/>), or null.</param>
 public sealed record DetectionResult(
     bool IsAnomaly,
     int? PredictedClass,
@@ -23,4 +24,5 @@ public sealed record DetectionResult(
     double? ReconstructionError,
     float[]? ErrorMap,
     int ErrorMapHeight,
-    int ErrorMapWidth);
+    int ErrorMapWidth,
+    string? CriticalClass = null);

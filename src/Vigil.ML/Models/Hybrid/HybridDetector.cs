@@ -15,6 +15,7 @@ public sealed class HybridDetector
 {
     private readonly EfficientNetModel? _classifier;
     private readonly VaeModel? _vae;
+    private readonly IReadOnlyList<(int Index, CriticalClassRule Rule)> _critical;
 
     /// <summary>Creates a detector from trained parts; at least one of <paramref name="classifier"/> and <paramref name="vae"/>.</summary>
     /// <param name="classifier">The supervised model, or null for an unsupervised (VAE-only) detector.</param>
@@ -22,8 +23,10 @@ public sealed class HybridDetector
     /// <param name="scorer">Weights and calibration; must have a calibration when there is a VAE.</param>
     /// <param name="classNames">Class names in the classifier's output order (may be empty without a classifier).</param>
     /// <param name="normalClassIndex">Index of the normal class in <paramref name="classNames"/> (ignored without a classifier).</param>
+    /// <param name="critical">Critical-class rules (they need the classifier), or null for none.</param>
     /// <exception cref="ArgumentException">The parts do not fit together; the message says how.</exception>
-    public HybridDetector(EfficientNetModel? classifier, VaeModel? vae, HybridScorer scorer, IReadOnlyList<string> classNames, int normalClassIndex)
+    public HybridDetector(EfficientNetModel? classifier, VaeModel? vae, HybridScorer scorer, IReadOnlyList<string> classNames, int normalClassIndex,
+        IReadOnlyList<CriticalClassRule>? critical = null)
     {
         ArgumentNullException.ThrowIfNull(scorer);
         ArgumentNullException.ThrowIfNull(classNames);
@@ -39,7 +42,9 @@ public sealed class HybridDetector
             throw new ArgumentException("a detector with a VAE needs a scorer with a reconstruction calibration");
         if (classifier is not null && vae is not null && classifier.Options.InputChannels != vae.Options.Channels)
             throw new ArgumentException($"the classifier takes {classifier.Options.InputChannels} channels but the VAE {vae.Options.Channels}");
+        if (critical is { Count: > 0 } && classifier is null) throw new ArgumentException("critical-class rules need a classifier");
         TorchNative.EnsureLoaded();
+        _critical = critical is null ? [] : CriticalClassRule.Indexed(critical, classNames);
         _classifier = classifier;
         _vae = vae;
         Scorer = scorer;
@@ -58,7 +63,7 @@ public sealed class HybridDetector
 
     /// <summary>Scores images [B, C, H, W] in [0, 1] (H = W = the VAE's image size when there is a VAE).</summary>
     /// <param name="images">The batch; moved to the models' device if needed.</param>
-    /// <param name="threshold">An image is an anomaly when its combined score is at least this.</param>
+    /// <param name="threshold">An image is an anomaly when its combined score is at least this (or a critical-class rule flags it).</param>
     public IReadOnlyList<DetectionResult> DetectAnomaly(Tensor images, double threshold)
     {
         ArgumentNullException.ThrowIfNull(images);
@@ -94,6 +99,7 @@ public sealed class HybridDetector
         {
             int? predicted = null;
             double? confidence = null, supervised = null, reconstruction = null, error = null;
+            CriticalClassRule? flagged = null;
             if (probabilities is not null)
             {
                 ReadOnlySpan<float> row = probabilities.AsSpan(i * classes, classes);
@@ -102,6 +108,8 @@ public sealed class HybridDetector
                 predicted = best;
                 confidence = row[best];
                 supervised = HybridScorer.SupervisedScore(Math.Clamp(row[NormalClassIndex], 0.0, 1.0));
+                int offset = i * classes;
+                flagged = CriticalClassRule.Flagging(_critical, c => probabilities[offset + c]);
             }
             float[]? map = null;
             if (errors is not null)
@@ -111,8 +119,8 @@ public sealed class HybridDetector
                 map = maps.AsSpan(i * height * width, height * width).ToArray();
             }
             double score = Scorer.Combine(supervised, reconstruction);
-            results[i] = new DetectionResult(score >= threshold, predicted, predicted is { } p ? ClassNames[p] : null, confidence,
-                score, supervised, reconstruction, error, map, height, width);
+            results[i] = new DetectionResult(score >= threshold || flagged is not null, predicted, predicted is { } p ? ClassNames[p] : null, confidence,
+                score, supervised, reconstruction, error, map, height, width, flagged?.ClassName);
         }
         return results;
     }
