@@ -13,7 +13,7 @@ namespace Vigil.Cli.Commands;
 
 /// <summary>One row of <c>vigil detect</c>'s output.</summary>
 public sealed record DetectRow(string Path, string? Image, bool? IsAnomaly, int? PredictedClass, string? PredictedClassName, double? Confidence,
-    double? AnomalyScore, double? SupervisedScore, double? ReconstructionScore, string? Heatmap, string? Error);
+    double? AnomalyScore, double? SupervisedScore, double? ReconstructionScore, string? Heatmap, string? Error, string? CriticalClass = null);
 
 /// <summary><c>vigil detect</c>: anomaly decisions for images with a trained model.</summary>
 public static class DetectCommand
@@ -71,7 +71,7 @@ public static class DetectCommand
                 var p = pending[i]; var r = results[i];
                 string? heat = heatmapFolder is null || r.ErrorMap is null ? null : WriteHeatmap(heatmapFolder, p, r, size, channels);
                 rows.Add(new DetectRow(p.Path, p.Key == "" ? null : p.Key, r.IsAnomaly, r.PredictedClass, r.PredictedClassName, r.Confidence,
-                    r.AnomalyScore, r.SupervisedScore, r.ReconstructionScore, heat, null));
+                    r.AnomalyScore, r.SupervisedScore, r.ReconstructionScore, heat, null, r.CriticalClass));
             }
             pending.Clear();
         }
@@ -137,10 +137,10 @@ public static class DetectCommand
         string F(double? v) => v is { } x ? x.ToString("F4", CultureInfo.InvariantCulture) : "";
         if (format == "csv")
         {
-            var sb = new StringBuilder("path,image,is_anomaly,predicted_class,predicted_class_name,confidence,anomaly_score,supervised_score,reconstruction_score,heatmap,error\n");
+            var sb = new StringBuilder("path,image,is_anomaly,predicted_class,predicted_class_name,confidence,anomaly_score,supervised_score,reconstruction_score,heatmap,error,critical_class\n");
             foreach (var r in rows)
                 sb.Append(string.Join(',', Csv(r.Path), Csv(r.Image), r.IsAnomaly is { } a ? (a ? "true" : "false") : "", r.PredictedClass?.ToString(CultureInfo.InvariantCulture) ?? "",
-                    Csv(r.PredictedClassName), F(r.Confidence), F(r.AnomalyScore), F(r.SupervisedScore), F(r.ReconstructionScore), Csv(r.Heatmap), Csv(r.Error))).Append('\n');
+                    Csv(r.PredictedClassName), F(r.Confidence), F(r.AnomalyScore), F(r.SupervisedScore), F(r.ReconstructionScore), Csv(r.Heatmap), Csv(r.Error), Csv(r.CriticalClass))).Append('\n');
             Console.Write(sb.ToString());
             return;
         }
@@ -150,7 +150,8 @@ public static class DetectCommand
             if (r.Error is not null) { Console.WriteLine($"ERROR    {name}: {r.Error}"); continue; }
             var verdict = r.IsAnomaly == true ? "ANOMALY" : "normal ";
             var cls = r.PredictedClassName is null ? "" : $" class {r.PredictedClassName} ({F(r.Confidence)})";
-            Console.WriteLine($"{verdict}  {name}: score {F(r.AnomalyScore)}{cls}");
+            var critical = r.CriticalClass is null ? "" : $" — flagged by the critical-class rule for {r.CriticalClass}";
+            Console.WriteLine($"{verdict}  {name}: score {F(r.AnomalyScore)}{cls}{critical}");
         }
     }
 

@@ -44,7 +44,9 @@ public static class DetectorLoader
             }
             if (m.Models.Vae is { } v)
             {
-                vae = ModelFactory.Vae(m.Channels, m.ImageSize, v.LatentDim, v.BaseWidth, device);
+                if (!Enum.TryParse<VaeScoreKind>(v.Score, ignoreCase: false, out var score) || !Enum.IsDefined(score))
+                    throw new ModelPackageException(path, $"the VAE's score kind '{v.Score}' is unknown to this Vigil version ({VigilInfo.Version}); use the version that trained it");
+                vae = ModelFactory.Vae(m.Channels, m.ImageSize, v.LatentDim, v.BaseWidth, device, score);
                 reader.LoadWeights("vae", vae);
                 vae.eval();
             }

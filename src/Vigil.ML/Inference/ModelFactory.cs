@@ -22,6 +22,6 @@ public static class ModelFactory
     }
 
     /// <summary>A VAE for <paramref name="size"/>² images of <paramref name="channels"/> channels.</summary>
-    public static VaeModel Vae(int channels, int size, int latentDim, int baseWidth, torch.Device device) =>
-        new VaeModel(new VaeOptions { Channels = channels, ImageSize = size, LatentDim = latentDim, BaseWidth = baseWidth }).to(device);
+    public static VaeModel Vae(int channels, int size, int latentDim, int baseWidth, torch.Device device, VaeScoreKind? score = null) =>
+        new VaeModel(new VaeOptions { Channels = channels, ImageSize = size, LatentDim = latentDim, BaseWidth = baseWidth, Score = score ?? new VaeOptions().Score }).to(device);
 }

@@ -46,6 +46,9 @@ public sealed record PackageVae
     /// <summary>Channels of the first convolution (doubled at each downsampling).</summary>
     public required int BaseWidth { get; init; }
 
+    /// <summary>The anomaly score kind (<see cref="Models.Vae.VaeScoreKind"/> name); packages without one used ErrorPlusKl.</summary>
+    public string Score { get; init; } = nameof(Models.Vae.VaeScoreKind.ErrorPlusKl);
+
     /// <summary>Further settings of the model code (depth, β…), kept as written.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Settings { get; init; }

@@ -100,6 +100,7 @@ public static class TrainingRun
         if (request.Phase is PhaseSelection.Hybrid or PhaseSelection.All) phases.Add(TrainingPhase.Hybrid);
 
         // Hybrid assembly: calibration on validation normals, weights, threshold — all stored in the package.
+        if (vae is not null) FitLatentStatistics(ctx, vae, train);
         var detector = Assemble(ctx, classifier, vae, val);
         var (valReport, valScores, valTruth) = Evaluator.Evaluate(detector, val, request.Dataset.Classes, "val", batchSize, request.Compute.Device);
         EvaluationReport? testReport = null;
@@ -180,6 +181,22 @@ public static class TrainingRun
         var path = File.Exists(store.BestPath) ? store.BestPath : store.LastPath;
         Checkpoint.Restore(path, fingerprint, new CheckpointParts(new Dictionary<string, nn.Module> { [phase == TrainingPhase.Supervised ? "classifier" : "vae"] = model }) { IncludeTorchRng = false });
         ctx.Log($"{phase.ToString().ToLowerInvariant()}: using the trained weights in {path}");
+    }
+
+    // The VAE's latent statistics from the images it learned normality from, seen without augmentation.
+    private static void FitLatentStatistics(RunContext ctx, VaeModel vae, CachedSplit train)
+    {
+        var positions = train.PositionsOf(train.Split.VaeRows(ctx.Request.VaeData));
+        if (positions.Length < 2) return; // TrainVae refuses such data; a restored VAE then keeps its fallback score
+        var loader = new BatchLoader(train, LoaderOptions.Evaluation(ctx.Request.BatchSize!.Value) with { Device = ctx.Request.Compute.Device }, positions);
+        vae.FitLatentStatistics(Images(loader));
+        ctx.Log($"unsupervised: latent statistics fitted on {Math.Min(positions.Length, VaeModel.MaxLatentFitImages):N0} training images; score {vae.EffectiveScore}");
+
+        static IEnumerable<Tensor> Images(BatchLoader loader)
+        {
+            foreach (var batch in loader.Epoch(0))
+                using (batch) yield return batch.Images;
+        }
     }
 
     // Fits the reconstruction calibration on validation normals, picks ensemble weights and the threshold.
@@ -311,7 +328,7 @@ public static class TrainingRun
             Models = new PackageModels
             {
                 Classifier = detector.Classifier is null ? null : new PackageClassifier { Variant = request.Variant.Name, NumClasses = detector.Classes.Count },
-                Vae = detector.Vae is { } vae ? new PackageVae { LatentDim = vae.Options.LatentDim, BaseWidth = vae.Options.BaseWidth } : null,
+                Vae = detector.Vae is { } vae ? new PackageVae { LatentDim = vae.Options.LatentDim, BaseWidth = vae.Options.BaseWidth, Score = vae.EffectiveScore.ToString() } : null,
             },
             HybridWeights = new PackageHybridWeights(detector.Scorer.SupervisedWeight, detector.Scorer.ReconstructionWeight),
             Calibration = detector.Scorer.Calibration is { } cal ? JsonSerializer.SerializeToElement(cal, VigilJson.Options) : null,

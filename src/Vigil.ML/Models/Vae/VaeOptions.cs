@@ -19,10 +19,11 @@ public sealed record VaeOptions
     public int MaxWidth { get; init; } = 256;
 
     /// <summary>
-    /// The per-image anomaly score. Default <see cref="VaeScoreKind.ErrorPlusKl"/>: in one-class runs on Fashion-MNIST
-    /// it ranked anomalies better than the error alone (docs/models.md has the figures).
+    /// The per-image anomaly score. Default <see cref="VaeScoreKind.ErrorPlusLatent"/>: in one-class runs on
+    /// Fashion-MNIST it ranked anomalies best (docs/models.md has the figures). It needs
+    /// <see cref="VaeModel.FitLatentStatistics"/>; until then <see cref="VaeModel.EffectiveScore"/> is ErrorPlusKl.
     /// </summary>
-    public VaeScoreKind Score { get; init; } = VaeScoreKind.ErrorPlusKl;
+    public VaeScoreKind Score { get; init; } = VaeScoreKind.ErrorPlusLatent;
 
     /// <summary>Gaussian σ in pixels for <see cref="VaeScoreKind.SmoothedMaxError"/>; null means ImageSize/32, at least 1.</summary>
     public double? SmoothingSigma { get; init; }

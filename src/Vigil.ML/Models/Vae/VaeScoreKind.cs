@@ -17,4 +17,18 @@ public enum VaeScoreKind
     /// variance): also flags images whose code lies far from the prior even when they are reconstructed well.
     /// </summary>
     ErrorPlusKl,
+
+    /// <summary>
+    /// Mahalanobis distance of the posterior mean μ to the distribution of the training normals' μ (shrunk
+    /// covariance): how unlike the normals the image's code is, whatever the reconstruction. Needs
+    /// <see cref="VaeModel.FitLatentStatistics"/>.
+    /// </summary>
+    LatentMahalanobis,
+
+    /// <summary>
+    /// log mean squared error and log <see cref="LatentMahalanobis"/>, each standardised on the training normals,
+    /// summed: an image is anomalous when it is reconstructed badly, when its code is atypical, or both. Needs
+    /// <see cref="VaeModel.FitLatentStatistics"/>; until then the model scores with <see cref="ErrorPlusKl"/>.
+    /// </summary>
+    ErrorPlusLatent,
 }
