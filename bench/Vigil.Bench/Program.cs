@@ -1,6 +1,6 @@
 using Vigil.Bench;
 
-// Benchmarks print figures; they are not tests. Usage: ./bench/run.sh NAME [WORKDIR] [OPTIONS...] (see bench/README.md)
+// Benchmarks print figures; they are not tests. Usage: ./bench/run.sh NAME [OPTIONS...] (docs/benchmarks.md); args here: NAME WORKDIR OPTIONS...
 var which = args.Length > 0 ? args[0] : "all";
 var work = Path.Combine(args.Length > 1 ? args[1] : Path.GetTempPath(), "vigil-bench");
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
