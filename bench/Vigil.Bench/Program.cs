@@ -16,6 +16,9 @@ switch (which)
             classes: args.Length > 3 ? args[3].Split(',').Select(int.Parse).ToArray() : Enumerable.Range(0, 10).ToArray());
         break;
     case "fmnist-supervised": await FashionMnistBenchmarks.Supervised(work, epochs: Arg(2, 15), imageSize: Arg(3, 32)); break;
+    case "monitor-ingest": await MonitoringBenchmarks.Ingest(work); break;
+    case "monitor-downsample": await MonitoringBenchmarks.Downsample(work); break;
+    case "monitor-fanout": await MonitoringBenchmarks.FanOut(work, clients: Arg(2, 50), seconds: Arg(3, 60)); break;
     case "fmnist-known-unknown": await FashionMnistBenchmarks.KnownUnknown(work, Arg(2, 10), Arg(3, 20), Arg(4, 32)); break;
     case "all":
         await OrganizeBenchmarks.FashionMnistIdx(work);
@@ -23,7 +26,7 @@ switch (which)
         TrainingBenchmarks.Speed(work);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, fmnist-oneclass, fmnist-supervised or fmnist-known-unknown");
+        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, monitor-ingest, monitor-downsample, monitor-fanout, fmnist-oneclass, fmnist-supervised or fmnist-known-unknown");
         return 2;
 }
 return 0;

@@ -36,6 +36,9 @@ public sealed class SeriesCache
     public IReadOnlyList<MetricPoint> Get(string runId, string series) =>
         _series.TryGetValue((runId, series), out RollingBuffer<MetricPoint>? buffer) ? buffer.Snapshot() : [];
 
+    /// <summary>Whether the cache has seen the series (cheap: no copy).</summary>
+    public bool Contains(string runId, string series) => _series.ContainsKey((runId, series));
+
     /// <summary>The names of a run's cached series, sorted.</summary>
     public IReadOnlyList<string> SeriesOf(string runId) =>
         _series.Keys.Where(k => k.Run == runId).Select(k => k.Series).Order(StringComparer.Ordinal).ToArray();

@@ -21,6 +21,7 @@ public sealed class SqliteMetricStore : IMetricStore
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private SqliteConnection? _writer;
     private SqliteCommand? _insertPoint;
+    private SqliteCommand? _upsertTile;
     // (run, series) → series id, filled after commits only so a rolled-back batch leaves no stale id behind.
     private readonly Dictionary<(string Run, string Series), long> _seriesIds = new();
     private bool _disposed;
@@ -63,6 +64,7 @@ public sealed class SqliteMetricStore : IMetricStore
             _insertPoint.Parameters.Add("$step", SqliteType.Integer);
             _insertPoint.Parameters.Add("$v", SqliteType.Real);
             _insertPoint.Parameters.Add("$t", SqliteType.Real);
+            _upsertTile = TileAccumulator.CreateUpsert(connection);
         }
         finally
         {
@@ -147,6 +149,7 @@ public sealed class SqliteMetricStore : IMetricStore
         return WriteAsync((connection, transaction) =>
         {
             var added = new Dictionary<(string, string), long>();
+            var tiles = new TileAccumulator();
             SqliteCommand insert = _insertPoint!;
             insert.Transaction = transaction;
             SqliteParameterCollection p = insert.Parameters;
@@ -159,7 +162,9 @@ public sealed class SqliteMetricStore : IMetricStore
                 p[2].Value = double.IsNaN(point.Value) ? DBNull.Value : point.Value;
                 p[3].Value = point.WallTime.ToUnixTimeMilliseconds() / 1000.0;
                 insert.ExecuteNonQuery();
+                tiles.Add(seriesId, point.Step, point.Value);
             }
+            tiles.Write(_upsertTile!, transaction);
             return added;
         }, added => { foreach (var pair in added) _seriesIds[pair.Key] = pair.Value; }, cancellationToken);
     }
@@ -195,7 +200,7 @@ public sealed class SqliteMetricStore : IMetricStore
         foreach ((string name, long id) in wanted)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            result.Add(Downsample(connection, snapshot, name, id, query.FromStep ?? long.MinValue, query.ToStep ?? long.MaxValue, query.MaxPoints));
+            result.Add(SqliteHistory.Downsample(connection, snapshot, name, id, query.FromStep ?? long.MinValue, query.ToStep ?? long.MaxValue, query.MaxPoints));
         }
         return result;
     }
@@ -314,54 +319,13 @@ public sealed class SqliteMetricStore : IMetricStore
             if (_disposed) return;
             _disposed = true;
             _insertPoint?.Dispose();
+            _upsertTile?.Dispose();
             if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
         }
         finally
         {
             _writeGate.Release();
         }
-    }
-
-    private static SeriesHistory Downsample(SqliteConnection connection, SqliteTransaction snapshot, string name, long id, long from, long to, int maxPoints)
-    {
-        // Two single-aggregate subqueries: SQLite answers each MIN/MAX from the index in O(log n).
-        long lo, hi;
-        using (SqliteCommand range = Command(connection, snapshot, """
-            SELECT (SELECT MIN(step) FROM points WHERE series_id = $s AND step BETWEEN $f AND $t),
-                   (SELECT MAX(step) FROM points WHERE series_id = $s AND step BETWEEN $f AND $t)
-            """, ("$s", id), ("$f", from), ("$t", to)))
-        using (SqliteDataReader reader = range.ExecuteReader())
-        {
-            reader.Read();
-            if (reader.IsDBNull(0)) return new SeriesHistory(name, 0, []);
-            lo = reader.GetInt64(0);
-            hi = reader.GetInt64(1);
-        }
-        // Bucket b holds steps lo + [b·span/n, (b+1)·span/n): equal step widths, so the x axis stays linear.
-        // Decimal-free integer arithmetic; span·n fits in a long for any realistic step count.
-        long span = hi - lo + 1;
-        long buckets = Math.Min(maxPoints, span);
-        using SqliteCommand command = Command(connection, snapshot, """
-            WITH b AS (
-                SELECT (step - $lo) * $n / $span AS bucket, MIN(step) AS first_step, MAX(step) AS last_step,
-                       MIN(value) AS min_v, MAX(value) AS max_v, COUNT(*) AS count
-                FROM points WHERE series_id = $s AND step BETWEEN $lo AND $hi
-                GROUP BY bucket)
-            SELECT first_step, last_step, min_v, max_v,
-                   (SELECT value FROM points p WHERE p.series_id = $s AND p.step = b.last_step ORDER BY p.rowid DESC LIMIT 1),
-                   count
-            FROM b ORDER BY bucket
-            """, ("$s", id), ("$lo", lo), ("$hi", hi), ("$n", buckets), ("$span", span));
-        var result = new List<HistoryBucket>((int)buckets);
-        long total = 0;
-        using SqliteDataReader rows = command.ExecuteReader();
-        while (rows.Read())
-        {
-            long count = rows.GetInt64(5);
-            total += count;
-            result.Add(new HistoryBucket(rows.GetInt64(0), rows.GetInt64(1), NullableDouble(rows, 2), NullableDouble(rows, 3), NullableDouble(rows, 4), count));
-        }
-        return new SeriesHistory(name, total, result);
     }
 
     private long SeriesId(SqliteConnection connection, SqliteTransaction transaction, string runId, string series, DateTimeOffset time, Dictionary<(string, string), long> added)
@@ -437,7 +401,7 @@ public sealed class SqliteMetricStore : IMetricStore
         return connection;
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    internal static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -452,8 +416,6 @@ public sealed class SqliteMetricStore : IMetricStore
         command.CommandText = pragma;
         command.ExecuteNonQuery();
     }
-
-    private static double? NullableDouble(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 
     private static string Time(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 

@@ -12,7 +12,7 @@ internal static class SqliteSchema
     /// <summary>Migration <c>i</c> brings the schema from version <c>i</c> to <c>i + 1</c>.</summary>
     public static IReadOnlyList<string[]> Migrations { get; } =
     [
-        // 1: runs, series, points, epochs.
+        // 1: runs, series, points, tiles, epochs.
         [
             """
             CREATE TABLE runs (
@@ -25,6 +25,14 @@ internal static class SqliteSchema
             "CREATE TABLE points (series_id INTEGER NOT NULL, step INTEGER NOT NULL, value REAL, wall_time REAL NOT NULL)",
             // Covers history queries (range by step, min/max/last of value) without touching the table.
             "CREATE INDEX points_by_series_step ON points (series_id, step, value)",
+            // Per-series summaries of fixed step ranges (tiles of TileAccumulator.Width steps), kept up to date on
+            // insert: a query over millions of points reads thousands of tiles instead (see SqliteHistory).
+            """
+            CREATE TABLE tiles (
+                series_id INTEGER NOT NULL, tile INTEGER NOT NULL, min_value REAL, max_value REAL, count INTEGER NOT NULL,
+                first_step INTEGER NOT NULL, last_step INTEGER NOT NULL, last_value REAL,
+                PRIMARY KEY (series_id, tile)) WITHOUT ROWID
+            """,
             "CREATE TABLE epochs (run_id TEXT NOT NULL, epoch INTEGER NOT NULL, time TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (run_id, epoch)) WITHOUT ROWID",
         ],
         // 2: alerts and the event log.

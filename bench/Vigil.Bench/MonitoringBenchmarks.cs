@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Vigil.Core.Runs;
+using Vigil.Monitoring.Configuration;
+using Vigil.Monitoring.Storage;
+using Vigil.Monitoring.Systems;
+using Vigil.Server;
+
+namespace Vigil.Bench;
+
+/// <summary>
+/// The monitoring issue's targets: ingestion ≥ 50,000 points/s into SQLite; 1,000,000 stored points of one series
+/// downsampled to 1,000 in &lt; 200 ms; 50 WebSocket clients at 10 Hz for 60 s with p99 latency &lt; 100 ms, no client
+/// above 10 msg/s and flat server memory.
+/// </summary>
+public static class MonitoringBenchmarks
+{
+    /// <summary>Acknowledged ingestion through the batching writer: 1,000-point batches from 8 concurrent posters.</summary>
+    public static async Task Ingest(string work, int points = 1_000_000)
+    {
+        string db = Fresh(work, "ingest.db");
+        await using var store = new SqliteMetricStore(db);
+        await store.InitializeAsync();
+        await using var writer = new StoreWriter(store);
+        string[] series = ["loss/train", "accuracy/train", "learning_rate", "throughput"];
+        int batches = points / 1000;
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, batches), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (b, ct) =>
+        {
+            var batch = new MetricPoint[1000];
+            for (int i = 0; i < batch.Length; i++)
+                batch[i] = new MetricPoint("bench", series[b % series.Length], (long)b * 1000 + i, i * 0.001, DateTimeOffset.UtcNow);
+            await writer.AppendAsync(batch, ct);
+        });
+        clock.Stop();
+        Console.WriteLine(Line($"monitoring-ingest: {batches * 1000:N0} points acknowledged in {clock.Elapsed.TotalSeconds:N2} s = {batches * 1000 / clock.Elapsed.TotalSeconds:N0} points/s (target >= 50,000)"));
+    }
+
+    /// <summary>1,000,000 points of one series, then history queries to 1,000 buckets: whole range and a window.</summary>
+    public static async Task Downsample(string work, int points = 1_000_000)
+    {
+        string db = Fresh(work, "downsample.db");
+        await using var store = new SqliteMetricStore(db);
+        await store.InitializeAsync();
+        for (int offset = 0; offset < points; offset += 50_000)
+            await store.AppendPointsAsync(Enumerable.Range(offset, Math.Min(50_000, points - offset))
+                .Select(i => new MetricPoint("bench", "loss/train", i, Math.Sin(i * 0.001), DateTimeOffset.UtcNow)).ToArray());
+        foreach ((string name, long? from, long? to) in new[] { ("whole range", (long?)null, (long?)null), ("window 123,457..876,543", 123_457L, 876_543L) })
+        {
+            var query = new HistoryQuery("bench", ["loss/train"], from, to, 1000);
+            await store.QueryHistoryAsync(query); // warm-up
+            var times = new List<double>();
+            int buckets = 0;
+            for (int i = 0; i < 20; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                buckets = (await store.QueryHistoryAsync(query))[0].Buckets.Count;
+                times.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            times.Sort();
+            Console.WriteLine(Line($"monitoring-downsample ({name}): {points:N0} → {buckets} buckets, median {times[10]:N1} ms, max {times[^1]:N1} ms (target < 200 ms)"));
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="clients"/> WebSocket clients on a real server while a simulated trainer publishes 100 batches/s;
+    /// latency is receive time minus the message's timestamp (same clock).
+    /// </summary>
+    public static async Task FanOut(string work, int clients = 50, int seconds = 60)
+    {
+        string folder = Path.Combine(work, "fanout");
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        Directory.CreateDirectory(folder);
+        var options = new MonitoringOptions { Host = "127.0.0.1", Port = 0, DbPath = Path.Combine(folder, "m.db"), LogDirectory = folder, WsMaxConnections = clients };
+        await using var server = new MonitoringServer(options, new MonitoringServerSetup { Sampler = new SystemSampler(folder) });
+        Uri url = await server.StartAsync();
+        var sockets = new List<ClientWebSocket>();
+        for (int i = 0; i < clients; i++)
+        {
+            var socket = new ClientWebSocket();
+            socket.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
+            await socket.ConnectAsync(new Uri($"ws://{url.Authority}/ws"), CancellationToken.None);
+            sockets.Add(socket);
+        }
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        var latencies = new List<double>[clients];
+        var counts = new int[clients, seconds + 2];
+        Task[] readers = sockets.Select((socket, c) => Task.Run(async () =>
+        {
+            latencies[c] = [];
+            var buffer = new byte[64 * 1024];
+            var start = Stopwatch.StartNew();
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    WebSocketReceiveResult result = await socket.ReceiveAsync(buffer, stop.Token);
+                    if (result.MessageType == WebSocketMessageType.Close) break;
+                    if (!result.EndOfMessage) continue; // small messages: one frame each
+                    counts[c, Math.Min(seconds + 1, (int)start.Elapsed.TotalSeconds)]++;
+                    using JsonDocument json = JsonDocument.Parse(buffer.AsMemory(0, result.Count));
+                    if (json.RootElement.GetProperty("type").GetString() == "metrics_update"
+                        && DateTimeOffset.TryParse(json.RootElement.GetProperty("timestamp").GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset sent))
+                        latencies[c].Add((DateTimeOffset.UtcNow - sent).TotalMilliseconds);
+                }
+            }
+            catch (OperationCanceledException) { }
+        })).ToArray();
+
+        long memoryStart = Environment.WorkingSet;
+        var publisher = new RunEventPublisher("fanout", server.CreateRecorder());
+        publisher.Publish(new RunStarted { Phase = TrainingPhase.Supervised, ModelKind = "bench", Dataset = "bench", Classes = ["a", "b"], Epochs = 1, BatchesPerEpoch = 100 * seconds });
+        int batch = 0;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop.Token))
+                publisher.Publish(new BatchCompleted { Epoch = 1, Batch = ++batch, BatchesInEpoch = 100 * seconds, GlobalStep = batch, Loss = 1.0 / batch, LearningRate = 1e-3 });
+        }
+        catch (OperationCanceledException) { }
+        await Task.WhenAll(readers);
+        long memoryEnd = Environment.WorkingSet;
+        double[] all = latencies.SelectMany(l => l).Order().ToArray();
+        int worstSecond = Enumerable.Range(0, clients).Max(c => Enumerable.Range(1, seconds - 1).Max(s => counts[c, s]));
+        Console.WriteLine(Line($"monitoring-fanout: {clients} clients, {seconds} s, {batch} updates published; latency p50 {all[all.Length / 2]:N1} ms, p99 {all[(int)(all.Length * 0.99)]:N1} ms (target < 100); busiest client-second {worstSecond} msgs (target <= 10); working set {memoryStart / 1e6:N0} → {memoryEnd / 1e6:N0} MB"));
+        foreach (ClientWebSocket socket in sockets) socket.Dispose();
+    }
+
+    private static string Fresh(string work, string name)
+    {
+        string path = Path.Combine(work, name);
+        foreach (string file in new[] { path, path + "-wal", path + "-shm" }) File.Delete(file);
+        return path;
+    }
+
+    private static string Line(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

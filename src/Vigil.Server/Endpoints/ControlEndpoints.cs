@@ -1,0 +1,44 @@
+using Vigil.Monitoring;
+using Vigil.Monitoring.Configuration;
+using Vigil.Monitoring.Control;
+using Vigil.Server.Http;
+
+namespace Vigil.Server.Endpoints;
+
+/// <summary>
+/// <c>POST /api/training/start|pause|resume|stop</c>, through <see cref="ITrainingController"/>. An invalid transition
+/// (pause while paused, resume while running, anything after the end) answers 409 with the current state.
+/// </summary>
+public static class ControlEndpoints
+{
+    /// <summary>Maps the routes (behind the bearer token when the server requires one).</summary>
+    public static IEndpointRouteBuilder MapControlEndpoints(this IEndpointRouteBuilder routes, MonitoringOptions options)
+    {
+        RouteGroupBuilder group = routes.MapGroup("/api/training").WithTags("control").RequireTokenIf(options.TokenRequired, options.Token);
+        group.MapPost("/start", async (HttpRequest request, ITrainingController controller, ILoggerFactory loggers, CancellationToken ct) =>
+        {
+            (TrainingStartRequest? body, IResult? error) = await JsonBody.ReadAsync<TrainingStartRequest>(request, MonitoringJson.Options, ct);
+            if (error is not null) return error;
+            ControlResult result = await controller.StartAsync(body!, ct);
+            loggers.CreateLogger("Vigil.Server.Control").LogInformation("start: {Accepted} ({Message})", result.Accepted, result.Message);
+            return Answer(result);
+        }).WithName("StartTraining").WithSummary("Launches a training run (dataset, phase, epochs…); 409 while one is active.").Accepts<TrainingStartRequest>("application/json");
+        group.MapPost("/pause", (ITrainingController c, ILoggerFactory l) => Logged(c.Pause("paused from the API"), "pause", l))
+            .WithName("PauseTraining").WithSummary("Holds the trainer at the next batch boundary after a checkpoint; 409 unless running.");
+        group.MapPost("/resume", (ITrainingController c, ILoggerFactory l) => Logged(c.Resume("resumed from the API"), "resume", l))
+            .WithName("ResumeTraining").WithSummary("Lets a paused trainer go on; 409 unless paused.");
+        group.MapPost("/stop", (ITrainingController c, ILoggerFactory l) => Logged(c.Stop("stopped from the API"), "stop", l))
+            .WithName("StopTraining").WithSummary("Saves a checkpoint and ends the run gracefully; 409 unless running or paused.");
+        return routes;
+    }
+
+    private static IResult Logged(ControlResult result, string verb, ILoggerFactory loggers)
+    {
+        loggers.CreateLogger("Vigil.Server.Control").LogInformation("{Verb}: {Accepted} (state {State})", verb, result.Accepted, result.State);
+        return Answer(result);
+    }
+
+    private static IResult Answer(ControlResult result) => result.Accepted
+        ? Results.Json(new { accepted = true, state = result.State, run_id = result.RunId, message = result.Message })
+        : ApiError.Result(StatusCodes.Status409Conflict, result.Message ?? $"not possible while {result.State}", result.State);
+}

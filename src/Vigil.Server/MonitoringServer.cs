@@ -1,0 +1,190 @@
+using System.Net;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Vigil.Core.Json;
+using Vigil.Core.Runs;
+using Vigil.Monitoring.Configuration;
+using Vigil.Monitoring.Control;
+using Vigil.Monitoring.Live;
+using Vigil.Monitoring.Storage;
+using Vigil.Monitoring.Systems;
+using Vigil.Server.Endpoints;
+using Vigil.Server.Hosting;
+using Vigil.Server.Logging;
+using Vigil.Server.WebSockets;
+
+namespace Vigil.Server;
+
+/// <summary>
+/// The monitoring server, composed in one place so every host (<c>vigil serve</c>, <c>vigil train --monitor</c>,
+/// <c>vigil demo</c>, tests) starts it with one call: <c>await using var server = new MonitoringServer(options);
+/// Uri url = await server.StartAsync(ct);</c>, then attach <see cref="CreateRecorder"/> to a trainer and, for pause/stop,
+/// <see cref="AttachRun"/> its <see cref="TrainingControl"/>.
+/// </summary>
+public sealed class MonitoringServer : IAsyncDisposable
+{
+    private readonly MonitoringOptions _options;
+    private readonly MonitoringServerSetup _setup;
+    private WebApplication? _app;
+    private MonitoringSession? _session;
+    private InProcessTrainingController? _inProcess;
+
+    /// <summary>Prepares a server; nothing is opened until <see cref="StartAsync"/>.</summary>
+    public MonitoringServer(MonitoringOptions options, MonitoringServerSetup? setup = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _setup = setup ?? new MonitoringServerSetup();
+    }
+
+    /// <summary>The bound base URL (e.g. <c>http://127.0.0.1:8000/</c>); set by <see cref="StartAsync"/>.</summary>
+    public Uri? Url { get; private set; }
+
+    /// <summary>The live monitoring state; set by <see cref="StartAsync"/>.</summary>
+    public MonitoringSession Session => _session ?? throw new InvalidOperationException("the server is not started");
+
+    /// <summary>What the control routes drive.</summary>
+    public ITrainingController Controller => _setup.Controller ?? _inProcess ?? throw new InvalidOperationException("the server is not started");
+
+    /// <summary>
+    /// Validates the options, opens the store, binds the port and starts serving. Returns the bound URL (the real port
+    /// when the options said 0).
+    /// </summary>
+    /// <exception cref="MonitoringOptionsException">The options are invalid.</exception>
+    public async Task<Uri> StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_app is not null) throw new InvalidOperationException("the server is already started");
+        _options.Validate();
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        ConfigureLogging(builder);
+        builder.WebHost.UseUrls(BindUrl(_options));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = _options.MaxBodyBytes);
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = VigilJson.Options.PropertyNamingPolicy;
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+            json.SerializerOptions.Encoder = VigilJson.Options.Encoder;
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
+        });
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
+        builder.Services.AddOpenApi();
+        if (_options.CorsOrigins.Count > 0)
+            builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy.WithOrigins(_options.CorsOrigins.ToArray()).AllowAnyHeader().AllowAnyMethod()));
+
+        ILogger? storeLog = null;
+        MonitoringSession session = await MonitoringSession.OpenAsync(_options, _setup.Store, _setup.Sampler, _setup.Time,
+            e => storeLog?.LogError(e, "a background store write failed"), cancellationToken);
+        _session = session;
+        _inProcess = new InProcessTrainingController(session.Status, _setup.Launcher);
+        builder.Services.AddSingleton(session);
+        builder.Services.AddSingleton(_options);
+        builder.Services.AddSingleton(Controller);
+        if (_setup.SampleSystem) builder.Services.AddHostedService<SystemSamplingService>();
+
+        WebApplication app = builder.Build();
+        storeLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vigil.Server.Store");
+        if (_options.CorsOrigins.Count > 0) app.UseCors();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.MapOpenApi();
+        app.MapStatusEndpoints();
+        app.MapHistoryEndpoints();
+        app.MapRunEndpoints();
+        app.MapAlertEndpoints();
+        app.MapSystemEndpoints();
+        app.MapPrometheusEndpoints();
+        app.MapIngestEndpoints(_options);
+        app.MapControlEndpoints(_options);
+        app.MapWebSocketEndpoint();
+
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            await session.DisposeAsync();
+            _session = null;
+            throw;
+        }
+        _app = app;
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Url = new Uri(address.EndsWith('/') ? address : address + "/");
+        app.Logger.LogInformation("monitoring server listening on {Url} (store {Store}, token {Token})", Url, _options.DbPath, _options.TokenRequired ? "required" : "not required");
+        return Url;
+    }
+
+    /// <summary>An observer that records a run trained in this process (attach it to the trainer's event publisher).</summary>
+    public IRunObserver CreateRecorder() => Session.CreateRecorder();
+
+    /// <summary>Lets the control routes pause/resume/stop a run trained in this process.</summary>
+    public void AttachRun(string runId, TrainingControl control)
+    {
+        if (_inProcess is null) throw new InvalidOperationException("the server is not started");
+        _inProcess.Attach(runId, control);
+    }
+
+    /// <summary>Stops serving (open WebSockets are closed), commits queued writes and closes the store.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            foreach (HubClient client in Session.Hub.Clients) Session.Hub.Disconnect(client);
+            await app.StopAsync(cancellationToken);
+            await app.DisposeAsync();
+        }
+        if (_session is { } session)
+        {
+            _session = null;
+            await session.DisposeAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    // Kestrel cannot pick a free port for "localhost" (two addresses); 127.0.0.1 is the same machine-only binding.
+    internal static string BindUrl(MonitoringOptions options)
+    {
+        string host = options.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase) && options.Port == 0 ? "127.0.0.1" : options.Host;
+        if (IPAddress.TryParse(host, out IPAddress? ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) host = $"[{host}]";
+        return $"http://{host}:{options.Port}";
+    }
+
+    private void ConfigureLogging(WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        LogLevel minimum = _options.Debug ? LogLevel.Debug : LogLevel.Information;
+        builder.Logging.SetMinimumLevel(minimum);
+        // Framework chatter stays out of the files unless something is wrong.
+        builder.Logging.AddFilter("Microsoft", _options.Debug ? LogLevel.Information : LogLevel.Warning);
+        if (!string.IsNullOrWhiteSpace(_options.LogDirectory))
+            builder.Logging.AddProvider(new RotatingFileLoggerProvider(_options.LogDirectory, minimum));
+        if (_options.Debug) builder.Logging.AddConsole();
+    }
+}
+
+/// <summary>What a host can plug into <see cref="MonitoringServer"/> besides the options.</summary>
+public sealed record MonitoringServerSetup
+{
+    /// <summary>A controller for the control routes; by default an in-process one (see <see cref="MonitoringServer.AttachRun"/>).</summary>
+    public ITrainingController? Controller { get; init; }
+
+    /// <summary>Starts runs for <c>POST /api/training/start</c> with the default controller.</summary>
+    public TrainingLauncher? Launcher { get; init; }
+
+    /// <summary>A store to use instead of the one the options name.</summary>
+    public IMetricStore? Store { get; init; }
+
+    /// <summary>A system sampler (tests pass one with GPU probing off).</summary>
+    public SystemSampler? Sampler { get; init; }
+
+    /// <summary>The clock.</summary>
+    public TimeProvider? Time { get; init; }
+
+    /// <summary>Whether to sample the machine every second and push <c>system</c> messages.</summary>
+    public bool SampleSystem { get; init; } = true;
+}

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using Vigil.Monitoring.Storage;
+using Xunit.Abstractions;
+
+namespace Vigil.Monitoring.Tests;
+
+public sealed class DownsamplingTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task BucketsKeepMinMaxAndLast()
+    {
+        await using SqliteMetricStore store = await Fixtures.OpenStoreAsync(_folder.File("m.db"));
+        // Steps 0..9; values chosen so each pair's min, max and last differ in position.
+        double[] values = [5, 1, 2, 8, 9, 3, 0, 0, 7, 4];
+        await store.AppendPointsAsync(values.Select((v, i) => Fixtures.Point("loss/train", i, v)).ToArray());
+
+        SeriesHistory history = Assert.Single(await store.QueryHistoryAsync(new HistoryQuery("run-1", ["loss/train"], null, null, 5)));
+        Assert.Equal(10, history.TotalPoints);
+        Assert.Equal(
+            [new(0, 1, 1, 5, 1, 2), new(2, 3, 2, 8, 8, 2), new(4, 5, 3, 9, 3, 2), new(6, 7, 0, 0, 0, 2), new HistoryBucket(8, 9, 4, 7, 4, 2)],
+            history.Buckets);
+    }
+
+    [Fact]
+    public async Task ASpikeSurvivesDownsamplingAndRangesAreRespected()
+    {
+        await using SqliteMetricStore store = await Fixtures.OpenStoreAsync(_folder.File("m.db"));
+        var points = Fixtures.Ramp("run-1", "loss/train", 10_000).Select(p => p with { Value = p.Step == 4321 ? 1e6 : 1 }).ToList();
+        points.Add(Fixtures.Point("other", 1, 3));
+        await store.AppendPointsAsync(points);
+
+        IReadOnlyList<SeriesHistory> all = await store.QueryHistoryAsync(new HistoryQuery("run-1", [], null, null, 100));
+        Assert.Equal(["loss/train", "other"], all.Select(s => s.Series));
+        SeriesHistory loss = all[0];
+        Assert.Equal(100, loss.Buckets.Count);
+        Assert.Equal(1e6, loss.Buckets.Max(b => b.Max));
+        Assert.Equal(10_000, loss.Buckets.Sum(b => b.Count));
+
+        SeriesHistory window = Assert.Single(await store.QueryHistoryAsync(new HistoryQuery("run-1", ["loss/train"], 100, 199, 1000)));
+        Assert.Equal(100, window.Buckets.Count); // fewer points than max_points: every point is its own bucket
+        Assert.Equal(100, window.Buckets[0].FirstStep);
+        Assert.Equal(199, window.Buckets[^1].LastStep);
+        Assert.Empty((await store.QueryHistoryAsync(new HistoryQuery("run-1", ["loss/train"], 20_000, null, 10)))[0].Buckets);
+        Assert.Empty(await store.QueryHistoryAsync(new HistoryQuery("no-such-run", [], null, null, 10)));
+    }
+
+    [Fact]
+    public async Task NaNValuesAreMissingNotZero()
+    {
+        await using SqliteMetricStore store = await Fixtures.OpenStoreAsync(_folder.File("m.db"));
+        await store.AppendPointsAsync([Fixtures.Point("loss/train", 0, 2), Fixtures.Point("loss/train", 1, double.NaN)]);
+        HistoryBucket bucket = Assert.Single((await store.QueryHistoryAsync(new HistoryQuery("run-1", [], null, null, 1)))[0].Buckets);
+        Assert.Equal(2, bucket.Min);
+        Assert.Null(bucket.Last);
+        Assert.Equal(2, bucket.Count);
+    }
+
+    [Fact]
+    public async Task QuarterMillionPointsDownsampleFast()
+    {
+        // The 1M-point target is measured by MonitoringBenchmarks; this keeps the suite quick and still catches a
+        // query that stops using the index (that would be seconds, not milliseconds).
+        await using SqliteMetricStore store = await Fixtures.OpenStoreAsync(_folder.File("m.db"));
+        const int count = 250_000;
+        var ingest = Stopwatch.StartNew();
+        for (int offset = 0; offset < count; offset += 50_000)
+            await store.AppendPointsAsync(Fixtures.Ramp("run-1", "loss/train", 50_000, offset));
+        ingest.Stop();
+        await store.QueryHistoryAsync(new HistoryQuery("run-1", ["loss/train"], null, null, 1000)); // warm the page cache
+
+        var query = Stopwatch.StartNew();
+        SeriesHistory history = (await store.QueryHistoryAsync(new HistoryQuery("run-1", ["loss/train"], null, null, 1000)))[0];
+        query.Stop();
+        output.WriteLine($"ingest {count / ingest.Elapsed.TotalSeconds:0} points/s; downsample {count} → {history.Buckets.Count} in {query.Elapsed.TotalMilliseconds:0.0} ms");
+        Assert.Equal(1000, history.Buckets.Count);
+        Assert.Equal(count - 1, history.Buckets[^1].Last);
+        Assert.True(query.Elapsed < TimeSpan.FromSeconds(1), $"downsampling took {query.Elapsed.TotalMilliseconds:0} ms");
+    }
+}
+
+public sealed class TiledDownsamplingTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Theory]
+    [InlineData(0, 20_000, null, null, 10)]
+    [InlineData(-5_000, 30_000, -3_333, 21_111, 7)]
+    [InlineData(3, 9_000, 70, 8_999, 1)]
+    [InlineData(0, 50_000, null, null, 1000)]
+    public async Task TileBucketsAgreeWithTheRawPoints(int first, int count, int? from, int? to, int maxPoints)
+    {
+        // Unordered, duplicated steps and some NaNs, inserted in several batches: the tiles must still agree.
+        var random = new Random(first + count);
+        var points = new List<MetricPoint>();
+        for (int i = 0; i < count; i++)
+        {
+            long step = first + random.Next(count);
+            double value = random.Next(100) == 0 ? double.NaN : Math.Round(random.NextDouble() * 100, 3);
+            points.Add(Fixtures.Point("s", step, value));
+        }
+        await using SqliteMetricStore store = await Fixtures.OpenStoreAsync(_folder.File("m.db"));
+        foreach (MetricPoint[] chunk in points.Chunk(3_000)) await store.AppendPointsAsync(chunk);
+
+        SeriesHistory history = (await store.QueryHistoryAsync(new HistoryQuery("run-1", ["s"], from, to, maxPoints)))[0];
+        var inRange = points.Where(p => p.Step >= (from ?? long.MinValue) && p.Step <= (to ?? long.MaxValue)).ToList();
+        Assert.InRange(history.Buckets.Count, 1, maxPoints);
+        Assert.Equal(inRange.Count, history.TotalPoints);
+        long previousLast = long.MinValue;
+        foreach (HistoryBucket bucket in history.Buckets)
+        {
+            Assert.True(bucket.FirstStep > previousLast);
+            previousLast = bucket.LastStep;
+            // Rows in the bucket, in insertion order (the store's "last" is the latest inserted at the last step).
+            var rows = inRange.Where(p => p.Step >= bucket.FirstStep && p.Step <= bucket.LastStep).ToList();
+            Assert.Equal(rows.Count, bucket.Count);
+            var numbers = rows.Where(p => !double.IsNaN(p.Value)).Select(p => p.Value).ToList();
+            Assert.Equal(numbers.Min(), bucket.Min);
+            Assert.Equal(numbers.Max(), bucket.Max);
+            MetricPoint last = rows.Where(p => p.Step == bucket.LastStep).Last();
+            Assert.Equal(double.IsNaN(last.Value) ? null : last.Value, bucket.Last);
+        }
+    }
+}

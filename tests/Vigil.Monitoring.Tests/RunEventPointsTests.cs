@@ -1,0 +1,26 @@
+using Vigil.Core.Runs;
+using Vigil.Monitoring.Live;
+
+namespace Vigil.Monitoring.Tests;
+
+public sealed class RunEventPointsTests
+{
+    [Fact]
+    public void SeriesNamesStepsAndClassMonitoringSwitch()
+    {
+        var points = new RunEventPoints();
+        var batch = points.From(Fixtures.Batch(1, 3, 4, loss: 0.5) with { RunId = "r", LossParts = new Dictionary<string, double> { ["kl"] = 0.1 } });
+        Assert.Equal(["loss/train", "loss/train/kl", "accuracy/train", "learning_rate", "throughput"], batch.Select(p => p.Series));
+        Assert.All(batch, p => Assert.Equal(3, p.Step));
+
+        var epoch = points.From(Fixtures.Epoch(1, 2, 0, raoSensitivity: 0.9) with { RunId = "r" }); // no global step: the last batch's
+        Assert.All(epoch, p => Assert.Equal(3, p.Step));
+        Assert.Contains(epoch, p => p.Series == "sensitivity/RAO" && p.Value == 0.9);
+        Assert.DoesNotContain(epoch, p => p.Series == "sensitivity/RVO");
+        var evaluation = points.From(new EvaluationCompleted { RunId = "r", Split = "test", Metrics = new Dictionary<string, double?> { ["auroc"] = 0.9, ["f1"] = null } });
+        Assert.Equal("eval/test/auroc", Assert.Single(evaluation).Series);
+
+        Assert.DoesNotContain(new RunEventPoints(perClass: false).From(Fixtures.Epoch(1, 2, 8, 0.9)), p => p.Series.StartsWith("sensitivity/", StringComparison.Ordinal));
+        Assert.Empty(points.From(Fixtures.Started()));
+    }
+}

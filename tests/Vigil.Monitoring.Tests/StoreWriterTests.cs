@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Vigil.Monitoring.Storage;
+using Xunit.Abstractions;
+
+namespace Vigil.Monitoring.Tests;
+
+public sealed class StoreWriterTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task AcknowledgedPointsSurviveAProcessKill()
+    {
+        string path = _folder.File("m.db");
+        SqliteMetricStore store = await Fixtures.OpenStoreAsync(path);
+        var writer = new StoreWriter(store);
+        for (int i = 0; i < 20; i++) await writer.AppendAsync(Fixtures.Ramp("run-1", "loss/train", 500, i * 500));
+
+        // What kill -9 leaves behind is exactly the files as they are now: the writer and store are never disposed,
+        // no checkpoint runs. Copy the database and its WAL and open the copy as a restarted server would.
+        string crashed = _folder.File("crashed.db");
+        File.Copy(path, crashed);
+        File.Copy(path + "-wal", crashed + "-wal");
+        Assert.True(new FileInfo(crashed + "-wal").Length > 0, "the points should still be in the WAL, not yet checkpointed");
+
+        await using SqliteMetricStore restarted = await Fixtures.OpenStoreAsync(crashed);
+        SeriesHistory history = (await restarted.QueryHistoryAsync(new HistoryQuery("run-1", ["loss/train"], null, null, 100_000)))[0];
+        Assert.Equal(10_000, history.TotalPoints);
+        Assert.Equal(9_999, history.Buckets[^1].LastStep);
+        GC.KeepAlive(writer);
+        GC.KeepAlive(store);
+    }
+
+    [Fact]
+    public async Task OperationsKeepTheirPlaceAmongPoints()
+    {
+        await using SqliteMetricStore store = await Fixtures.OpenStoreAsync(_folder.File("m.db"));
+        await using var writer = new StoreWriter(store);
+        long seenByOperation = -1;
+        for (int i = 0; i < 1000; i++) Assert.True(writer.TryEnqueue(Fixtures.Point("s", i, i)));
+        await writer.RunAsync(async (s, token) => seenByOperation = await s.CountPointsAsync(token));
+        Assert.Equal(1000, seenByOperation);
+        Assert.Equal(1000, writer.CommittedPoints);
+    }
+
+    [Fact]
+    public async Task AFailedWriteFailsItsAcknowledgementAndTheLoopGoesOn()
+    {
+        SqliteMetricStore store = await Fixtures.OpenStoreAsync(_folder.File("m.db"));
+        var writer = new StoreWriter(store);
+        await store.DisposeAsync();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => writer.AppendAsync([Fixtures.Point("s", 1, 1)]));
+        Assert.Equal(1, writer.Failed);
+        await writer.FlushAsync(); // still serving
+        await writer.DisposeAsync();
+        Assert.False(writer.TryEnqueue(Fixtures.Point("s", 2, 2)));
+    }
+
+    [Fact]
+    public async Task SustainedIngestionRate()
+    {
+        await using SqliteMetricStore store = await Fixtures.OpenStoreAsync(_folder.File("m.db"));
+        await using var writer = new StoreWriter(store);
+        const int batches = 200, perBatch = 1000; // 200k points, posted as the ingestion API receives them
+        string[] series = ["loss/train", "accuracy/train", "learning_rate", "throughput"];
+        var clock = Stopwatch.StartNew();
+        // Eight concurrent posters, as several trainers or a pipelined client would send.
+        await Parallel.ForEachAsync(Enumerable.Range(0, batches), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (b, token) =>
+            await writer.AppendAsync(Fixtures.Ramp("run-1", series[b % series.Length], perBatch, b * perBatch), token));
+        clock.Stop();
+        double rate = batches * perBatch / clock.Elapsed.TotalSeconds;
+        output.WriteLine($"{rate:0} points/s acknowledged ({batches}×{perBatch} in {clock.Elapsed.TotalMilliseconds:0} ms)");
+        Assert.Equal(batches * perBatch, await store.CountPointsAsync());
+        // The target is 50,000/s; the bound here is looser because CI shares two cores with other work.
+        Assert.True(rate > 20_000, $"only {rate:0} points/s");
+    }
+
+    [Fact]
+    public async Task AFullQueueDropsFireAndForgetPointsInsteadOfBlocking()
+    {
+        await using SqliteMetricStore store = await Fixtures.OpenStoreAsync(_folder.File("m.db"));
+        await using var writer = new StoreWriter(store, new StoreWriterOptions { Capacity = 4 });
+        var gate = new TaskCompletionSource();
+        // Hold the loop inside an operation so the queue fills.
+        Task held = writer.RunAsync(async (_, _) => await gate.Task);
+        await Task.Delay(50);
+        int accepted = 0;
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < 100; i++) if (writer.TryEnqueue(Fixtures.Point("s", i, i))) accepted++;
+        clock.Stop();
+        Assert.True(clock.ElapsedMilliseconds < 500);
+        Assert.Equal(4, accepted);
+        Assert.Equal(96, writer.Dropped);
+        gate.SetResult();
+        await held;
+        await writer.FlushAsync();
+        Assert.Equal(4, await store.CountPointsAsync());
+    }
+}

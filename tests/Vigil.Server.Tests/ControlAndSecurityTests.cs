@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Vigil.Core.Runs;
+using Vigil.Monitoring.Control;
+using Vigil.Monitoring.Configuration;
+
+namespace Vigil.Server.Tests;
+
+public sealed class ControlAndSecurityTests
+{
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(ServerHarness h, string path, object? body = null)
+    {
+        HttpResponseMessage response = body is null ? await h.Http.PostAsync(path, null) : await h.PostJsonAsync(path, body);
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
+    }
+
+    [Fact]
+    public async Task InvalidTransitionsAre409WithTheCurrentState()
+    {
+        await using ServerHarness h = await ServerHarness.StartAsync();
+        (HttpStatusCode status, JsonElement body) = await PostAsync(h, "api/training/pause");
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Equal("idle", body.GetProperty("state").GetString());
+
+        var control = new TrainingControl();
+        h.Server.AttachRun("run-1", control);
+        new RunEventPublisher("run-1", h.Server.CreateRecorder()).Publish(Fixtures.Started());
+
+        Assert.Equal(HttpStatusCode.Conflict, (await PostAsync(h, "api/training/resume")).Status);
+        (status, body) = await PostAsync(h, "api/training/pause");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("paused", body.GetProperty("state").GetString());
+        Assert.Equal(ControlState.Paused, control.State);
+        (status, body) = await PostAsync(h, "api/training/pause");
+        Assert.Equal((HttpStatusCode.Conflict, "paused"), (status, body.GetProperty("state").GetString()));
+        Assert.Contains("cannot pause a run that is paused", body.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(h, "api/training/resume")).Status);
+        Assert.Equal(ControlState.Running, control.State);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(h, "api/training/stop")).Status);
+        Assert.True(control.IsStopRequested);
+        Assert.Equal("stopped from the API", control.StopReason);
+        (status, body) = await PostAsync(h, "api/training/resume");
+        Assert.Equal((HttpStatusCode.Conflict, "stopping"), (status, body.GetProperty("state").GetString()));
+        // No launcher in this host: start is refused, not pretended.
+        (status, body) = await PostAsync(h, "api/training/start", new { dataset = "/data/x", phase = "supervised", epochs = 1 });
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Contains("stopping", body.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task StartCallsTheLauncherWithTheRequest()
+    {
+        TrainingStartRequest? seen = null;
+        await using ServerHarness h = await ServerHarness.StartAsync(setup: new MonitoringServerSetup
+        {
+            Launcher = (request, _) => { seen = request; return Task.FromResult("launched-1"); },
+        });
+        (HttpStatusCode status, JsonElement body) = await PostAsync(h, "api/training/start", new { dataset = "/data/retina", phase = "hybrid", epochs = 5, batch_size = 16, seed = 7 });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("launched-1", body.GetProperty("run_id").GetString());
+        Assert.Equal(("/data/retina", "hybrid", 5, 16), (seen!.Dataset, seen.Phase, seen.Epochs, seen.BatchSize));
+        Assert.Equal(7, seen.Extra!["seed"].GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, (await h.PostRawAsync("api/training/start", "{nope")).StatusCode);
+    }
+
+    [Fact]
+    public async Task WhenATokenIsRequiredControlAndIngestionNeedItAndReadsDoNot()
+    {
+        await using ServerHarness h = await ServerHarness.StartAsync(o => o with { RequireToken = true, Token = "s3cret" });
+        HttpResponseMessage anonymous = await h.PostJsonAsync("api/runs", new { id = "r" });
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("Bearer", anonymous.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await h.Http.PostAsync("api/training/pause", null)).StatusCode);
+
+        h.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "wrong");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await h.PostJsonAsync("api/runs", new { id = "r" })).StatusCode);
+
+        h.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "s3cret");
+        Assert.Equal(HttpStatusCode.Created, (await h.PostJsonAsync("api/runs", new { id = "r" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await h.Http.PostAsync("api/training/pause", null)).StatusCode); // past auth, idle
+
+        h.Http.DefaultRequestHeaders.Authorization = null;
+        Assert.Equal(HttpStatusCode.OK, (await h.Http.GetAsync("api/runs")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await h.Http.GetAsync("api/status")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ANonLoopbackBindingWithoutATokenDoesNotStart()
+    {
+        var server = new MonitoringServer(new MonitoringOptions { Host = "0.0.0.0", Port = 0, DbPath = Path.Combine(Path.GetTempPath(), "never-created.db") });
+        var e = await Assert.ThrowsAsync<MonitoringOptionsException>(() => server.StartAsync());
+        Assert.Contains("MONITORING_TOKEN", e.Message);
+        Assert.Equal("http://127.0.0.1:0", MonitoringServer.BindUrl(new MonitoringOptions { Port = 0 }));
+        Assert.Equal("http://localhost:8000", MonitoringServer.BindUrl(new MonitoringOptions()));
+        Assert.Equal("http://[::1]:9", MonitoringServer.BindUrl(new MonitoringOptions { Host = "::1", Port = 9 }));
+    }
+}
