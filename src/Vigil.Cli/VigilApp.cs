@@ -22,6 +22,7 @@ public static class VigilApp
             EvaluateCommand.Create(),
             DetectCommand.Create(),
             DemoCommand.Create(),
+            ServeCommand.Create(),
             DoctorCommand.Create(),
         };
         return root;

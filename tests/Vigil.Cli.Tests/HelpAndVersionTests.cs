@@ -18,6 +18,7 @@ public class HelpAndVersionTests
     [InlineData("sample", "--output", "--per-organ", "--seed", "--image-size")]
     [InlineData("demo", "--workspace", "--per-organ", "--seed")]
     [InlineData("doctor", "--format", "--device", "--threads")]
+    [InlineData("serve", "--host", "--port", "--db")]
     [InlineData("train", "--dataset", "--train-csv", "--val-csv", "--phase", "--epochs", "--image-size", "--batch-size", "--device", "--output", "--resume", "--init-weights", "--vae-data", "--fit-weights", "--critical")]
     [InlineData("evaluate", "--model", "--dataset", "--split", "--format")]
     [InlineData("detect", "--model", "--threshold", "--format", "--heatmap")]

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Vigil.Cli.Infrastructure;
+using Vigil.Core;
+using Vigil.Monitoring.Configuration;
+using Vigil.Server;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary><c>vigil serve</c>: the monitoring server (REST, WebSocket, SQLite store) until Ctrl-C.</summary>
+public static class ServeCommand
+{
+    /// <summary>Creates the verb.</summary>
+    public static Command Create()
+    {
+        var host = new Option<string?>("--host") { Description = "Address to bind (default: MONITORING_HOST, else localhost); off loopback, control and ingestion need MONITORING_TOKEN", HelpName = "H" };
+        var port = new Option<int?>("--port") { Description = "Port (default: MONITORING_PORT, else 8000; 0 picks a free one)", HelpName = "P" };
+        var db = new Option<string?>("--db") { Description = "SQLite file of the run store (default: MONITORING_DB_PATH, else ./monitoring.db)", HelpName = "PATH" };
+        var command = new Command("serve",
+            "Run the training monitor: REST API, WebSocket /ws and the run store, until Ctrl-C. Configuration comes from the MONITORING_* and WS_* " +
+            "environment variables (docs/monitoring-api.md); the flags override them. Logs go to monitoring.log, websocket.log and metrics.log.")
+        {
+            host, port, db,
+        };
+        command.SetAction(VigilApp.Guarded("serve", async (parse, token) =>
+        {
+            var options = MonitoringEnvironment.Read();
+            if (parse.GetValue(host) is { } h) options = options with { Host = h };
+            if (parse.GetValue(port) is { } p) options = options with { Port = p };
+            if (parse.GetValue(db) is { } d) options = options with { DbPath = d };
+            if (options.TokenRequired && string.IsNullOrEmpty(options.Token))
+                throw new UserInputException($"--host {options.Host} is not a loopback address, so control and ingestion need a token: set MONITORING_TOKEN (or bind to localhost).");
+            await using var server = new MonitoringServer(options);
+            var url = await server.StartAsync(token);
+            // One line on stdout that scripts can read; the rest on stderr.
+            Console.WriteLine(url);
+            Console.Error.WriteLine($"vigil serve: listening on {url} (store {options.DbPath}); API reference: {url}openapi/v1.json; Ctrl-C stops.");
+            try { await Task.Delay(Timeout.Infinite, token); }
+            catch (OperationCanceledException) { }
+            await server.StopAsync(CancellationToken.None);
+            Console.Error.WriteLine("vigil serve: stopped; every acknowledged point is in the store.");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}
