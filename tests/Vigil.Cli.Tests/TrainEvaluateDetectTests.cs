@@ -138,6 +138,36 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
         Assert.False(Directory.Exists(_run.Dir.Combine("never-critical")));
     }
 
+    [Fact]
+    public async Task Train_with_monitor_records_the_run_in_the_monitoring_store()
+    {
+        var db = _run.Dir.Combine("monitor.db");
+        var env = new Dictionary<string, string> { ["MONITORING_PORT"] = "0", ["MONITORING_DB_PATH"] = db, ["MONITORING_HOST"] = "127.0.0.1" };
+        var output = _run.Dir.Combine("monitored");
+        var train = VigilProcess.Run(_run.Dir.Path, env, "train", "--dataset", _run.Dataset, "--phase", "supervised", "--model", "tiny", "--image-size", "32",
+            "--epochs", "2", "--batch-size", "16", "--max-batches", "2", "--monitor", "--output", output);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        Assert.Contains("monitor: http://127.0.0.1:", train.Stderr);
+
+        // The store outlives the run: a server started later on the same file shows its history.
+        await using var store = new Vigil.Monitoring.Storage.SqliteMetricStore(db);
+        await store.InitializeAsync();
+        var runs = await store.ListRunsAsync();
+        var run = Assert.Single(runs);
+        Assert.Equal("monitored", run.Id);
+        var history = await store.QueryHistoryAsync(new Vigil.Monitoring.Storage.HistoryQuery("monitored", ["loss/train"], null, null, 100));
+        Assert.True(history.Single().TotalPoints >= 2, "expected a loss point per batch");
+        Assert.Equal(2, (await store.ListEpochsAsync("monitored")).Count);
+    }
+
+    [Fact]
+    public void Monitor_with_a_bad_url_is_an_input_error()
+    {
+        var run = VigilProcess.Run(_run.Dir.Path, "train", "--dataset", _run.Dataset, "--monitor", "ftp://nowhere", "--output", _run.Dir.Combine("never-monitored"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("not an http(s) URL", run.Stderr);
+    }
+
     [Theory]
     [InlineData("unsupervised", "reconstruction_score", "supervised_score")]
     [InlineData("supervised", "supervised_score", "reconstruction_score")]

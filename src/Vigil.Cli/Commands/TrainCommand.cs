@@ -38,6 +38,12 @@ public static class TrainCommand
         var hflip = new Option<bool>("--hflip") { Description = "Allow horizontal flips in augmentation (off: left/right matters in many modalities)" };
         var patience = new Option<int>("--patience") { Description = "Early-stopping patience in epochs on the validation AUROC (0 = off) [default: 8]", DefaultValueFactory = _ => 8, HelpName = "N" };
         var seed = new Option<long>("--seed") { Description = "Seed of weights, data order and augmentation [default: 42]", DefaultValueFactory = _ => 42, HelpName = "N" };
+        var monitor = new Option<string?>("--monitor")
+        {
+            Description = "Watch the run live: with no value, start a monitoring server here (MONITORING_* settings; its pause/resume/stop act on this run); " +
+                          "with a URL, send the run's events to that server",
+            HelpName = "URL", Arity = ArgumentArity.ZeroOrOne,
+        };
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after N batches (quick smoke runs)", HelpName = "N" };
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
@@ -48,9 +54,9 @@ public static class TrainCommand
             "plots/ and events.jsonl into the run folder, with a checkpoint every epoch. Ctrl-C saves and stops; --resume continues.")
         {
             dataset, trainCsv, valCsv, testCsv, phase, epochs, imageSize, batch, output, resume, model, init, vaeData, fit, threshold, critical, lr,
-            balanced, noAugment, hflip, patience, seed, maxBatches, device, threads, format,
+            balanced, noAugment, hflip, patience, seed, monitor, maxBatches, device, threads, format,
         };
-        command.SetAction(VigilApp.Guarded("train", (parse, token) =>
+        command.SetAction(VigilApp.Guarded("train", async (parse, token) =>
         {
             var spec = ResolveDataset(parse.GetValue(dataset), parse.GetValue(trainCsv), parse.GetValue(valCsv), parse.GetValue(testCsv));
             var selection = ParsePhase(parse.GetValue(phase)!);
@@ -82,22 +88,38 @@ public static class TrainCommand
                 MaxBatchesPerEpoch = parse.GetValue(maxBatches),
                 Compute = ComputeResolver.Resolve(parse.GetValue(device), parse.GetValue(threads)),
             };
-            var result = Run(request, token);
+            var control = new TrainingControl();
+            TrainingMonitor? live = null;
+            if (parse.GetResult(monitor) is not null)
+            {
+                live = await TrainingMonitor.StartAsync(parse.GetValue(monitor) ?? "", RunId(runFolder), control, criticalClasses, token);
+                Console.Error.WriteLine($"monitor: {live.Url} (REST /api/status, WebSocket /ws)");
+            }
+            TrainResult result;
+            try { result = Run(request, token, control, live?.Observer); }
+            finally { if (live is not null) await live.DisposeAsync(); }
             bool json = parse.GetValue(format) == OutputFormat.Json;
             if (json) JsonOutput.Write(result);
             else TrainSummary.Print(result);
-            return Task.FromResult(result.Stopped ? ExitCodes.Interrupted : ExitCodes.Ok);
+            return result.Stopped ? ExitCodes.Interrupted : ExitCodes.Ok;
         }));
         return command;
     }
 
-    /// <summary>Runs training with terminal progress; Ctrl-C stops at the next batch after saving a checkpoint.</summary>
-    public static TrainResult Run(TrainRequest request, CancellationToken token)
+    /// <summary>
+    /// Runs training with terminal progress (and <paramref name="monitor"/>, if any); Ctrl-C stops at the next batch
+    /// after saving a checkpoint, as does a stop through <paramref name="control"/>.
+    /// </summary>
+    public static TrainResult Run(TrainRequest request, CancellationToken token, TrainingControl? control = null, IRunObserver? monitor = null)
     {
-        var control = new TrainingControl();
+        control ??= new TrainingControl();
         using var registration = token.Register(() => control.Stop("interrupted (Ctrl-C)"));
-        return TrainingRun.Run(request, new TrainingProgressObserver(), control, message => Console.Error.WriteLine(message), CancellationToken.None);
+        IRunObserver observer = monitor is null ? new TrainingProgressObserver() : new CompositeObserver([new TrainingProgressObserver(), monitor]);
+        return TrainingRun.Run(request, observer, control, message => Console.Error.WriteLine(message), CancellationToken.None);
     }
+
+    /// <summary>The run id events carry: the run folder's name (as <see cref="TrainingRun"/> names it).</summary>
+    private static string RunId(string runFolder) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runFolder)));
 
     private static PhaseSelection ParsePhase(string text) => text.Trim().ToLowerInvariant() switch
     {

@@ -36,7 +36,7 @@ public static class TrainingRun
         int batchSize = request.BatchSize ?? config?.BatchSize ?? 32;
         request = request with { ImageSize = size, Channels = channels, BatchSize = batchSize };
         using var jsonl = new JsonLinesRunObserver(request.Output);
-        var publisher = new RunEventPublisher(Path.GetFileName(Path.GetFullPath(request.Output)), new CompositeObserver(observer, jsonl));
+        var publisher = new RunEventPublisher(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.Output))), new CompositeObserver(observer, jsonl));
         var ctx = new RunContext(request, publisher, control, log, cancellation);
         torch.random.manual_seed(request.Seed);
 

@@ -1,0 +1,60 @@
+using Vigil.Core;
+using Vigil.Core.Runs;
+using Vigil.Monitoring.Configuration;
+using Vigil.Monitoring.Remote;
+using Vigil.Server;
+
+namespace Vigil.Cli.Infrastructure;
+
+/// <summary>
+/// What <c>--monitor</c> attaches to a training run: an embedded monitoring server (no URL given: its recorder
+/// observes the run and its control routes pause/resume/stop it) or a remote one (a URL: events go to its ingestion
+/// API; control stays local). Disposing stops the embedded server or flushes what is still queued for the remote one.
+/// </summary>
+public sealed class TrainingMonitor : IAsyncDisposable
+{
+    private readonly MonitoringServer? _server;
+    private readonly RemoteRunObserver? _remote;
+
+    private TrainingMonitor(IRunObserver observer, Uri url, MonitoringServer? server, RemoteRunObserver? remote)
+    {
+        Observer = observer; Url = url; _server = server; _remote = remote;
+    }
+
+    /// <summary>The observer to add to the run.</summary>
+    public IRunObserver Observer { get; }
+
+    /// <summary>The server's base URL.</summary>
+    public Uri Url { get; }
+
+    /// <summary>
+    /// Starts an embedded server (<paramref name="target"/> empty) configured from the MONITORING_* variables, or
+    /// connects to the server at <paramref name="target"/>. Critical classes of the run are monitored too.
+    /// </summary>
+    /// <exception cref="UserInputException">The URL or the environment is invalid.</exception>
+    public static async Task<TrainingMonitor> StartAsync(string target, string runId, TrainingControl control,
+        IReadOnlyDictionary<string, double> critical, CancellationToken cancellationToken)
+    {
+        var options = MonitoringEnvironment.Read();
+        var thresholds = new Dictionary<string, double>(options.CriticalThresholds, StringComparer.Ordinal);
+        foreach (var (name, value) in critical) thresholds[name] = value;
+        if (string.IsNullOrWhiteSpace(target))
+        {
+            var server = new MonitoringServer(options with { CriticalThresholds = thresholds });
+            var url = await server.StartAsync(cancellationToken);
+            server.AttachRun(runId, control);
+            return new TrainingMonitor(server.CreateRecorder(), url, server, null);
+        }
+        if (!Uri.TryCreate(target, UriKind.Absolute, out var remoteUrl) || remoteUrl.Scheme is not ("http" or "https"))
+            throw new UserInputException($"--monitor '{target}' is not an http(s) URL; give the server's address (e.g. http://localhost:8000) or no value to start one here.");
+        var remote = new RemoteRunObserver(remoteUrl, new MonitorCallbackOptions { CriticalThresholds = thresholds }, options.Token);
+        return new TrainingMonitor(remote, remoteUrl, null, remote);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_remote is not null) await _remote.DisposeAsync();
+        if (_server is not null) await _server.DisposeAsync();
+    }
+}
