@@ -5,6 +5,7 @@ set -uo pipefail
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/scripts/common.sh"
 cd "$VIGIL_ROOT"
 vigil_require_dotnet
+vigil_check_disk
 vigil_ensure_packages "${VIGIL_RUNTIME_PACKAGES[@]}" "${VIGIL_TEST_PACKAGES[@]}" || exit 1
 vigil_fetch_test_corpora || exit 1
 export VIGIL_TESTDATA

@@ -41,6 +41,17 @@ vigil_require_dotnet() {
   fi
 }
 
+# Warns when the disk holding the checkout is nearly full: a build that runs out of space half-way fails with
+# copy errors far from the cause. The build itself needs ~0.6 GB (libtorch is hard-linked from the NuGet cache where
+# the file system allows, copied where it does not).
+vigil_check_disk() {
+  local free_kb
+  free_kb=$(df -Pk "$VIGIL_ROOT" 2>/dev/null | awk 'NR==2 {print $4}')
+  if [ -n "$free_kb" ] && [ "$free_kb" -lt 2000000 ]; then
+    echo "vigil: warning: only $((free_kb / 1024)) MB free on the disk of $VIGIL_ROOT; the build needs about 600 MB, more if the NuGet cache is on another disk." >&2
+  fi
+}
+
 # True when some source file is newer than the stamp (or there is no stamp).
 vigil_sources_changed() {
   local stamp=$1
