@@ -161,6 +161,27 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
     }
 
     [Fact]
+    public void A_classifier_without_a_normal_class_trains_and_classifies()
+    {
+        // CSV input names no normal class: the model is a plain classifier with no anomaly score.
+        var output = _run.Dir.Combine("no-normal");
+        // Copies beside the dataset root: CSV paths are relative to the CSV's own folder, and the split files' to the root.
+        var trainCsv = Path.Combine(_run.Dataset, "nn-train.csv");
+        var valCsv = Path.Combine(_run.Dataset, "nn-val.csv");
+        File.Copy(Path.Combine(_run.Dataset, "splits", "train.csv"), trainCsv, overwrite: true);
+        File.Copy(Path.Combine(_run.Dataset, "splits", "val.csv"), valCsv, overwrite: true);
+        var train = VigilProcess.Run(_run.Dir.Path, "train", "--train-csv", trainCsv, "--val-csv", valCsv, "--phase", "supervised", "--model", "tiny", "--image-size", "32",
+            "--epochs", "1", "--batch-size", "16", "--max-batches", "2", "--output", output);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        var image = Directory.GetFiles(_run.Dir.Combine("s", "brain_mri", "tumor"), "*.png").First();
+        var detect = VigilProcess.Run(_run.Dir.Path, "detect", "--model", Path.Combine(output, "model.vigil"), image, "--format", "json");
+        Assert.True(detect.ExitCode == 0, detect.Stderr);
+        var row = JsonDocument.Parse(detect.Stdout).RootElement[0];
+        Assert.False(row.GetProperty("is_anomaly").GetBoolean());
+        Assert.Equal(JsonValueKind.String, row.GetProperty("predicted_class_name").ValueKind);
+    }
+
+    [Fact]
     public void Monitor_with_a_bad_url_is_an_input_error()
     {
         var run = VigilProcess.Run(_run.Dir.Path, "train", "--dataset", _run.Dataset, "--monitor", "ftp://nowhere", "--output", _run.Dir.Combine("never-monitored"));

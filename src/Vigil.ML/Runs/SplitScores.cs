@@ -1,5 +1,6 @@
 using TorchSharp;
 using Vigil.ML.Data;
+using Vigil.ML.Models.Hybrid;
 
 namespace Vigil.ML.Runs;
 
@@ -23,12 +24,13 @@ public sealed record SplitScores(int[] Positions, double[][]? Probabilities, dou
         int normal = detector.NormalIndex;
         double[]? supervised = probs is null || normal < 0 ? null : probs.Select(p => 1 - p[normal]).ToArray();
         // Without a calibration (while assembling) only raw errors exist; the draft's combined score then uses the
-        // classifier alone, or the raw error when there is no classifier (a VAE-only run).
+        // classifier alone, or the raw error when there is no classifier (a VAE-only run). A classifier without a
+        // normal class and without a VAE has no anomaly score at all (see HybridDetector.NoAnomalyScore).
         double[]? reconstruction = vae is null || detector.Scorer.Calibration is null ? null : vae.Scores.Select(e => detector.Scorer.ReconstructionScore(e)).ToArray();
         var combined = new double[pos.Length];
         for (int i = 0; i < pos.Length; i++)
-            combined[i] = supervised is null && reconstruction is null && vae is not null
-                ? vae.Scores[i]
+            combined[i] = supervised is null && reconstruction is null
+                ? vae?.Scores[i] ?? HybridDetector.NoAnomalyScore
                 : detector.Scorer.Combine(supervised?[i], reconstruction?[i]);
         return new SplitScores(pos, probs, vae?.Scores, supervised, reconstruction, combined, vae);
     }

@@ -22,7 +22,7 @@ public sealed class HybridDetector
     /// <param name="vae">The VAE, or null for a classifier-only detector.</param>
     /// <param name="scorer">Weights and calibration; must have a calibration when there is a VAE.</param>
     /// <param name="classNames">Class names in the classifier's output order (may be empty without a classifier).</param>
-    /// <param name="normalClassIndex">Index of the normal class in <paramref name="classNames"/> (ignored without a classifier).</param>
+    /// <param name="normalClassIndex">Index of the normal class in <paramref name="classNames"/>, −1 for none (ignored without a classifier).</param>
     /// <param name="critical">Critical-class rules (they need the classifier), or null for none.</param>
     /// <exception cref="ArgumentException">The parts do not fit together; the message says how.</exception>
     public HybridDetector(EfficientNetModel? classifier, VaeModel? vae, HybridScorer scorer, IReadOnlyList<string> classNames, int normalClassIndex,
@@ -35,8 +35,8 @@ public sealed class HybridDetector
         {
             if (classNames.Count != classifier.Options.NumClasses)
                 throw new ArgumentException($"the classifier has {classifier.Options.NumClasses} outputs but {classNames.Count} class names were given");
-            if (normalClassIndex < 0 || normalClassIndex >= classNames.Count)
-                throw new ArgumentException($"normal class index {normalClassIndex} is outside the {classNames.Count} classes");
+            if (normalClassIndex < -1 || normalClassIndex >= classNames.Count)
+                throw new ArgumentException($"normal class index {normalClassIndex} is outside the {classNames.Count} classes (−1: none)");
         }
         if (vae is not null && scorer.Calibration is null)
             throw new ArgumentException("a detector with a VAE needs a scorer with a reconstruction calibration");
@@ -51,6 +51,12 @@ public sealed class HybridDetector
         ClassNames = classNames.ToArray();
         NormalClassIndex = normalClassIndex;
     }
+
+    /// <summary>
+    /// The anomaly score of a detector that has neither a normal class nor a VAE (a plain classifier of a dataset
+    /// without a normal class): 0, so only critical-class rules can flag an image.
+    /// </summary>
+    public const double NoAnomalyScore = 0;
 
     /// <summary>How the parts' outputs are combined.</summary>
     public HybridScorer Scorer { get; }
@@ -107,7 +113,7 @@ public sealed class HybridDetector
                 for (int c = 1; c < classes; c++) if (row[c] > row[best]) best = c;
                 predicted = best;
                 confidence = row[best];
-                supervised = HybridScorer.SupervisedScore(Math.Clamp(row[NormalClassIndex], 0.0, 1.0));
+                supervised = NormalClassIndex < 0 ? null : HybridScorer.SupervisedScore(Math.Clamp(row[NormalClassIndex], 0.0, 1.0));
                 int offset = i * classes;
                 flagged = CriticalClassRule.Flagging(_critical, c => probabilities[offset + c]);
             }
@@ -118,7 +124,7 @@ public sealed class HybridDetector
                 reconstruction = Scorer.ReconstructionScore(errors[i]);
                 map = maps.AsSpan(i * height * width, height * width).ToArray();
             }
-            double score = Scorer.Combine(supervised, reconstruction);
+            double score = supervised is null && reconstruction is null ? NoAnomalyScore : Scorer.Combine(supervised, reconstruction);
             results[i] = new DetectionResult(score >= threshold || flagged is not null, predicted, predicted is { } p ? ClassNames[p] : null, confidence,
                 score, supervised, reconstruction, error, map, height, width, flagged?.ClassName);
         }
