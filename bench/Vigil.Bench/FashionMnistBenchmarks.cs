@@ -43,6 +43,7 @@ public static class FashionMnistBenchmarks
         var dataset = await Organized(work);
         var compute = ComputeResolver.Resolve("cpu", null);
         var aurocs = new List<double>();
+        var byKind = new Dictionary<string, List<double>>();
         foreach (int k in classes)
         {
             string normal = ClassOrder[k];
@@ -59,7 +60,7 @@ public static class FashionMnistBenchmarks
             });
             double auroc = result.Test!.ComponentAuroc["reconstruction"] ?? double.NaN;
             aurocs.Add(auroc);
-            var kinds = CompareScores(result.ModelPath!, train, test, normal);
+            var kinds = CompareScores(result.ModelPath!, test, normal);
             foreach (var (kind, value) in kinds) (byKind.TryGetValue(kind, out var list) ? list : byKind[kind] = []).Add(value);
             Console.WriteLine($"fmnist-oneclass: class {k} ({normal}) AUROC {auroc:F4} ({epochs} epochs, {clock.Elapsed.TotalMinutes:F1} min); " +
                               string.Join(", ", kinds.Select(p => $"{p.Key} {p.Value:F4}")));
@@ -68,61 +69,20 @@ public static class FashionMnistBenchmarks
         foreach (var (kind, values) in byKind) Console.WriteLine($"fmnist-oneclass:   score {kind,-18} mean {values.Average():F4}");
     }
 
-    private static readonly Dictionary<string, List<double>> byKind = [];
-
-    /// <summary>Test AUROC of each VAE score kind, and of a latent-distance score (Mahalanobis of μ to train normals).</summary>
-    private static Dictionary<string, double> CompareScores(string modelPath, string trainCsv, string testCsv, string normal)
+    /// <summary>Test AUROC of every VAE score kind of the packaged model (the latent kinds use its fitted statistics).</summary>
+    private static Dictionary<string, double> CompareScores(string modelPath, string testCsv, string normal)
     {
-        var device = torch.CPU;
-        var vae = DetectorLoader.Load(modelPath, device).Parts.Vae!;
-        vae.eval();
-        (Tensor Mu, Dictionary<VaeScoreKind, double[]> Scores, int[] Labels) Run(string csv)
-        {
-            var spec = DatasetSpec.FromCsvFiles(csv, null, null, null);
-            using var data = SplitCache.Load(spec.Split("train"), new CacheOptions { ImageSize = 28, Channels = 1, Folder = spec.CacheFolder });
-            var mus = new List<Tensor>();
-            var scores = Enum.GetValues<VaeScoreKind>().ToDictionary(k => k, _ => new List<double>());
-            using var noGrad = torch.no_grad();
-            foreach (var batch in new BatchLoader(data, LoaderOptions.Evaluation(256), Enumerable.Range(0, data.Count).ToArray()).Epoch(0))
-                using (batch)
-                {
-                    mus.Add(vae.Encode(batch.Images).Mu.detach());
-                    foreach (var kind in scores.Keys)
-                        using (var t = vae.ReconstructionError(batch.Images, kind).to_type(ScalarType.Float64))
-                            scores[kind].AddRange(t.data<double>().ToArray());
-                }
-            var labels = Enumerable.Range(0, data.Count).Select(p => spec.Classes[(int)data.Labels[p]] == normal ? 0 : 1).ToArray();
-            return (torch.cat(mus, 0), scores.ToDictionary(p => p.Key, p => p.Value.ToArray()), labels);
-        }
-        var train = Run(trainCsv);
-        var test = Run(testCsv);
-        var result = test.Scores.ToDictionary(p => p.Key.ToString(), p => BinaryMetrics.Auroc(p.Value, test.Labels));
-        // Mahalanobis distance of μ with a shrunk covariance (d = 512 from ~5,000 normals needs shrinkage).
-        using var mean = train.Mu.mean([0], keepdim: true);
-        using var centered = train.Mu - mean;
-        using var cov = centered.t().matmul(centered) / train.Mu.shape[0];
-        double scale = cov.diagonal().mean().item<float>();
-        foreach (double shrink in new[] { 0.01, 0.1 })
-        {
-            using var precision = torch.linalg.inv(cov + torch.eye(cov.shape[0]) * (shrink * scale));
-            using var d = test.Mu - mean;
-            var maha = (d.matmul(precision) * d).sum(1).to_type(ScalarType.Float64).data<double>().ToArray();
-            result[$"Mahalanobis{shrink}"] = BinaryMetrics.Auroc(maha, test.Labels);
-            // Standardised sum of log MSE and log Mahalanobis, each z-scored on the train normals.
-            var trainMaha = ((train.Mu - mean).matmul(precision) * (train.Mu - mean)).sum(1).to_type(ScalarType.Float64).data<double>().ToArray();
-            var mse = test.Scores[VaeScoreKind.MeanSquaredError];
-            var trainMse = train.Scores[VaeScoreKind.MeanSquaredError];
-            var combined = mse.Select((m, i) => Z(Math.Log(m), trainMse.Select(x => Math.Log(x))) + Z(Math.Log(maha[i]), trainMaha.Select(x => Math.Log(x)))).ToArray();
-            result[$"MSE+Maha{shrink}"] = BinaryMetrics.Auroc(combined, test.Labels);
-        }
-        return result;
-    }
-
-    private static double Z(double value, IEnumerable<double> reference)
-    {
-        var r = reference.ToArray();
-        double m = r.Average(), sd = Math.Sqrt(r.Sum(x => (x - m) * (x - m)) / r.Length);
-        return (value - m) / sd;
+        var vae = DetectorLoader.Load(modelPath, torch.CPU).Parts.Vae!;
+        var spec = DatasetSpec.FromCsvFiles(testCsv, null, null, null);
+        using var data = SplitCache.Load(spec.Split("train"), new CacheOptions { ImageSize = 28, Channels = 1, Folder = spec.CacheFolder });
+        var scores = Enum.GetValues<VaeScoreKind>().ToDictionary(k => k, _ => new List<double>());
+        foreach (var batch in new BatchLoader(data, LoaderOptions.Evaluation(256), Enumerable.Range(0, data.Count).ToArray()).Epoch(0))
+            using (batch)
+                foreach (var kind in scores.Keys)
+                    using (var t = vae.ReconstructionError(batch.Images, kind).to_type(ScalarType.Float64))
+                        scores[kind].AddRange(t.data<double>().ToArray());
+        var labels = Enumerable.Range(0, data.Count).Select(p => spec.Classes[(int)data.Labels[p]] == normal ? 0 : 1).ToArray();
+        return scores.ToDictionary(p => p.Key.ToString(), p => BinaryMetrics.Auroc(p.Value.ToArray(), labels));
     }
 
     /// <summary>B0 classifier on the ten classes; prints test accuracy.</summary>

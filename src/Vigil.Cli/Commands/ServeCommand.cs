@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Vigil.Cli.Infrastructure;
-using Vigil.Core;
 using Vigil.Monitoring.Configuration;
 using Vigil.Server;
 
@@ -27,8 +26,7 @@ public static class ServeCommand
             if (parse.GetValue(host) is { } h) options = options with { Host = h };
             if (parse.GetValue(port) is { } p) options = options with { Port = p };
             if (parse.GetValue(db) is { } d) options = options with { DbPath = d };
-            if (options.TokenRequired && string.IsNullOrEmpty(options.Token))
-                throw new UserInputException($"--host {options.Host} is not a loopback address, so control and ingestion need a token: set MONITORING_TOKEN (or bind to localhost).");
+            // StartAsync validates the options (a token off loopback among them) and reports every problem as bad input.
             await using var server = new MonitoringServer(options);
             var url = await server.StartAsync(token);
             // One line on stdout that scripts can read; the rest on stderr.

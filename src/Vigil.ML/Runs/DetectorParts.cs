@@ -18,14 +18,6 @@ public sealed record DetectorParts(
     /// <summary>The critical-class rules (empty when none).</summary>
     public IReadOnlyList<CriticalClassRule> Critical => CriticalRules ?? [];
 
-    /// <summary>The verdict for one image: combined score at the threshold, or a critical rule on its probabilities.</summary>
-    /// <param name="combined">The image's combined anomaly score.</param>
-    /// <param name="probabilities">The classifier's probabilities for it, or null without a classifier.</param>
-    /// <param name="threshold">The threshold to apply (usually <see cref="Threshold"/>).</param>
-    public bool IsAnomaly(double combined, double[]? probabilities, double threshold) =>
-        combined >= threshold || (probabilities is not null && Critical.Count > 0
-            && CriticalClassRule.Flagging(CriticalClassRule.Indexed(Critical, Classes), c => probabilities[c]) is not null);
-
     /// <summary>The detector API over a batch of images in [0,1].</summary>
     public HybridDetector Detector() => new(Classifier, Vae, Scorer, Classes, NormalIndex, Critical);
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using Vigil.Core.Metrics;
 using Vigil.ML.Data;
+using Vigil.ML.Models.Hybrid;
 
 namespace Vigil.ML.Runs;
 
@@ -24,18 +25,24 @@ public static class Evaluator
             Split = splitName, Images = positions.Length, Normal = positions.Length - anomalous, Anomalous = anomalous,
             Threshold = detector.Threshold, ThresholdMethod = detector.ThresholdMethod,
         };
-        // The verdict includes critical-class rules: an image they flag counts as if its score reached the threshold.
-        var flagged = scores.Combined.Select((c, i) => detector.IsAnomaly(c, scores.Probabilities?[i], detector.Threshold)).ToArray();
+        // The verdict includes critical-class rules (as HybridDetector applies them): an image they flag counts as if
+        // its score reached the threshold.
+        var critical = CriticalClassRule.Indexed(detector.Critical, detector.Classes);
+        var flagged = scores.Combined.Select((c, i) => c >= detector.Threshold
+            || (scores.Probabilities is { } p && CriticalClassRule.Flagging(critical, k => p[i][k]) is not null)).ToArray();
         var verdictScores = scores.Combined.Select((c, i) => flagged[i] ? Math.Max(c, detector.Threshold) : c).ToArray();
+        (int Images, double? Share) Detection(string name)
+        {
+            var of = Enumerable.Range(0, names.Length).Where(i => names[i] == name).ToArray();
+            return (of.Length, of.Length > 0 ? of.Average(i => flagged[i] ? 1.0 : 0.0) : null);
+        }
         report = report with
         {
-            PerClassDetection = names.Distinct().Where(n => n != normal).Order(StringComparer.Ordinal)
-                .ToDictionary(n => n, n => Enumerable.Range(0, names.Length).Where(i => names[i] == n).Average(i => flagged[i] ? 1.0 : 0.0)),
+            PerClassDetection = names.Distinct().Where(n => n != normal).Order(StringComparer.Ordinal).ToDictionary(n => n, n => Detection(n).Share!.Value),
             Critical = detector.Critical.ToDictionary(r => r.ClassName, r =>
             {
-                var of = Enumerable.Range(0, names.Length).Where(i => names[i] == r.ClassName).ToArray();
-                double? sensitivity = of.Length > 0 ? of.Average(i => flagged[i] ? 1.0 : 0.0) : null;
-                return new CriticalClassReport(r.RequiredSensitivity, r.ProbabilityThreshold, sensitivity, of.Length, sensitivity >= r.RequiredSensitivity);
+                var (images, sensitivity) = Detection(r.ClassName);
+                return new CriticalClassReport(r.RequiredSensitivity, r.ProbabilityThreshold, sensitivity, images, sensitivity >= r.RequiredSensitivity);
             }),
         };
         if (normal is not null && anomalous > 0 && anomalous < positions.Length)

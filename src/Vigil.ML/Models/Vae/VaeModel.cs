@@ -92,7 +92,9 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
     /// back to <see cref="VaeScoreKind.ErrorPlusKl"/> until they are fitted (e.g. for validation during training).
     /// </summary>
     public VaeScoreKind EffectiveScore =>
-        Options.Score is VaeScoreKind.LatentMahalanobis or VaeScoreKind.ErrorPlusLatent && !HasLatentStatistics ? VaeScoreKind.ErrorPlusKl : Options.Score;
+        (Options.Score is VaeScoreKind.LatentMahalanobis or VaeScoreKind.ErrorPlusLatent) && !HasLatentStatistics
+            ? VaeScoreKind.ErrorPlusKl
+            : Options.Score;
 
     /// <summary>
     /// Fits what <see cref="VaeScoreKind.LatentMahalanobis"/> and <see cref="VaeScoreKind.ErrorPlusLatent"/> need
