@@ -3,34 +3,17 @@
 plus reference values of Debian's Fashion-MNIST files computed with gzip + numpy. Prints C# rows.
 
 Run: /usr/bin/python3 make_idx_fixtures.py   (needs python3-numpy and dataset-fashion-mnist)
-Pixel rules as in make_numpy_fixtures.py (docs/formats-volumes-arrays.md).
+Pixels are mapped by make_numpy_fixtures.to_pixels (docs/formats-volumes-arrays.md).
 """
-import gzip, hashlib, os, struct
+import gzip, hashlib, os, struct, sys
 import numpy as np
+
+# One pixel mapping for every array format's fixtures: the numpy fixtures' (the rules of docs/formats-volumes-arrays.md).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Numpy"))
+from make_numpy_fixtures import to_pixels  # noqa: E402
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "Fixtures")
 CODES = {np.dtype("u1"): 0x08, np.dtype("i1"): 0x09, np.dtype(">i2"): 0x0B, np.dtype(">i4"): 0x0C, np.dtype(">f4"): 0x0D, np.dtype(">f8"): 0x0E}
-
-
-def to_pixels(a):
-    if a.dtype == np.uint8:
-        return a, 8
-    v = a.astype(np.float64)
-    finite = v[np.isfinite(v)]
-    lo, hi = float(finite.min()), float(finite.max())
-    integer = np.issubdtype(a.dtype, np.integer)
-    if integer and lo >= 0 and hi <= 255:
-        return a.astype(np.uint8), 8
-    if not integer and lo >= 0 and hi <= 1:
-        depth, lo, factor = 8, 0.0, 255.0
-    elif integer and lo >= 0 and hi <= 65535:
-        return a.astype("<u2"), 16
-    elif integer and hi - lo <= 65535:
-        depth, factor = 16, 1.0
-    else:
-        depth, factor = 16, (65535.0 / (hi - lo) if hi > lo else 1.0)
-    x = np.clip(np.floor((v - lo) * factor + 0.5), 0, 255 if depth == 8 else 65535)
-    return x.astype("<u2" if depth == 16 else "u1"), depth
 
 
 def idx(arr):
