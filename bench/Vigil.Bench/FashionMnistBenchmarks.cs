@@ -85,7 +85,11 @@ public static class FashionMnistBenchmarks
         return scores.ToDictionary(p => p.Key.ToString(), p => BinaryMetrics.Auroc(p.Value.ToArray(), labels));
     }
 
+    /// <summary>Small shifts and flips only, for centred, upright images.</summary>
+    private static readonly AugmentOptions LightAugmentation = new() { MinCropScale = 0.9, MaxRotationDegrees = 0, Brightness = 0, Contrast = 0 };
+
     /// <summary>B0 classifier on the ten classes; prints test accuracy.</summary>
+
     public static async Task Supervised(string work, int epochs, int imageSize)
     {
         var dataset = await Organized(work);
@@ -95,6 +99,9 @@ public static class FashionMnistBenchmarks
             Dataset = DatasetSpec.FromFolder(dataset), Phase = PhaseSelection.Supervised,
             Output = Path.Combine(work, "fmnist-runs", "supervised"), EpochsSupervised = epochs, ImageSize = imageSize, Channels = 1,
             BatchSize = 64, AllowHorizontalFlip = true, Compute = ComputeResolver.Resolve("cpu", null),
+            // Fashion-MNIST items are centred and upright in both splits: with the default rotation and crop the
+            // training accuracy stayed under the validation accuracy (0.904 vs 0.912 after 8 epochs), i.e. underfitting.
+            Augmentation = LightAugmentation,
         });
         Console.WriteLine($"fmnist-supervised: B0 {imageSize}×{imageSize}, {epochs} epochs: test accuracy {result.Test!.Accuracy:F4} " +
                                     $"(target >= 0.93), macro AUROC {result.Test.ClassifierAuroc?.Macro:F4}, {clock.Elapsed.TotalMinutes:F1} min");

@@ -53,6 +53,59 @@ public class DoctorAndDemoTests
         Assert.Contains("unsupervised epoch 1/1", run.Stderr);
         Assert.Contains("Step 4/4", run.Stdout);
         Assert.Matches("(ANOMALY|normal) +│ +0\\.\\d{3}", run.Stdout);
+        // The monitoring server was live during training and recorded the run in the workspace's store.
+        Assert.Matches("Monitor: http://(localhost|127\\.0\\.0\\.1):\\d+/", run.Stdout);
+        Assert.True(File.Exists(dir.Combine("demo", "monitoring.db")));
+    }
+
+    [Fact]
+    public async Task Demo_records_the_run_in_the_monitor_store()
+    {
+        using var dir = new TempFolder();
+        var run = VigilProcess.Run(dir.Path, "demo", "--per-organ", "30", "--epochs", "1", "--model", "tiny", "--image-size", "32", "--port", "0");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        await using var store = new Vigil.Monitoring.Storage.SqliteMetricStore(dir.Combine("demo", "monitoring.db"));
+        await store.InitializeAsync();
+        var recorded = Assert.Single(await store.ListRunsAsync());
+        Assert.Equal("run", recorded.Id);
+        Assert.Equal("completed", recorded.State);
+        Assert.Equal(2, (await store.ListEpochsAsync("run")).Count); // one supervised, one VAE epoch
+        Assert.Contains("loss/train", await store.ListSeriesAsync("run"));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
+    public async Task Demo_simulate_plays_the_retfound_run_through_the_monitor()
+    {
+        using var dir = new TempFolder();
+        var run = VigilProcess.Run(dir.Path, "demo", "--simulate", "--epochs", "12", "--epoch-seconds", "0", "--port", "0");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("211,952 images, 28 classes (18 fundus + 10 OCT)", run.Stdout);
+        Assert.Contains("RAO ≥ 0.99, RVO ≥ 0.97, Retinal_Detachment ≥ 0.99", run.Stdout);
+        Assert.Contains("Simulation complete", run.Stdout);
+        Assert.False(Directory.Exists(dir.Combine("demo", "run")), "nothing is trained");
+        await using var store = new Vigil.Monitoring.Storage.SqliteMetricStore(dir.Combine("demo", "monitoring.db"));
+        await store.InitializeAsync();
+        var recorded = Assert.Single(await store.ListRunsAsync());
+        Assert.StartsWith("retfound-simulated-", recorded.Id);
+        Assert.Equal("completed", recorded.State);
+        var epochs = await store.ListEpochsAsync(recorded.Id);
+        Assert.Equal(12, epochs.Count);
+        Assert.Contains("sensitivity/RAO", await store.ListSeriesAsync(recorded.Id));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Theory]
+    [InlineData("--profile", "missing.json", "--simulate", "does not exist")]
+    [InlineData("--epoch-seconds", "5", "--per-organ", "go with --simulate")]
+    [InlineData("--epoch-seconds", "-1", "--simulate", "--epoch-seconds must be between 0 and 3600")]
+    public void Demo_simulate_options_are_checked(string option, string value, string other, string message)
+    {
+        using var dir = new TempFolder();
+        var args = other == "--per-organ" ? new[] { "demo", option, value, other, "10" } : new[] { "demo", option, value, other, "--port", "0" };
+        var run = VigilProcess.Run(dir.Path, args);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Stderr);
     }
 
     [Fact]

@@ -23,4 +23,24 @@ public sealed class RunEventPointsTests
         Assert.DoesNotContain(new RunEventPoints(perClass: false).From(Fixtures.Epoch(1, 2, 8, 0.9)), p => p.Series.StartsWith("sensitivity/", StringComparison.Ordinal));
         Assert.Empty(points.From(Fixtures.Started()));
     }
+
+    [Fact]
+    public void ALaterPhaseContinuesTheRunsStepsAndEpochsAndAResumeKeepsItsOffsets()
+    {
+        var points = new RunEventPoints();
+        points.From(Fixtures.Started() with { Phase = TrainingPhase.Supervised });
+        Assert.Equal(8, points.From(Fixtures.Batch(2, 4, 4, loss: 1) with { GlobalStep = 8 })[0].Step);
+        var data = new System.Text.Json.Nodes.JsonObject();
+        Assert.Equal(2, points.Timeline.StampEpoch(data, 2));
+
+        points.From(Fixtures.Started() with { Phase = TrainingPhase.Unsupervised });
+        Assert.Equal(TrainingPhase.Unsupervised, points.Timeline.Phase);
+        Assert.Equal(9, points.From(Fixtures.Batch(1, 1, 4, loss: 1) with { GlobalStep = 1 })[0].Step);
+        Assert.Equal(3, points.Timeline.StampEpoch(data, 1));
+        Assert.Equal((3, 1, "unsupervised"), ((int)data["epoch"]!, (int)data["phase_epoch"]!, (string)data["phase"]!));
+
+        // The VAE phase restarts (resumed): same offsets, not shifted again.
+        points.From(Fixtures.Started() with { Phase = TrainingPhase.Unsupervised });
+        Assert.Equal(10, points.From(Fixtures.Batch(1, 2, 4, loss: 1) with { GlobalStep = 2 })[0].Step);
+    }
 }

@@ -7,7 +7,8 @@ namespace Vigil.Cli.Commands;
 
 /// <summary>
 /// <c>vigil demo</c>: the main job end to end on built-in synthetic data — generate sample images, organize them,
-/// print the dataset made. (Training and the live dashboard join it in later releases.)
+/// train all phases with the monitoring server live, and detect on held-out images. <c>--simulate</c> plays a large
+/// clinical run (the RETFound profile) through the monitor instead, with no training.
 /// </summary>
 public static class DemoCommand
 {
@@ -28,12 +29,19 @@ public static class DemoCommand
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var format = CommonOptions.Format();
+        var port = new Option<int?>("--port") { Description = "Port of the monitoring server (default: MONITORING_PORT, else 8000; a busy default is replaced by a free port; 0 picks a free one)", HelpName = "P" };
+        var noMonitor = new Option<bool>("--no-monitor") { Description = "Do not start the monitoring server" };
+        var simulate = new Option<bool>("--simulate") { Description = "Train nothing: play a simulated clinical run (the RETFound profile: 211,952 fundus and OCT images, 28 classes, critical RAO/RVO/retinal detachment) through the live monitor" };
+        var profile = new Option<string?>("--profile") { Description = "With --simulate: a profile JSON file instead of the built-in RETFound one (docs/monitoring-api.md)", HelpName = "FILE" };
+        var epochSeconds = new Option<double>("--epoch-seconds") { Description = "With --simulate: wall-clock seconds per simulated epoch [default: 20]", DefaultValueFactory = _ => 20, HelpName = "S" };
         var command = new Command("demo",
             "Run Vigil end to end on built-in SYNTHETIC data: generate brain MRI-like and chest X-ray-like images " +
             "(vigil sample), organize them into a dataset (vigil organize), train the classifier, the VAE and the hybrid detector briefly " +
-            "(vigil train --phase all) and show detections on held-out test images (vigil detect).")
+            "(vigil train --phase all) with the monitoring server live (its URL is printed; the run store is WORKSPACE/monitoring.db unless " +
+            "MONITORING_DB_PATH says otherwise) and show detections on held-out test images (vigil detect). In a terminal the server stays up " +
+            "after the run until Ctrl-C. --simulate plays a simulated clinical run through the monitor instead (--epochs: its epochs, default the profile's).")
         {
-            workspace, perOrgan, seed, epochs, model, imageSize, device, threads, format,
+            workspace, perOrgan, seed, epochs, model, imageSize, device, threads, format, port, noMonitor, simulate, profile, epochSeconds,
         };
         command.SetAction(VigilApp.Guarded("demo", async (parse, token) =>
         {
@@ -42,6 +50,15 @@ public static class DemoCommand
             var sampleFolder = Path.Combine(root, "sample");
             int epochCount = parse.GetValue(epochs);
             if (epochCount < 0) throw new Core.UserInputException("--epochs must be 0 or more.");
+            var monitoring = parse.GetValue(noMonitor) ? null : DemoMonitoring.Options(root, parse.GetValue(port));
+            if (parse.GetValue(simulate))
+            {
+                if (monitoring is null) throw new Core.UserInputException("--simulate shows a run in the monitor; drop --no-monitor.");
+                int? simulatedEpochs = parse.GetResult(epochs) is { Implicit: false } ? epochCount : null;
+                return await DemoSimulation.RunAsync(monitoring, DemoMonitoring.AnyPortIfBusy(parse.GetValue(port)), parse.GetValue(profile), simulatedEpochs, parse.GetValue(epochSeconds), parse.GetValue(seed), token);
+            }
+            if (parse.GetResult(profile) is { Implicit: false } || parse.GetResult(epochSeconds) is { Implicit: false })
+                throw new Core.UserInputException("--profile and --epoch-seconds go with --simulate.");
             int steps = epochCount > 0 ? 4 : 2;
             var compute = ML.Compute.ComputeResolver.Resolve(parse.GetValue(device), parse.GetValue(threads));
             if (!json) Console.WriteLine($"Step 1/{steps} — generating synthetic sample images");
@@ -66,7 +83,12 @@ public static class DemoCommand
                 EpochsSupervised = epochCount, EpochsUnsupervised = epochCount, ImageSize = parse.GetValue(imageSize),
                 Variant = ML.Models.EfficientNet.EfficientNetScaling.FromName(parse.GetValue(model)!), Seed = parse.GetValue(seed), Compute = compute,
             };
-            var trained = TrainCommand.Run(request, token);
+            var control = new Core.Runs.TrainingControl();
+            TrainingMonitor? live = monitoring is null ? null
+                : await TrainingMonitor.StartEmbeddedAsync(monitoring, Path.GetFileName(Path.GetFullPath(runFolder)), control, new Dictionary<string, double>(), anyPortIfBusy: DemoMonitoring.AnyPortIfBusy(parse.GetValue(port)), token);
+            await using var liveScope = live;
+            if (live is not null) Console.WriteLine($"Monitor: {live.Url}  (REST {live.Url}api/status, WebSocket {live.Url.ToString().Replace("http", "ws", StringComparison.Ordinal)}ws, store {monitoring!.DbPath})");
+            var trained = TrainCommand.Run(request, token, control, live?.Observer);
             if (trained.Stopped) { TrainSummary.Print(trained); return ExitCodes.Interrupted; }
             if (!json) { TrainSummary.Print(trained); Console.WriteLine($"\nStep 4/{steps} — detecting anomalies in held-out test images"); }
             var loaded = ML.Inference.DetectorLoader.Load(trained.ModelPath!, compute.Device);
@@ -89,6 +111,7 @@ public static class DemoCommand
             Spectre.Console.AnsiConsole.Console.Write(table);
             Console.WriteLine($"Threshold {loaded.Parts.Threshold:F3} ({loaded.Parts.ThresholdMethod}); error-map overlays in {Path.Combine(root, "heatmaps")}");
             Console.WriteLine($"Next: ./vigil detect --model {trained.ModelPath} IMAGE...   ./vigil evaluate --model {trained.ModelPath} --dataset {result.DatasetPath}");
+            if (live is not null) await DemoMonitoring.HoldAsync(live.Url, token);
             return ExitCodes.Ok;
         }));
         return command;

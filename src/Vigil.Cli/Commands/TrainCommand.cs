@@ -14,7 +14,22 @@ namespace Vigil.Cli.Commands;
 public static class TrainCommand
 {
     /// <summary>Creates the verb.</summary>
-    public static Command Create()
+    public static Command Create() => Create(out _);
+
+    /// <summary>
+    /// Turns <c>vigil train</c> arguments (without the verb) into the request the verb would run, with the verb's own
+    /// parsing and checks (for <c>POST /api/training/start</c>).
+    /// </summary>
+    /// <exception cref="UserInputException">The arguments are invalid; the message says which and why.</exception>
+    public static PreparedTraining Prepare(IReadOnlyList<string> arguments)
+    {
+        var command = Create(out var prepare);
+        var parse = command.Parse(arguments.ToArray());
+        if (parse.Errors.Count > 0) throw new UserInputException(string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.'))));
+        return prepare(parse);
+    }
+
+    private static Command Create(out Func<ParseResult, PreparedTraining> prepare)
     {
         var dataset = new Option<string?>("--dataset", "-d") { Description = "Organized dataset folder (from 'vigil organize')", HelpName = "DIR" };
         var trainCsv = new Option<string?>("--train-csv") { Description = "Training CSV (path,label,… as in splits/train.csv), instead of --dataset", HelpName = "FILE" };
@@ -56,7 +71,7 @@ public static class TrainCommand
             dataset, trainCsv, valCsv, testCsv, phase, epochs, imageSize, batch, output, resume, model, init, vaeData, fit, threshold, critical, lr,
             balanced, noAugment, hflip, patience, seed, monitor, maxBatches, device, threads, format,
         };
-        command.SetAction(VigilApp.Guarded("train", async (parse, token) =>
+        PreparedTraining Prepare(ParseResult parse)
         {
             var spec = ResolveDataset(parse.GetValue(dataset), parse.GetValue(trainCsv), parse.GetValue(valCsv), parse.GetValue(testCsv));
             var selection = ParsePhase(parse.GetValue(phase)!);
@@ -88,6 +103,12 @@ public static class TrainCommand
                 MaxBatchesPerEpoch = parse.GetValue(maxBatches),
                 Compute = ComputeResolver.Resolve(parse.GetValue(device), parse.GetValue(threads)),
             };
+            return new PreparedTraining(request, runFolder, criticalClasses);
+        }
+        prepare = Prepare;
+        command.SetAction(VigilApp.Guarded("train", async (parse, token) =>
+        {
+            var (request, runFolder, criticalClasses) = Prepare(parse);
             var control = new TrainingControl();
             TrainingMonitor? live = null;
             if (parse.GetResult(monitor) is not null)
@@ -119,7 +140,7 @@ public static class TrainCommand
     }
 
     /// <summary>The run id events carry: the run folder's name (as <see cref="TrainingRun"/> names it).</summary>
-    private static string RunId(string runFolder) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runFolder)));
+    public static string RunId(string runFolder) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runFolder)));
 
     private static PhaseSelection ParsePhase(string text) => text.Trim().ToLowerInvariant() switch
     {
@@ -145,3 +166,9 @@ public static class TrainCommand
         return DatasetSpec.FromCsvFiles(trainCsv, valCsv, testCsv);
     }
 }
+
+/// <summary>A parsed <c>vigil train</c> invocation.</summary>
+/// <param name="Request">What to train.</param>
+/// <param name="RunFolder">The run folder (its name is the run id).</param>
+/// <param name="CriticalClasses">Critical classes and their required sensitivity.</param>
+public sealed record PreparedTraining(TrainRequest Request, string RunFolder, IReadOnlyDictionary<string, double> CriticalClasses);

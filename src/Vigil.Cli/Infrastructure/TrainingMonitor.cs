@@ -36,19 +36,41 @@ public sealed class TrainingMonitor : IAsyncDisposable
         IReadOnlyDictionary<string, double> critical, CancellationToken cancellationToken)
     {
         var options = MonitoringEnvironment.Read();
-        var thresholds = new Dictionary<string, double>(options.CriticalThresholds, StringComparer.Ordinal);
-        foreach (var (name, value) in critical) thresholds[name] = value;
-        if (string.IsNullOrWhiteSpace(target))
-        {
-            var server = new MonitoringServer(options with { CriticalThresholds = thresholds });
-            var url = await server.StartAsync(cancellationToken);
-            server.AttachRun(runId, control);
-            return new TrainingMonitor(server.CreateRecorder(), url, server, null);
-        }
+        if (string.IsNullOrWhiteSpace(target)) return await StartEmbeddedAsync(options, runId, control, critical, false, cancellationToken);
         if (!Uri.TryCreate(target, UriKind.Absolute, out var remoteUrl) || remoteUrl.Scheme is not ("http" or "https"))
             throw new UserInputException($"--monitor '{target}' is not an http(s) URL; give the server's address (e.g. http://localhost:8000) or no value to start one here.");
-        var remote = new RemoteRunObserver(remoteUrl, new MonitorCallbackOptions { CriticalThresholds = thresholds }, options.Token);
+        var remote = new RemoteRunObserver(remoteUrl, new MonitorCallbackOptions { CriticalThresholds = Merge(options, critical) }, options.Token);
         return new TrainingMonitor(remote, remoteUrl, null, remote);
+    }
+
+    /// <summary>
+    /// Starts an embedded server with <paramref name="options"/>, attaches <paramref name="control"/> to its control
+    /// routes under <paramref name="runId"/>, and monitors <paramref name="critical"/> on top of the configured thresholds.
+    /// With <paramref name="anyPortIfBusy"/>, a port already in use is replaced by a free one (the URL tells which).
+    /// </summary>
+    public static async Task<TrainingMonitor> StartEmbeddedAsync(MonitoringOptions options, string runId, TrainingControl control,
+        IReadOnlyDictionary<string, double> critical, bool anyPortIfBusy, CancellationToken cancellationToken)
+    {
+        options = options with { CriticalThresholds = Merge(options, critical) };
+        var server = new MonitoringServer(options);
+        Uri url;
+        try { url = await server.StartAsync(cancellationToken); }
+        catch (IOException) when (anyPortIfBusy && options.Port != 0)
+        {
+            await server.DisposeAsync();
+            Console.Error.WriteLine($"monitor: port {options.Port} is in use; using a free one instead");
+            server = new MonitoringServer(options with { Port = 0 });
+            url = await server.StartAsync(cancellationToken);
+        }
+        server.AttachRun(runId, control);
+        return new TrainingMonitor(server.CreateRecorder(), url, server, null);
+    }
+
+    private static Dictionary<string, double> Merge(MonitoringOptions options, IReadOnlyDictionary<string, double> critical)
+    {
+        var thresholds = new Dictionary<string, double>(options.CriticalThresholds, StringComparer.Ordinal);
+        foreach (var (name, value) in critical) thresholds[name] = value;
+        return thresholds;
     }
 
     /// <inheritdoc />

@@ -84,9 +84,13 @@ internal static class EpochLoop
                 using (batch)
                 {
                     if (batch.Index >= batchesPerEpoch) break;
-                    if (!AwaitRunning(ctx, epoch))
+                    // A mid-epoch checkpoint that resumes at this very batch: written before a pause (so a paused run
+                    // that is then killed loses nothing) and before a stop.
+                    int here = batch.Index;
+                    void SaveHere() => Save(ctx, store, parts, trainer, fingerprint, epoch - 1, globalStep, schedule, early, epoch, here, isBest: false);
+                    if (!AwaitRunning(ctx, epoch, SaveHere))
                     {
-                        Save(ctx, store, parts, trainer, fingerprint, epoch - 1, globalStep, schedule, early, epoch, batch.Index, isBest: false);
+                        SaveHere();
                         stopped = true;
                         break;
                     }
@@ -156,12 +160,13 @@ internal static class EpochLoop
 
     private static string Name(IPhaseTrainer trainer) => trainer.Phase.ToString().ToLowerInvariant();
 
-    // Blocks while paused; false when a stop was requested (control or Ctrl-C).
-    private static bool AwaitRunning(RunContext ctx, int epoch)
+    // Blocks while paused, after saving a checkpoint; false when a stop was requested (control or Ctrl-C).
+    private static bool AwaitRunning(RunContext ctx, int epoch, Action saveCheckpoint)
     {
         if (ctx.Cancellation.IsCancellationRequested) ctx.Control.Stop("interrupted (Ctrl-C)");
         if (ctx.Control.State == ControlState.Paused)
         {
+            saveCheckpoint();
             Status(ctx, RunStatus.Paused, "paused", epoch);
             try { ctx.Control.WaitIfPaused(ctx.Cancellation); }
             catch (OperationCanceledException) { ctx.Control.Stop("interrupted (Ctrl-C)"); }

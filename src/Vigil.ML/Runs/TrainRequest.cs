@@ -83,6 +83,11 @@ public sealed record TrainRequest
     public bool BalancedSampling { get; init; }
     /// <summary>Augmentation on the training split.</summary>
     public bool Augment { get; init; } = true;
+    /// <summary>
+    /// The augmentation's amounts when <see cref="Augment"/> is on (its flip setting is replaced by
+    /// <see cref="AllowHorizontalFlip"/>). Lighter settings suit small, centred images whose test set is never shifted.
+    /// </summary>
+    public AugmentOptions Augmentation { get; init; } = AugmentOptions.Default;
     /// <summary>Allow horizontal flips (off by default: left/right is meaningful in many modalities).</summary>
     public bool AllowHorizontalFlip { get; init; }
     /// <summary>Gradient-norm clipping (0 = off).</summary>

@@ -38,6 +38,25 @@ public static class TrainingRun
         using var jsonl = new JsonLinesRunObserver(request.Output);
         var publisher = new RunEventPublisher(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.Output))), new CompositeObserver(observer, jsonl));
         var ctx = new RunContext(request, publisher, control, log, cancellation);
+        try
+        {
+            return Train(ctx, size, channels, batchSize);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Watchers (the monitor, events.jsonl) learn that the run ended and why, not just that events stopped.
+            publisher.Publish(new RunStatusChanged { Status = RunStatus.Failed, Message = e.Message });
+            throw;
+        }
+    }
+
+    private static TrainResult Train(RunContext ctx, int size, int channels, int batchSize)
+    {
+        var request = ctx.Request;
+        var publisher = ctx.Events;
+        var log = ctx.Log;
+        var cancellation = ctx.Cancellation;
+        var config = request.Dataset.Config;
         torch.random.manual_seed(request.Seed);
 
         var issues = new List<string>();
@@ -165,7 +184,7 @@ public static class TrainingRun
         Math.Max(1, request.MaxBatchesPerEpoch is { } m ? Math.Min(m, loader.BatchesPerEpoch) : loader.BatchesPerEpoch);
 
     private static AugmentOptions? Augmentation(TrainRequest request) =>
-        request.Augment ? AugmentOptions.Default with { HorizontalFlip = request.AllowHorizontalFlip } : null;
+        request.Augment ? request.Augmentation with { HorizontalFlip = request.AllowHorizontalFlip } : null;
 
     private static CheckpointFingerprint Fingerprint(TrainRequest request, TrainingPhase phase, string kind) => new()
     {

@@ -68,3 +68,9 @@ public sealed record TrainingStartRequest
 /// <param name="request">What to train.</param>
 /// <param name="cancellationToken">Cancels the launch (not the run).</param>
 public delegate Task<string> TrainingLauncher(TrainingStartRequest request, CancellationToken cancellationToken);
+
+/// <summary>
+/// Thrown by a <see cref="TrainingLauncher"/> when the start request cannot be run as asked (unknown dataset, bad
+/// option…); <c>POST /api/training/start</c> answers 400 with the message.
+/// </summary>
+public sealed class InvalidTrainingRequestException(string message) : Exception(message);

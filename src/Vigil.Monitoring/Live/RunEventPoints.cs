@@ -12,11 +12,15 @@ namespace Vigil.Monitoring.Live;
 /// <c>throughput</c>, <c>grad_norm</c>. Per epoch: <c>loss/train_epoch</c>, <c>loss/val</c>, <c>loss/val/&lt;part&gt;</c>,
 /// <c>accuracy/train_epoch</c>, <c>accuracy/val</c>, <c>auc_roc/macro</c>, <c>auc_roc/weighted</c>, <c>f1_score</c>,
 /// <c>epoch_seconds</c> and, with class monitoring on, <c>sensitivity|specificity|precision|f1|auroc/&lt;class&gt;</c>.
-/// After an evaluation: <c>eval/&lt;split&gt;/&lt;metric&gt;</c>.
+/// After an evaluation: <c>eval/&lt;split&gt;/&lt;metric&gt;</c>. Steps of a run's later phases continue after the
+/// earlier phases' (<see cref="Timeline"/>).
 /// </remarks>
 public sealed class RunEventPoints(bool perClass = true)
 {
     private long _lastStep;
+
+    /// <summary>Where each phase of the run sits on the run's step and epoch axis.</summary>
+    public PhaseTimeline Timeline { get; } = new();
 
     /// <summary>The points of <paramref name="runEvent"/> (empty for events that carry no figures).</summary>
     public List<MetricPoint> From(RunEvent runEvent)
@@ -30,8 +34,11 @@ public sealed class RunEventPoints(bool perClass = true)
         }
         switch (runEvent)
         {
+            case RunStarted started:
+                Timeline.Started(started);
+                break;
             case BatchCompleted batch:
-                step = _lastStep = batch.GlobalStep;
+                step = _lastStep = Timeline.Step(batch.GlobalStep);
                 Add("loss/train", batch.Loss);
                 foreach ((string part, double value) in batch.LossParts) Add($"loss/train/{part}", value);
                 Add("accuracy/train", batch.Accuracy);
@@ -40,7 +47,7 @@ public sealed class RunEventPoints(bool perClass = true)
                 Add("grad_norm", batch.GradientNorm);
                 break;
             case EpochCompleted epoch:
-                if (epoch.GlobalStep > 0) step = _lastStep = epoch.GlobalStep;
+                if (epoch.GlobalStep > 0) step = _lastStep = Timeline.Step(epoch.GlobalStep);
                 Add("loss/train_epoch", epoch.TrainLoss);
                 Add("loss/val", epoch.ValLoss);
                 foreach ((string part, double value) in epoch.ValLossParts) Add($"loss/val/{part}", value);

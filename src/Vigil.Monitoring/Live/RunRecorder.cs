@@ -64,11 +64,13 @@ public sealed class RunRecorder : IRunObserver
     {
         JsonObject data = ToObject(epoch);
         data["classes"] = JsonSerializer.SerializeToNode(_classes, RunEventJson.Options);
-        var record = new EpochRecord(epoch.RunId, epoch.Epoch, epoch.Timestamp, JsonSerializer.SerializeToElement(data, RunEventJson.Options));
+        // The timeline numbers epochs across phases (the VAE's first epoch follows the classifier's last).
+        int runEpoch = _points.Timeline.StampEpoch(data, epoch.Epoch);
+        var record = new EpochRecord(epoch.RunId, runEpoch, epoch.Timestamp, JsonSerializer.SerializeToElement(data, RunEventJson.Options));
         _session.Writer.TryEnqueue((store, token) => store.SaveEpochAsync(record, token));
 
         var changes = _session.Conditions.Observe(epoch.PerClass.Select(c => KeyValuePair.Create(c.Class, c.Sensitivity)));
-        _session.RaiseAlerts(epoch.RunId, changes, epoch.Epoch, epoch.Timestamp);
+        _session.RaiseAlerts(epoch.RunId, changes, runEpoch, epoch.Timestamp);
         _session.Hub.Publish("epoch_end", data);
         _session.PublishCurrentFigures();
     }

@@ -108,6 +108,7 @@ public sealed class RemoteRunObserver : IRunObserver, IAsyncDisposable
                         _conditions.Observe(epoch.PerClass.Select(c => KeyValuePair.Create(c.Class, c.Sensitivity)));
                     JsonObject data = Without(epoch);
                     data["classes"] = JsonSerializer.SerializeToNode(_builder.Classes, RunEventJson.Options);
+                    _points.Timeline.StampEpoch(data, epoch.Epoch);
                     Enqueue(new Work(epoch.RunId, null, null, data, null));
                     break;
                 case RunStatusChanged status:

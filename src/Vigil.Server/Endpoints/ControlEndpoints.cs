@@ -19,10 +19,12 @@ public static class ControlEndpoints
         {
             (TrainingStartRequest? body, IResult? error) = await JsonBody.ReadAsync<TrainingStartRequest>(request, MonitoringJson.Options, ct);
             if (error is not null) return error;
-            ControlResult result = await controller.StartAsync(body!, ct);
+            ControlResult result;
+            try { result = await controller.StartAsync(body!, ct); }
+            catch (InvalidTrainingRequestException e) { return ApiError.Result(StatusCodes.Status400BadRequest, e.Message, controller.State); }
             loggers.CreateLogger("Vigil.Server.Control").LogInformation("start: {Accepted} ({Message})", result.Accepted, result.Message);
             return Answer(result);
-        }).WithName("StartTraining").WithSummary("Launches a training run (dataset, phase, epochs…); 409 while one is active.").Accepts<TrainingStartRequest>("application/json");
+        }).WithName("StartTraining").WithSummary("Launches a training run (dataset, phase, epochs… as vigil train's options); 400 when the request cannot run, 409 while a run is active.").Accepts<TrainingStartRequest>("application/json");
         group.MapPost("/pause", (ITrainingController c, ILoggerFactory l) => Logged(c.Pause("paused from the API"), "pause", l))
             .WithName("PauseTraining").WithSummary("Holds the trainer at the next batch boundary after a checkpoint; 409 unless running.");
         group.MapPost("/resume", (ITrainingController c, ILoggerFactory l) => Logged(c.Resume("resumed from the API"), "resume", l))
