@@ -20,6 +20,18 @@ if ! dotnet build Vigil.slnx -c Release -nologo -v q -clp:ErrorsOnly; then
   echo "0 passed, 1 failed"; exit 1
 fi
 
+# The PostgreSQL store's tests need a server: a private cluster on loopback (scripts/postgres.sh), stopped at exit
+# unless it was already running, or the one VIGIL_TEST_POSTGRES already names.
+if [ -z "${VIGIL_TEST_POSTGRES:-}" ]; then
+  echo "== PostgreSQL (scripts/postgres.sh)"
+  if ! scripts/postgres.sh url >/dev/null 2>&1; then trap 'scripts/postgres.sh stop' EXIT; fi
+  if ! VIGIL_TEST_POSTGRES=$(scripts/postgres.sh start); then
+    echo "PostgreSQL could not start, so the store tests cannot run (see the messages above; or set VIGIL_TEST_POSTGRES to a server's URL)"
+    echo "0 passed, 1 failed"; exit 1
+  fi
+fi
+export VIGIL_TEST_POSTGRES
+
 echo "== .NET test suites"
 dotnet test Vigil.slnx -c Release --no-build -nologo -v q \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$RESULTS"

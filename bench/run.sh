@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Builds and runs the benchmarks in Release and prints their figures: ./bench/run.sh [NAME [OPTIONS...]]
 # NAME: all (default: organize-idx, organize-png, train-speed), one of those, or fmnist-oneclass [EPOCHS [CLASSES]],
-# fmnist-supervised [EPOCHS [SIZE]], fmnist-known-unknown [EPOCHS_B0 [EPOCHS_VAE [SIZE]]], monitor-ingest,
-# monitor-downsample, monitor-fanout [CLIENTS [SECONDS]] (docs/benchmarks.md).
+# fmnist-supervised [EPOCHS [SIZE]], fmnist-known-unknown [EPOCHS_B0 [EPOCHS_VAE [SIZE]]], monitor-ingest [STORE],
+# monitor-downsample [STORE], monitor-fanout [CLIENTS [SECONDS]] (docs/benchmarks.md).
+# STORE: a postgres:// URL (the benchmark adds a run to that database), or "postgres" for a fresh scratch database
+# vigil_bench on the private cluster of scripts/postgres.sh; SQLite (a fresh file) without it.
 # Work files go to $VIGIL_BENCH_DIR (default .build/).
 set -euo pipefail
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../scripts/common.sh"
 vigil_ensure_packages dataset-fashion-mnist
+if [[ "${1:-}" == monitor-ingest || "${1:-}" == monitor-downsample ]] && [ "${2:-}" = postgres ]; then
+  server=$("$VIGIL_ROOT/scripts/postgres.sh" start)
+  psql -X -q "$server" -c "DROP DATABASE IF EXISTS vigil_bench WITH (FORCE)" -c "CREATE DATABASE vigil_bench" >/dev/null
+  set -- "$1" "${server%/*}/vigil_bench" "${@:3}"
+fi
 dotnet build "$VIGIL_ROOT/bench/Vigil.Bench/Vigil.Bench.csproj" -c Release -nologo -v q -clp:ErrorsOnly -o "$VIGIL_BUILD/bench"
 exec dotnet "$VIGIL_BUILD/bench/Vigil.Bench.dll" "${1:-all}" "${VIGIL_BENCH_DIR:-$VIGIL_BUILD}" "${@:2}"

@@ -16,8 +16,9 @@ switch (which)
             classes: args.Length > 3 ? args[3].Split(',').Select(int.Parse).ToArray() : Enumerable.Range(0, 10).ToArray());
         break;
     case "fmnist-supervised": await FashionMnistBenchmarks.Supervised(work, epochs: Arg(2, 15), imageSize: Arg(3, 32)); break;
-    case "monitor-ingest": await MonitoringBenchmarks.Ingest(work); break;
-    case "monitor-downsample": await MonitoringBenchmarks.Downsample(work); break;
+    // An optional postgres:// URL measures the PostgreSQL store instead of a fresh SQLite file.
+    case "monitor-ingest": await MonitoringBenchmarks.Ingest(work, storeUrl: args.Length > 2 ? args[2] : null); break;
+    case "monitor-downsample": await MonitoringBenchmarks.Downsample(work, storeUrl: args.Length > 2 ? args[2] : null); break;
     case "monitor-fanout": await MonitoringBenchmarks.FanOut(work, clients: Arg(2, 50), seconds: Arg(3, 60)); break;
     case "fmnist-known-unknown": await FashionMnistBenchmarks.KnownUnknown(work, Arg(2, 10), Arg(3, 20), Arg(4, 32)); break;
     case "all":

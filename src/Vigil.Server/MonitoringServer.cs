@@ -112,7 +112,7 @@ public sealed class MonitoringServer : IAsyncDisposable
         _app = app;
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Url = new Uri(address.EndsWith('/') ? address : address + "/");
-        app.Logger.LogInformation("monitoring server listening on {Url} (store {Store}, token {Token})", Url, _options.DbPath, _options.TokenRequired ? "required" : "not required");
+        app.Logger.LogInformation("monitoring server listening on {Url} (store {Store}, token {Token})", Url, Vigil.Monitoring.Storage.MetricStores.Describe(_options.DbPath), _options.TokenRequired ? "required" : "not required");
         return Url;
     }
 

@@ -119,6 +119,56 @@ public sealed class ServeTests
     }
 
     [Fact]
+    public async Task Serve_simulate_plays_runs_and_start_launches_another()
+    {
+        using var dir = new TempFolder();
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir.Path, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "vigil.dll"), "serve", "--simulate", "--epochs", "2", "--epoch-seconds", "1", "--port", "0", "--db", "sim.db" })
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        try
+        {
+            _ = process.StandardError.ReadToEndAsync();
+            var url = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            using var http = new HttpClient { BaseAddress = new Uri(url!) };
+            async Task<JsonElement> Status() => JsonDocument.Parse(await http.GetStringAsync("api/status")).RootElement;
+            var first = await Status();
+            Assert.StartsWith("retfound-simulated-", first.GetProperty("run_id").GetString());
+            Assert.Equal(2319, first.GetProperty("total_batches").GetInt32());
+            var refused = await http.PostAsync("api/training/start", new StringContent("{\"epochs\":1}", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(409, (int)refused.StatusCode);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while ((await Status()).GetProperty("state").GetString() != "completed")
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the simulated run did not complete");
+                await Task.Delay(200);
+            }
+            var again = await http.PostAsync("api/training/start", new StringContent("{\"epochs\":1}", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(200, (int)again.StatusCode);
+            var second = JsonDocument.Parse(await again.Content.ReadAsStringAsync()).RootElement.GetProperty("run_id").GetString();
+            Assert.NotEqual(first.GetProperty("run_id").GetString(), second);
+            var runs = JsonDocument.Parse(await http.GetStringAsync("api/runs")).RootElement;
+            Assert.True(runs.ValueKind == JsonValueKind.Array ? runs.GetArrayLength() >= 2 : runs.GetProperty("runs").GetArrayLength() >= 2);
+            Assert.Equal(0, kill(process.Id, 2));
+            Assert.True(process.WaitForExit(30_000));
+            Assert.Equal(0, process.ExitCode);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(true);
+        }
+    }
+
+    [Fact]
+    public void Serve_simulation_options_need_simulate()
+    {
+        using var dir = new TempFolder();
+        var run = VigilProcess.Run(dir.Path, "serve", "--epoch-seconds", "3", "--port", "0");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("go with --simulate", run.Stderr);
+    }
+
+    [Fact]
     public void Serve_off_loopback_without_a_token_is_an_input_error()
     {
         using var dir = new TempFolder();

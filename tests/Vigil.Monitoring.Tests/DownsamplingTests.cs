@@ -4,16 +4,13 @@ using Xunit.Abstractions;
 
 namespace Vigil.Monitoring.Tests;
 
-public sealed class DownsamplingTests(ITestOutputHelper output) : IDisposable
+/// <summary>History downsampling through the store (min/max/last buckets, ranges, NaN, tiles), run on every store.</summary>
+public abstract class DownsamplingContractTests(ITestOutputHelper output) : StoreContractTestBase
 {
-    private readonly TempFolder _folder = new();
-
-    public void Dispose() => _folder.Dispose();
-
     [Fact]
     public async Task BucketsKeepMinMaxAndLast()
     {
-        await using SqliteMetricStore store = await Fixtures.OpenStoreAsync(_folder.File("m.db"));
+        await using IMetricStore store = await OpenStoreAsync();
         // Steps 0..9; values chosen so each pair's min, max and last differ in position.
         double[] values = [5, 1, 2, 8, 9, 3, 0, 0, 7, 4];
         await store.AppendPointsAsync(values.Select((v, i) => Fixtures.Point("loss/train", i, v)).ToArray());
@@ -28,7 +25,7 @@ public sealed class DownsamplingTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task ASpikeSurvivesDownsamplingAndRangesAreRespected()
     {
-        await using SqliteMetricStore store = await Fixtures.OpenStoreAsync(_folder.File("m.db"));
+        await using IMetricStore store = await OpenStoreAsync();
         var points = Fixtures.Ramp("run-1", "loss/train", 10_000).Select(p => p with { Value = p.Step == 4321 ? 1e6 : 1 }).ToList();
         points.Add(Fixtures.Point("other", 1, 3));
         await store.AppendPointsAsync(points);
@@ -51,7 +48,7 @@ public sealed class DownsamplingTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task NaNValuesAreMissingNotZero()
     {
-        await using SqliteMetricStore store = await Fixtures.OpenStoreAsync(_folder.File("m.db"));
+        await using IMetricStore store = await OpenStoreAsync();
         await store.AppendPointsAsync([Fixtures.Point("loss/train", 0, 2), Fixtures.Point("loss/train", 1, double.NaN)]);
         HistoryBucket bucket = Assert.Single((await store.QueryHistoryAsync(new HistoryQuery("run-1", [], null, null, 1)))[0].Buckets);
         Assert.Equal(2, bucket.Min);
@@ -64,7 +61,7 @@ public sealed class DownsamplingTests(ITestOutputHelper output) : IDisposable
     {
         // The 1M-point target is measured by MonitoringBenchmarks; this keeps the suite quick and still catches a
         // query that stops using the index (that would be seconds, not milliseconds).
-        await using SqliteMetricStore store = await Fixtures.OpenStoreAsync(_folder.File("m.db"));
+        await using IMetricStore store = await OpenStoreAsync();
         const int count = 250_000;
         var ingest = Stopwatch.StartNew();
         for (int offset = 0; offset < count; offset += 50_000)
@@ -75,24 +72,18 @@ public sealed class DownsamplingTests(ITestOutputHelper output) : IDisposable
         var query = Stopwatch.StartNew();
         SeriesHistory history = (await store.QueryHistoryAsync(new HistoryQuery("run-1", ["loss/train"], null, null, 1000)))[0];
         query.Stop();
-        output.WriteLine($"ingest {count / ingest.Elapsed.TotalSeconds:0} points/s; downsample {count} → {history.Buckets.Count} in {query.Elapsed.TotalMilliseconds:0.0} ms");
+        output.WriteLine($"{GetType().Name}: ingest {count / ingest.Elapsed.TotalSeconds:0} points/s; downsample {count} → {history.Buckets.Count} in {query.Elapsed.TotalMilliseconds:0.0} ms");
         Assert.Equal(1000, history.Buckets.Count);
         Assert.Equal(count - 1, history.Buckets[^1].Last);
         Assert.True(query.Elapsed < TimeSpan.FromSeconds(1), $"downsampling took {query.Elapsed.TotalMilliseconds:0} ms");
     }
-}
-
-public sealed class TiledDownsamplingTests : IDisposable
-{
-    private readonly TempFolder _folder = new();
-
-    public void Dispose() => _folder.Dispose();
 
     [Theory]
     [InlineData(0, 20_000, null, null, 10)]
     [InlineData(-5_000, 30_000, -3_333, 21_111, 7)]
     [InlineData(3, 9_000, 70, 8_999, 1)]
     [InlineData(0, 50_000, null, null, 1000)]
+    [InlineData(0, 3_000, null, null, 20)]
     public async Task TileBucketsAgreeWithTheRawPoints(int first, int count, int? from, int? to, int maxPoints)
     {
         // Unordered, duplicated steps and some NaNs, inserted in several batches: the tiles must still agree.
@@ -104,7 +95,7 @@ public sealed class TiledDownsamplingTests : IDisposable
             double value = random.Next(100) == 0 ? double.NaN : Math.Round(random.NextDouble() * 100, 3);
             points.Add(Fixtures.Point("s", step, value));
         }
-        await using SqliteMetricStore store = await Fixtures.OpenStoreAsync(_folder.File("m.db"));
+        await using IMetricStore store = await OpenStoreAsync();
         foreach (MetricPoint[] chunk in points.Chunk(3_000)) await store.AppendPointsAsync(chunk);
 
         SeriesHistory history = (await store.QueryHistoryAsync(new HistoryQuery("run-1", ["s"], from, to, maxPoints)))[0];
@@ -126,4 +117,14 @@ public sealed class TiledDownsamplingTests : IDisposable
             Assert.Equal(double.IsNaN(last.Value) ? null : last.Value, bucket.Last);
         }
     }
+}
+
+public sealed class SqliteDownsamplingTests(ITestOutputHelper output) : DownsamplingContractTests(output)
+{
+    protected override Task<ITestStoreHost> CreateHostAsync() => Task.FromResult<ITestStoreHost>(new SqliteStoreHost());
+}
+
+public sealed class PostgresDownsamplingTests(ITestOutputHelper output) : DownsamplingContractTests(output)
+{
+    protected override async Task<ITestStoreHost> CreateHostAsync() => await PostgresStoreHost.CreateAsync();
 }

@@ -94,11 +94,21 @@ public sealed class MonitoringOptionsTests
     }
 
     [Fact]
-    public void PostgresUrlsAreRecognisedAndRefusedForNowWithoutLeakingThePassword()
+    public async Task PostgresUrlsAreRecognisedAndOpenThePostgresStoreWithoutLeakingThePassword()
     {
         MonitoringOptions options = Read(("MONITORING_DB_PATH", "postgres://vigil:hunter2@db.local/vigil"));
         Assert.True(options.IsPostgres);
-        var e = Assert.Throws<MonitoringOptionsException>(() => Storage.MetricStores.Create(options));
+        Assert.True(Read(("MONITORING_DB_PATH", "postgresql://db.local/vigil")).IsPostgres);
+        Assert.False(Read(("MONITORING_DB_PATH", "./postgres.db")).IsPostgres);
+        // Creating does not connect; a malformed URL is bad input, reported without the password.
+        await using Storage.IMetricStore store = Storage.MetricStores.Create(options);
+        Assert.IsType<Storage.Postgres.PostgresMetricStore>(store);
+        var e = Assert.Throws<MonitoringOptionsException>(() => Storage.MetricStores.Create(options with { DbPath = "postgres://vigil:hunter2@db.local:x/vigil" }));
         Assert.DoesNotContain("hunter2", e.Message);
+        // Validation reports it with every other problem.
+        MonitoringOptionsException invalid = Fails(("MONITORING_DB_PATH", "postgres://vigil:hunter2@db.local:x/vigil"), ("MONITORING_PORT", "-1"));
+        Assert.Equal(2, invalid.Problems.Count);
+        Assert.Contains("postgres://vigil:***@db.local:x/vigil is not a usable PostgreSQL URL", invalid.Message);
+        Assert.DoesNotContain("hunter2", invalid.Message);
     }
 }

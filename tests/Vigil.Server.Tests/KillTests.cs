@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using Vigil.Monitoring.Storage;
+using Vigil.Monitoring.Tests;
 using Xunit.Abstractions;
 
 namespace Vigil.Server.Tests;
@@ -9,7 +10,17 @@ namespace Vigil.Server.Tests;
 public sealed class KillTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task EveryAcknowledgedPointSurvivesKillNineMidIngestion()
+    public Task EveryAcknowledgedPointSurvivesKillNineMidIngestion() => KillMidIngestionAsync(null);
+
+    [Fact]
+    public async Task EveryAcknowledgedPointSurvivesKillNineMidIngestionIntoPostgres()
+    {
+        await using PostgresTestDatabase database = await PostgresTestDatabase.CreateAsync();
+        await KillMidIngestionAsync(database.Url);
+    }
+
+    // The store is a SQLite file in a temp folder, or the PostgreSQL database postgresUrl names.
+    private async Task KillMidIngestionAsync(string? postgresUrl)
     {
         string folder = Path.Combine(Path.GetTempPath(), "vigil-server-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -20,6 +31,7 @@ public sealed class KillTests(ITestOutputHelper output)
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (postgresUrl is not null) start.ArgumentList.Add(postgresUrl);
         var url = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var errors = new ConcurrentQueue<string>();
         using Process child = new() { StartInfo = start };
@@ -62,10 +74,12 @@ public sealed class KillTests(ITestOutputHelper output)
             await child.WaitForExitAsync();
             stop.Cancel();
             await Task.WhenAll(posters);
-            output.WriteLine($"{acknowledged.Count} batches acknowledged in {clock.Elapsed.TotalSeconds:0.0} s before the kill ({acknowledged.Count * 1000 / clock.Elapsed.TotalSeconds:0} points/s over HTTP)");
+            output.WriteLine($"{(postgresUrl is null ? "SQLite" : "PostgreSQL")}: {acknowledged.Count} batches acknowledged in {clock.Elapsed.TotalSeconds:0.0} s before the kill ({acknowledged.Count * 1000 / clock.Elapsed.TotalSeconds:0} points/s over HTTP)");
             Assert.True(acknowledged.Count >= 5, $"only {acknowledged.Count} batches were acknowledged before the kill");
 
-            await using var store = new SqliteMetricStore(Path.Combine(folder, "monitoring.db"));
+            await using IMetricStore store = postgresUrl is null
+                ? new SqliteMetricStore(Path.Combine(folder, "monitoring.db"))
+                : new Vigil.Monitoring.Storage.Postgres.PostgresMetricStore(postgresUrl);
             await store.InitializeAsync();
             var stored = new HashSet<long>();
             await foreach (MetricPoint p in store.ReadPointsAsync("k")) stored.Add(p.Step);

@@ -87,7 +87,7 @@ public static class DemoCommand
             TrainingMonitor? live = monitoring is null ? null
                 : await TrainingMonitor.StartEmbeddedAsync(monitoring, Path.GetFileName(Path.GetFullPath(runFolder)), control, new Dictionary<string, double>(), anyPortIfBusy: DemoMonitoring.AnyPortIfBusy(parse.GetValue(port)), token);
             await using var liveScope = live;
-            if (live is not null) Console.WriteLine($"Monitor: {live.Url}  (REST {live.Url}api/status, WebSocket {live.Url.ToString().Replace("http", "ws", StringComparison.Ordinal)}ws, store {monitoring!.DbPath})");
+            if (live is not null) Console.WriteLine($"Monitor: {live.Url}  (REST {live.Url}api/status, WebSocket {live.Url.ToString().Replace("http", "ws", StringComparison.Ordinal)}ws, store {Monitoring.Storage.MetricStores.Describe(monitoring!.DbPath)})");
             var trained = TrainCommand.Run(request, token, control, live?.Observer);
             if (trained.Stopped) { TrainSummary.Print(trained); return ExitCodes.Interrupted; }
             if (!json) { TrainSummary.Print(trained); Console.WriteLine($"\nStep 4/{steps} — detecting anomalies in held-out test images"); }

@@ -13,12 +13,16 @@ public static class ServeCommand
     {
         var host = new Option<string?>("--host") { Description = "Address to bind (default: MONITORING_HOST, else localhost); off loopback, control and ingestion need MONITORING_TOKEN", HelpName = "H" };
         var port = new Option<int?>("--port") { Description = "Port (default: MONITORING_PORT, else 8000; 0 picks a free one)", HelpName = "P" };
-        var db = new Option<string?>("--db") { Description = "SQLite file of the run store (default: MONITORING_DB_PATH, else ./monitoring.db)", HelpName = "PATH" };
+        var db = new Option<string?>("--db") { Description = "The run store: a SQLite file, or a postgres://user:password@host:port/database URL (default: MONITORING_DB_PATH, else ./monitoring.db)", HelpName = "PATH" };
+        var simulate = new Option<bool>("--simulate") { Description = "Play a simulated run of --profile at once (no training); POST /api/training/start then starts another simulated run" };
+        var profile = new Option<string?>("--profile") { Description = "With --simulate: a profile JSON file instead of the built-in RETFound one", HelpName = "FILE" };
+        var epochSeconds = new Option<double>("--epoch-seconds") { Description = "With --simulate: wall-clock seconds per simulated epoch [default: 20]", DefaultValueFactory = _ => 20, HelpName = "S" };
+        var epochs = new Option<int?>("--epochs") { Description = "With --simulate: epochs of the simulated run (default: the profile's)", HelpName = "N" };
         var command = new Command("serve",
             "Run the training monitor: REST API, WebSocket /ws and the run store, until Ctrl-C; POST /api/training/start trains here (vigil train's options as JSON). Configuration comes from the MONITORING_* and WS_* " +
             "environment variables (docs/monitoring-api.md); the flags override them. Logs go to monitoring.log, websocket.log and metrics.log.")
         {
-            host, port, db,
+            host, port, db, simulate, profile, epochSeconds, epochs,
         };
         command.SetAction(VigilApp.Guarded("serve", async (parse, token) =>
         {
@@ -27,17 +31,31 @@ public static class ServeCommand
             if (parse.GetValue(port) is { } p) options = options with { Port = p };
             if (parse.GetValue(db) is { } d) options = options with { DbPath = d };
             // StartAsync validates the options (a token off loopback among them) and reports every problem as bad input.
+            bool simulated = parse.GetValue(simulate);
+            if (!simulated && (parse.GetResult(profile) is { Implicit: false } || parse.GetResult(epochSeconds) is { Implicit: false } || parse.GetValue(epochs) is not null))
+                throw new Core.UserInputException("--profile, --epoch-seconds and --epochs go with --simulate.");
             MonitoringServer? created = null;
-            var launcher = new ServeTrainingLauncher(() => created!);
-            await using var server = created = new MonitoringServer(options, new MonitoringServerSetup { Launcher = launcher.LaunchAsync });
+            var training = new ServeTrainingLauncher(() => created!);
+            SimulationLauncher? simulation = null;
+            if (simulated)
+            {
+                if (parse.GetValue(epochs) is < 1) throw new Core.UserInputException("--epochs must be at least 1.");
+                simulation = new SimulationLauncher(() => created!, SimulationLauncher.LoadProfile(parse.GetValue(profile)),
+                    new Monitoring.Simulation.SimulationOptions { Epochs = parse.GetValue(epochs), EpochSeconds = SimulationLauncher.CheckEpochSeconds(parse.GetValue(epochSeconds)) });
+                options = options with { CriticalThresholds = simulation.Profile.CriticalThresholds.Concat(options.CriticalThresholds).DistinctBy(t => t.Key).ToDictionary() };
+            }
+            await using var server = created = new MonitoringServer(options, new MonitoringServerSetup { Launcher = simulation is null ? training.LaunchAsync : simulation.LaunchAsync });
             var url = await server.StartAsync(token);
             // One line on stdout that scripts can read; the rest on stderr.
             Console.WriteLine(url);
-            Console.Error.WriteLine($"vigil serve: listening on {url} (store {options.DbPath}); API reference: {url}openapi/v1.json; Ctrl-C stops.");
+            Console.Error.WriteLine($"vigil serve: listening on {url} (store {Monitoring.Storage.MetricStores.Describe(options.DbPath)}); API reference: {url}openapi/v1.json; Ctrl-C stops.");
+            if (simulation is not null)
+                Console.Error.WriteLine($"vigil serve: simulating {simulation.Profile.Name} ({simulation.Profile.Images:N0} images, {simulation.Profile.Classes.Count} classes); run {simulation.Launch(null, progress: false)}");
             try { await Task.Delay(Timeout.Infinite, token); }
             catch (OperationCanceledException) { }
             // A run started from the API saves a checkpoint and ends before the store closes (resume it with "resume": true).
-            await launcher.StopAsync("the server is shutting down");
+            await training.StopAsync("the server is shutting down");
+            if (simulation is not null) await simulation.StopAsync("the server is shutting down");
             await server.StopAsync(CancellationToken.None);
             Console.Error.WriteLine("vigil serve: stopped; every acknowledged point is in the store.");
             return ExitCodes.Ok;

@@ -2,6 +2,7 @@ using Vigil.Core;
 using Vigil.Core.Runs;
 using Vigil.Monitoring.Configuration;
 using Vigil.Monitoring.Simulation;
+using Vigil.Server;
 
 namespace Vigil.Cli.Infrastructure;
 
@@ -13,29 +14,28 @@ public static class DemoSimulation
     public static async Task<int> RunAsync(MonitoringOptions options, bool anyPortIfBusy, string? profilePath, int? epochs, double epochSeconds, int seed, CancellationToken token)
     {
         if (epochs is < 1) throw new UserInputException("--epochs must be at least 1 with --simulate.");
-        if (!(epochSeconds >= 0 && epochSeconds <= 3600)) throw new UserInputException("--epoch-seconds must be between 0 and 3600.");
-        SimulationProfile profile;
-        try { profile = profilePath is null ? SimulationProfile.Retfound() : SimulationProfile.Load(profilePath); }
-        catch (SimulationProfileException e) { throw new UserInputException($"--profile: {e.Message}. Start from the built-in profile's format in docs/monitoring-api.md."); }
-
-        string runId = $"{Slug(profile.Name)}-simulated-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
-        var control = new TrainingControl();
-        await using var live = await TrainingMonitor.StartEmbeddedAsync(options, runId, control, profile.CriticalThresholds, anyPortIfBusy, token);
-        int shown = epochs ?? profile.Epochs;
+        SimulationProfile profile = SimulationLauncher.LoadProfile(profilePath);
+        var pace = new SimulationOptions { Epochs = epochs, EpochSeconds = SimulationLauncher.CheckEpochSeconds(epochSeconds), Seed = seed };
+        MonitoringServer? created = null;
+        var launcher = new SimulationLauncher(() => created!, profile, pace);
+        options = options with { CriticalThresholds = profile.CriticalThresholds.Concat(options.CriticalThresholds).DistinctBy(t => t.Key).ToDictionary() };
+        await using var server = created = await TrainingMonitor.StartServerAsync(options, new MonitoringServerSetup { Launcher = launcher.LaunchAsync }, anyPortIfBusy, token);
         Console.WriteLine($"Simulating {profile.Name} training (nothing is trained): dataset {profile.Dataset}, {profile.Images:N0} images, " +
-                          $"{profile.Classes.Count} classes ({Modalities(profile)}), {shown} epochs of {epochSeconds:0.##} s");
+                          $"{profile.Classes.Count} classes ({Modalities(profile)}), {epochs ?? profile.Epochs} epochs of {epochSeconds:0.##} s");
         Console.WriteLine($"Critical classes: {string.Join(", ", profile.CriticalThresholds.Select(t => $"{t.Key} ≥ {t.Value:0.00}"))}");
-        Console.WriteLine($"Monitor: {live.Url}  (REST {live.Url}api/status, WebSocket /ws; pause/resume/stop: POST {live.Url}api/training/pause|resume|stop)");
-        var events = new RunEventPublisher(runId, new CompositeObserver([new TrainingProgressObserver(), live.Observer]));
-        var pace = new SimulationOptions { Epochs = epochs, EpochSeconds = epochSeconds, Seed = seed };
-        RunStatus status = await TrainingSimulator.RunAsync(profile, pace, events, control, token);
-        Console.WriteLine(status == RunStatus.Completed ? $"Simulation complete: run {runId} is in {options.DbPath}" : $"Simulation stopped: run {runId} is in {options.DbPath}");
-        if (status == RunStatus.Completed) await DemoMonitoring.HoldAsync(live.Url, token);
+        Console.WriteLine($"Monitor: {server.Url}  (REST {server.Url}api/status, WebSocket /ws; pause/resume/stop: POST {server.Url}api/training/pause|resume|stop)");
+        string runId = launcher.Launch(epochs, progress: true);
+        using var registration = token.Register(() => _ = launcher.StopAsync("interrupted (Ctrl-C)"));
+        RunStatus status = await launcher.Current!;
+        // A run started again from the API (Start in the dashboard) replaces the first; wait for the latest.
+        while (launcher.Current is { IsCompleted: false } later) status = await later;
+        Console.WriteLine($"Simulation {(status == RunStatus.Completed ? "complete" : "stopped")}: run {runId} is in {Monitoring.Storage.MetricStores.Describe(options.DbPath)}");
+        if (status == RunStatus.Completed) await DemoMonitoring.HoldAsync(server.Url!, token);
+        await launcher.StopAsync("the demo is ending");
         return status == RunStatus.Completed ? ExitCodes.Ok : ExitCodes.Interrupted;
     }
 
-    private static string Modalities(SimulationProfile profile) =>
+    /// <summary>"18 fundus + 10 OCT": the profile's classes per modality.</summary>
+    public static string Modalities(SimulationProfile profile) =>
         string.Join(" + ", profile.Classes.GroupBy(c => c.Modality).Select(g => $"{g.Count()} {(g.Key.Length <= 3 ? g.Key.ToUpperInvariant() : g.Key)}"));
-
-    private static string Slug(string name) => new(name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
 }

@@ -51,19 +51,31 @@ public sealed class TrainingMonitor : IAsyncDisposable
     public static async Task<TrainingMonitor> StartEmbeddedAsync(MonitoringOptions options, string runId, TrainingControl control,
         IReadOnlyDictionary<string, double> critical, bool anyPortIfBusy, CancellationToken cancellationToken)
     {
-        options = options with { CriticalThresholds = Merge(options, critical) };
-        var server = new MonitoringServer(options);
-        Uri url;
-        try { url = await server.StartAsync(cancellationToken); }
+        var server = await StartServerAsync(options with { CriticalThresholds = Merge(options, critical) }, null, anyPortIfBusy, cancellationToken);
+        server.AttachRun(runId, control);
+        return new TrainingMonitor(server.CreateRecorder(), server.Url!, server, null);
+    }
+
+    /// <summary>
+    /// Starts a monitoring server; with <paramref name="anyPortIfBusy"/>, a port already in use is replaced by a free
+    /// one (the server's URL tells which).
+    /// </summary>
+    public static async Task<MonitoringServer> StartServerAsync(MonitoringOptions options, MonitoringServerSetup? setup, bool anyPortIfBusy, CancellationToken cancellationToken)
+    {
+        var server = new MonitoringServer(options, setup);
+        try
+        {
+            await server.StartAsync(cancellationToken);
+            return server;
+        }
         catch (IOException) when (anyPortIfBusy && options.Port != 0)
         {
             await server.DisposeAsync();
             Console.Error.WriteLine($"monitor: port {options.Port} is in use; using a free one instead");
-            server = new MonitoringServer(options with { Port = 0 });
-            url = await server.StartAsync(cancellationToken);
         }
-        server.AttachRun(runId, control);
-        return new TrainingMonitor(server.CreateRecorder(), url, server, null);
+        server = new MonitoringServer(options with { Port = 0 }, setup);
+        await server.StartAsync(cancellationToken);
+        return server;
     }
 
     private static Dictionary<string, double> Merge(MonitoringOptions options, IReadOnlyDictionary<string, double> critical)

@@ -80,6 +80,12 @@ public sealed record MonitoringOptions
         if (string.IsNullOrWhiteSpace(Host)) problems.Add("MONITORING_HOST is empty; use a host name or address such as localhost or 0.0.0.0");
         if (Port is < 0 or > 65535) problems.Add($"MONITORING_PORT={Port} is out of range; use 0..65535 (0 picks a free port)");
         if (string.IsNullOrWhiteSpace(DbPath)) problems.Add("MONITORING_DB_PATH is empty; use a file path such as ./monitoring.db or a postgres:// URL");
+        else if (IsPostgres)
+        {
+            // A malformed URL is reported with the rest (its password redacted) rather than when the store opens.
+            try { Storage.Postgres.PostgresConnectionUrl.ToConnectionString(DbPath); }
+            catch (MonitoringOptionsException e) { problems.AddRange(e.Problems); }
+        }
         if (CacheSize is < 1 or > 10_000_000) problems.Add($"MONITORING_CACHE_SIZE={CacheSize} is out of range; use 1..10000000 points per series");
         if (!double.IsFinite(WsUpdateFrequency) || WsUpdateFrequency <= 0 || WsUpdateFrequency > 1000)
             problems.Add($"WS_UPDATE_FREQUENCY={Invariant(WsUpdateFrequency)} is out of range; use more than 0 and at most 1000 messages per second");

@@ -2,8 +2,9 @@ namespace Vigil.Monitoring.Storage;
 
 /// <summary>
 /// Where monitoring keeps runs, series, epochs and alerts. SQLite (<see cref="SqliteMetricStore"/>) for one machine;
-/// a PostgreSQL implementation fits the same contract for a shared server. Every method is safe to call from several
-/// threads. Writes are durable when their task completes: that is what "acknowledged" means to the ingestion API.
+/// PostgreSQL (<see cref="Postgres.PostgresMetricStore"/>) for a shared server; <see cref="MetricStores"/> picks one.
+/// Every method is safe to call from several threads. Writes are durable when their task completes: that is what
+/// "acknowledged" means to the ingestion API.
 /// </summary>
 public interface IMetricStore : IAsyncDisposable
 {

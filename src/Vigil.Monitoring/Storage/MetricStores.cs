@@ -1,21 +1,19 @@
 using Vigil.Monitoring.Configuration;
+using Vigil.Monitoring.Storage.Postgres;
 
 namespace Vigil.Monitoring.Storage;
 
-/// <summary>Picks the store <c>MONITORING_DB_PATH</c> names.</summary>
+/// <summary>Picks the store <c>MONITORING_DB_PATH</c> names: a <c>postgres://</c> URL or a SQLite file path.</summary>
 public static class MetricStores
 {
     /// <summary>Creates (not yet initialised) the store for <paramref name="options"/>.</summary>
-    /// <exception cref="MonitoringOptionsException">The path names a store this build cannot open.</exception>
+    /// <exception cref="MonitoringOptionsException">The path is a malformed PostgreSQL URL (the message has no password).</exception>
     public static IMetricStore Create(MonitoringOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.IsPostgres)
-            throw new MonitoringOptionsException([$"MONITORING_DB_PATH={Redact(options.DbPath)} names PostgreSQL, which this build does not support yet; use a SQLite file path"]);
-        return new SqliteMetricStore(options.DbPath);
+        return options.IsPostgres ? new PostgresMetricStore(options.DbPath) : new SqliteMetricStore(options.DbPath);
     }
 
-    // Connection URLs may carry a password; error messages must not.
-    private static string Redact(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && uri.UserInfo.Length > 0 ? url.Replace(uri.UserInfo, "***", StringComparison.Ordinal) : url;
+    /// <summary>How to show <paramref name="dbPath"/> in messages: a URL's password becomes <c>***</c>.</summary>
+    public static string Describe(string dbPath) => PostgresConnectionUrl.Redact(dbPath);
 }

@@ -5,6 +5,7 @@ namespace Vigil.Monitoring.Storage;
 /// <summary>
 /// Summarises a batch of points per (series, tile) — a tile is <see cref="Width"/> consecutive steps — and merges the
 /// summaries into the <c>tiles</c> table in the batch's transaction, so tiles always agree with the points.
+/// SQLite writes them with <see cref="Write"/>; the PostgreSQL store reads them with <see cref="Drain"/>.
 /// </summary>
 internal sealed class TileAccumulator
 {
@@ -73,9 +74,22 @@ internal sealed class TileAccumulator
         _tiles.Clear();
     }
 
+    /// <summary>Every summary, ordered by (series, tile) so concurrent writers lock tiles in one order; clears the accumulator.</summary>
+    public IReadOnlyList<TileSummary> Drain()
+    {
+        TileSummary[] result = _tiles
+            .Select(pair => new TileSummary(pair.Key.Series, pair.Key.Tile, pair.Value.Min, pair.Value.Max, pair.Value.Count, pair.Value.FirstStep, pair.Value.LastStep, pair.Value.LastValue))
+            .OrderBy(t => t.Series).ThenBy(t => t.Tile).ToArray();
+        _tiles.Clear();
+        return result;
+    }
+
     private static double? Min(double? a, double? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
 
     private static double? Max(double? a, double? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
 
     private readonly record struct Summary(double? Min, double? Max, long Count, long FirstStep, long LastStep, double? LastValue);
 }
+
+/// <summary>One tile's summary of the points a batch added to it (null min/max/last: every value was NaN).</summary>
+internal readonly record struct TileSummary(long Series, long Tile, double? Min, double? Max, long Count, long FirstStep, long LastStep, double? LastValue);
