@@ -32,4 +32,21 @@ public sealed class BufferTests
         Assert.Equal(9, cache.Latest("r")["learning_rate"].Value);
         Assert.Empty(cache.Get("r", "missing"));
     }
+
+    [Fact]
+    public void SeriesCacheKeepsOnlyTheRunsWrittenToMostRecently()
+    {
+        var cache = new SeriesCache(10, maxRuns: 3);
+        foreach (string run in new[] { "a", "b", "c" }) cache.AddRange(Fixtures.Ramp(run, "loss/train", 5));
+        cache.Add(Fixtures.Point("loss/train", 5, 1, run: "a")); // a is written again: b is now the stalest
+        cache.AddRange(Fixtures.Ramp("d", "loss/train", 5));
+        Assert.Equal(["a", "c", "d"], cache.Runs.Order(StringComparer.Ordinal));
+        Assert.Empty(cache.Get("b", "loss/train"));
+        Assert.Empty(cache.SeriesOf("b"));
+        Assert.Equal(6, cache.Get("a", "loss/train").Count);
+        // Many short runs later, the cache still holds three.
+        for (int i = 0; i < 100; i++) cache.AddRange(Fixtures.Ramp($"run-{i}", "loss/train", 2));
+        Assert.Equal(3, cache.Runs.Count);
+        Assert.Equal(["run-97", "run-98", "run-99"], cache.Runs.Order(StringComparer.Ordinal));
+    }
 }

@@ -5,25 +5,57 @@ namespace Vigil.Monitoring.Live;
 
 /// <summary>
 /// The last <c>MONITORING_CACHE_SIZE</c> points of every series in memory, so a dashboard that connects mid-run draws
-/// its charts at once; older history comes from the store, downsampled. Thread-safe.
+/// its charts at once; older history comes from the store, downsampled. Only the <see cref="MaxRuns"/> runs written
+/// to most recently are kept, so a server that lives through many runs holds a bounded amount. Thread-safe.
 /// </summary>
 public sealed class SeriesCache
 {
     private readonly ConcurrentDictionary<(string Run, string Series), RollingBuffer<MetricPoint>> _series = new();
+    private readonly ConcurrentDictionary<string, long> _lastWrite = new(StringComparer.Ordinal);
+    private readonly object _evictionGate = new();
+    private long _clock;
 
-    /// <summary>Creates a cache of <paramref name="pointsPerSeries"/> points per series.</summary>
-    public SeriesCache(int pointsPerSeries)
+    /// <summary>Creates a cache of <paramref name="pointsPerSeries"/> points per series for up to <paramref name="maxRuns"/> runs.</summary>
+    public SeriesCache(int pointsPerSeries, int maxRuns = 8)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pointsPerSeries, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRuns, 1);
         PointsPerSeries = pointsPerSeries;
+        MaxRuns = maxRuns;
     }
 
     /// <summary>Points kept per series.</summary>
     public int PointsPerSeries { get; }
 
+    /// <summary>Runs kept; writing to one more evicts the run written to least recently (its history stays in the store).</summary>
+    public int MaxRuns { get; }
+
+    /// <summary>The runs cached now.</summary>
+    public IReadOnlyCollection<string> Runs => _lastWrite.Keys.ToArray();
+
     /// <summary>Adds a point to its series' buffer.</summary>
-    public void Add(MetricPoint point) =>
+    public void Add(MetricPoint point)
+    {
+        long now = Interlocked.Increment(ref _clock);
+        if (_lastWrite.ContainsKey(point.RunId)) _lastWrite[point.RunId] = now;
+        else Admit(point.RunId, now);
         _series.GetOrAdd((point.RunId, point.Series), _ => new RollingBuffer<MetricPoint>(PointsPerSeries)).Add(point);
+    }
+
+    // A new run: rare, so a lock and a scan over the keys are fine here.
+    private void Admit(string run, long now)
+    {
+        lock (_evictionGate)
+        {
+            _lastWrite[run] = now;
+            while (_lastWrite.Count > MaxRuns)
+            {
+                string oldest = _lastWrite.MinBy(pair => pair.Value).Key;
+                _lastWrite.TryRemove(oldest, out _);
+                foreach (var key in _series.Keys.Where(k => k.Run == oldest)) _series.TryRemove(key, out _);
+            }
+        }
+    }
 
     /// <summary>Adds each point.</summary>
     public void AddRange(IEnumerable<MetricPoint> points)
