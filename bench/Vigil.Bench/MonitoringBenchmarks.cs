@@ -120,6 +120,20 @@ public static class MonitoringBenchmarks
         })).ToArray();
 
         long memoryStart = Environment.WorkingSet;
+        // Memory every 10 s: "flat" means the working set and the managed heap stop growing once warmed up
+        // (JIT, SQLite page cache, full rolling buffers), whatever the run's length.
+        var memory = new List<string>();
+        var sampler = Task.Run(async () =>
+        {
+            using var tick = new PeriodicTimer(TimeSpan.FromSeconds(10));
+            int t = 0;
+            try
+            {
+                while (await tick.WaitForNextTickAsync(stop.Token))
+                    memory.Add($"{t += 10}s {Environment.WorkingSet / 1e6:N0}/{GC.GetGCMemoryInfo().HeapSizeBytes / 1e6:N0}");
+            }
+            catch (OperationCanceledException) { }
+        });
         var publisher = new RunEventPublisher("fanout", server.CreateRecorder());
         publisher.Publish(new RunStarted { Phase = TrainingPhase.Supervised, ModelKind = "bench", Dataset = "bench", Classes = ["a", "b"], Epochs = 1, BatchesPerEpoch = 100 * seconds });
         int batch = 0;
@@ -131,10 +145,11 @@ public static class MonitoringBenchmarks
         }
         catch (OperationCanceledException) { }
         await Task.WhenAll(readers);
+        await sampler;
         long memoryEnd = Environment.WorkingSet;
         double[] all = latencies.SelectMany(l => l).Order().ToArray();
         int worstSecond = Enumerable.Range(0, clients).Max(c => Enumerable.Range(1, seconds - 1).Max(s => counts[c, s]));
-        Console.WriteLine(Line($"monitoring-fanout: {clients} clients, {seconds} s, {batch} updates published; latency p50 {all[all.Length / 2]:N1} ms, p99 {all[(int)(all.Length * 0.99)]:N1} ms (target < 100); busiest client-second {worstSecond} msgs (target <= 10); working set {memoryStart / 1e6:N0} → {memoryEnd / 1e6:N0} MB"));
+        Console.WriteLine(Line($"monitoring-fanout: {clients} clients, {seconds} s, {batch} updates published; latency p50 {all[all.Length / 2]:N1} ms, p99 {all[(int)(all.Length * 0.99)]:N1} ms (target < 100); busiest client-second {worstSecond} msgs (target <= 10); working set {memoryStart / 1e6:N0} → {memoryEnd / 1e6:N0} MB; working set/managed heap MB every 10 s: {string.Join(", ", memory)}"));
         foreach (ClientWebSocket socket in sockets) socket.Dispose();
     }
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Vigil.Cli.Tests;
@@ -11,33 +9,15 @@ public sealed class ServeTests
     public async Task Serve_prints_its_url_answers_and_stops_cleanly_on_sigint()
     {
         using var dir = new TempFolder();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = dir.Path, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
-        };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "vigil.dll"), "serve", "--port", "0", "--db", "runs.db" }) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        try
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            var firstLine = process.StandardOutput.ReadLineAsync();
-            var url = await firstLine.WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.False(string.IsNullOrEmpty(url), "no URL on stdout");
-            using var http = new HttpClient { BaseAddress = new Uri(url!) };
-            Assert.True((await http.GetAsync("healthz")).IsSuccessStatusCode);
-            var status = JsonDocument.Parse(await http.GetStringAsync("api/status")).RootElement;
-            Assert.Equal("idle", status.GetProperty("state").GetString());
-            Assert.True(File.Exists(dir.Combine("runs.db")));
+        using var serve = await ServeProcess.StartAsync(dir.Path, "--port", "0", "--db", "runs.db");
+        using var http = new HttpClient { BaseAddress = serve.Url };
+        Assert.True((await http.GetAsync("healthz")).IsSuccessStatusCode);
+        var status = JsonDocument.Parse(await http.GetStringAsync("api/status")).RootElement;
+        Assert.Equal("idle", status.GetProperty("state").GetString());
+        Assert.True(File.Exists(dir.Combine("runs.db")));
 
-            Assert.Equal(0, kill(process.Id, 2)); // SIGINT, as Ctrl-C sends
-            Assert.True(process.WaitForExit(30_000), "serve did not stop on SIGINT");
-            Assert.Equal(0, process.ExitCode);
-            Assert.Contains("stopped", await stderr);
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(true);
-        }
+        Assert.Equal(0, serve.Interrupt());
+        Assert.Contains("stopped", await serve.Stderr);
     }
 
     [Fact]
@@ -46,117 +26,90 @@ public sealed class ServeTests
         using var dir = new TempFolder();
         Assert.Equal(0, VigilProcess.Run(dir.Path, "sample", "--output", "s", "--per-organ", "20", "--image-size", "32").ExitCode);
         Assert.Equal(0, VigilProcess.Run(dir.Path, "organize", "--source", dir.Combine("s", "manifest.csv"), "--name", "tiny", "--output", "out").ExitCode);
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir.Path, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "vigil.dll"), "serve", "--port", "0", "--db", "runs.db" }) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        try
+        using var serve = await ServeProcess.StartAsync(dir.Path, "--port", "0", "--db", "runs.db");
+        using var http = new HttpClient { BaseAddress = serve.Url };
+        async Task<(int Code, JsonElement Body)> Post(string path, string json = "")
         {
-            var stderr = process.StandardError.ReadToEndAsync();
-            var url = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            using var http = new HttpClient { BaseAddress = new Uri(url!) };
-            async Task<(int Code, JsonElement Body)> Post(string path, string json = "")
-            {
-                var response = await http.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
-                return ((int)response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
-            }
-            async Task<JsonElement> WaitFor(Func<JsonElement, bool> condition)
-            {
-                var deadline = DateTime.UtcNow.AddSeconds(120);
-                while (true)
-                {
-                    var status = JsonDocument.Parse(await http.GetStringAsync("api/status")).RootElement;
-                    if (condition(status)) return status;
-                    if (DateTime.UtcNow > deadline) throw new TimeoutException("status never matched; last: " + status);
-                    await Task.Delay(100);
-                }
-            }
-
-            // Bad requests are refused with the train verb's own reasons; nothing starts.
-            var (code, body) = await Post("api/training/start", "{\"dataset\":\"nowhere\"}");
-            Assert.Equal((400, "idle"), (code, body.GetProperty("state").GetString()));
-            Assert.Contains("--dataset 'nowhere' is not a folder", body.GetProperty("error").GetString());
-            (code, body) = await Post("api/training/start", "{\"dataset\":\"out/tiny\",\"no_such_option\":1}");
-            Assert.Equal(400, code);
-            Assert.Contains("--no-such-option", body.GetProperty("error").GetString());
-
-            const string run = "{\"dataset\":\"out/tiny\",\"phase\":\"supervised\",\"epochs\":2,\"image_size\":32,\"batch_size\":2,\"model\":\"tiny\",\"max_batches\":60,\"output\":\"runs/api\"%RESUME%}";
-            (code, body) = await Post("api/training/start", run.Replace("%RESUME%", ""));
-            Assert.True(code == 200, body.ToString());
-            Assert.Equal("api", body.GetProperty("run_id").GetString());
-            Assert.Equal(409, (await Post("api/training/start", run.Replace("%RESUME%", ""))).Code); // one run at a time
-            await WaitFor(s => s.GetProperty("state").GetString() == "running" && s.GetProperty("global_step").GetInt64() >= 2);
-
-            // Pause: the trainer stops at a batch boundary after writing a checkpoint, and stays there.
-            Assert.Equal(200, (await Post("api/training/pause")).Code);
-            var paused = await WaitFor(s => s.GetProperty("state").GetString() == "paused" && s.GetProperty("message").GetString() == "paused");
-            Assert.True(File.Exists(dir.Combine("runs", "api", "supervised", "checkpoints", "last.ckpt")), "pause did not save a checkpoint");
-            await Task.Delay(1500);
-            var still = JsonDocument.Parse(await http.GetStringAsync("api/status")).RootElement;
-            Assert.Equal(paused.GetProperty("global_step").GetInt64(), still.GetProperty("global_step").GetInt64());
-
-            Assert.Equal(200, (await Post("api/training/resume")).Code);
-            await WaitFor(s => s.GetProperty("global_step").GetInt64() > paused.GetProperty("global_step").GetInt64());
-            Assert.Equal(200, (await Post("api/training/stop")).Code);
-            var stopped = await WaitFor(s => s.GetProperty("state").GetString() == "stopped");
-            Assert.False(File.Exists(dir.Combine("runs", "api", "model.vigil")));
-
-            // The stopped run resumes from its checkpoint and completes.
-            (code, body) = await Post("api/training/start", run.Replace("%RESUME%", ",\"resume\":true"));
-            Assert.True(code == 200, body.ToString());
-            await WaitFor(s => s.GetProperty("state").GetString() == "completed");
-            Assert.True(File.Exists(dir.Combine("runs", "api", "model.vigil")));
-            Assert.True(stopped.GetProperty("global_step").GetInt64() < 120);
-
-            Assert.Equal(0, kill(process.Id, 2));
-            Assert.True(process.WaitForExit(30_000));
-            Assert.Equal(0, process.ExitCode);
-            Assert.Contains("resuming at epoch", await stderr);
+            var response = await http.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+            return ((int)response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
         }
-        finally
+        async Task<JsonElement> WaitFor(Func<JsonElement, bool> condition)
         {
-            if (!process.HasExited) process.Kill(true);
+            var deadline = DateTime.UtcNow.AddSeconds(120);
+            while (true)
+            {
+                var status = JsonDocument.Parse(await http.GetStringAsync("api/status")).RootElement;
+                if (condition(status)) return status;
+                if (DateTime.UtcNow > deadline) throw new TimeoutException("status never matched; last: " + status);
+                await Task.Delay(100);
+            }
         }
+
+        // Bad requests are refused with the train verb's own reasons; nothing starts.
+        var (code, body) = await Post("api/training/start", "{\"dataset\":\"nowhere\"}");
+        Assert.Equal((400, "idle"), (code, body.GetProperty("state").GetString()));
+        Assert.Contains("--dataset 'nowhere' is not a folder", body.GetProperty("error").GetString());
+        (code, body) = await Post("api/training/start", "{\"dataset\":\"out/tiny\",\"no_such_option\":1}");
+        Assert.Equal(400, code);
+        Assert.Contains("--no-such-option", body.GetProperty("error").GetString());
+
+        const string run = "{\"dataset\":\"out/tiny\",\"phase\":\"supervised\",\"epochs\":2,\"image_size\":32,\"batch_size\":2,\"model\":\"tiny\",\"max_batches\":60,\"output\":\"runs/api\"%RESUME%}";
+        (code, body) = await Post("api/training/start", run.Replace("%RESUME%", ""));
+        Assert.True(code == 200, body.ToString());
+        Assert.Equal("api", body.GetProperty("run_id").GetString());
+        Assert.Equal(409, (await Post("api/training/start", run.Replace("%RESUME%", ""))).Code); // one run at a time
+        await WaitFor(s => s.GetProperty("state").GetString() == "running" && s.GetProperty("global_step").GetInt64() >= 2);
+
+        // Pause: the trainer stops at a batch boundary after writing a checkpoint, and stays there.
+        Assert.Equal(200, (await Post("api/training/pause")).Code);
+        var paused = await WaitFor(s => s.GetProperty("state").GetString() == "paused" && s.GetProperty("message").GetString() == "paused");
+        Assert.True(File.Exists(dir.Combine("runs", "api", "supervised", "checkpoints", "last.ckpt")), "pause did not save a checkpoint");
+        await Task.Delay(1500);
+        var still = JsonDocument.Parse(await http.GetStringAsync("api/status")).RootElement;
+        Assert.Equal(paused.GetProperty("global_step").GetInt64(), still.GetProperty("global_step").GetInt64());
+
+        Assert.Equal(200, (await Post("api/training/resume")).Code);
+        await WaitFor(s => s.GetProperty("global_step").GetInt64() > paused.GetProperty("global_step").GetInt64());
+        Assert.Equal(200, (await Post("api/training/stop")).Code);
+        var stopped = await WaitFor(s => s.GetProperty("state").GetString() == "stopped");
+        Assert.False(File.Exists(dir.Combine("runs", "api", "model.vigil")));
+
+        // The stopped run resumes from its checkpoint and completes.
+        (code, body) = await Post("api/training/start", run.Replace("%RESUME%", ",\"resume\":true"));
+        Assert.True(code == 200, body.ToString());
+        await WaitFor(s => s.GetProperty("state").GetString() == "completed");
+        Assert.True(File.Exists(dir.Combine("runs", "api", "model.vigil")));
+        Assert.True(stopped.GetProperty("global_step").GetInt64() < 120);
+
+        Assert.Equal(0, serve.Interrupt());
+        Assert.Contains("resuming at epoch", await serve.Stderr);
     }
 
     [Fact]
     public async Task Serve_simulate_plays_runs_and_start_launches_another()
     {
         using var dir = new TempFolder();
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir.Path, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "vigil.dll"), "serve", "--simulate", "--epochs", "2", "--epoch-seconds", "1", "--port", "0", "--db", "sim.db" })
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        try
+        using var serve = await ServeProcess.StartAsync(dir.Path, "--simulate", "--epochs", "2", "--epoch-seconds", "1", "--port", "0", "--db", "sim.db");
+        using var http = new HttpClient { BaseAddress = serve.Url };
+        async Task<JsonElement> Status() => JsonDocument.Parse(await http.GetStringAsync("api/status")).RootElement;
+        var first = await Status();
+        Assert.StartsWith("retfound-simulated-", first.GetProperty("run_id").GetString());
+        Assert.Equal(2319, first.GetProperty("total_batches").GetInt32());
+        var refused = await http.PostAsync("api/training/start", new StringContent("{\"epochs\":1}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(409, (int)refused.StatusCode);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await Status()).GetProperty("state").GetString() != "completed")
         {
-            _ = process.StandardError.ReadToEndAsync();
-            var url = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            using var http = new HttpClient { BaseAddress = new Uri(url!) };
-            async Task<JsonElement> Status() => JsonDocument.Parse(await http.GetStringAsync("api/status")).RootElement;
-            var first = await Status();
-            Assert.StartsWith("retfound-simulated-", first.GetProperty("run_id").GetString());
-            Assert.Equal(2319, first.GetProperty("total_batches").GetInt32());
-            var refused = await http.PostAsync("api/training/start", new StringContent("{\"epochs\":1}", System.Text.Encoding.UTF8, "application/json"));
-            Assert.Equal(409, (int)refused.StatusCode);
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while ((await Status()).GetProperty("state").GetString() != "completed")
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the simulated run did not complete");
-                await Task.Delay(200);
-            }
-            var again = await http.PostAsync("api/training/start", new StringContent("{\"epochs\":1}", System.Text.Encoding.UTF8, "application/json"));
-            Assert.Equal(200, (int)again.StatusCode);
-            var second = JsonDocument.Parse(await again.Content.ReadAsStringAsync()).RootElement.GetProperty("run_id").GetString();
-            Assert.NotEqual(first.GetProperty("run_id").GetString(), second);
-            var runs = JsonDocument.Parse(await http.GetStringAsync("api/runs")).RootElement;
-            Assert.True(runs.ValueKind == JsonValueKind.Array ? runs.GetArrayLength() >= 2 : runs.GetProperty("runs").GetArrayLength() >= 2);
-            Assert.Equal(0, kill(process.Id, 2));
-            Assert.True(process.WaitForExit(30_000));
-            Assert.Equal(0, process.ExitCode);
+            Assert.True(DateTime.UtcNow < deadline, "the simulated run did not complete");
+            await Task.Delay(200);
         }
-        finally
-        {
-            if (!process.HasExited) process.Kill(true);
-        }
+        var again = await http.PostAsync("api/training/start", new StringContent("{\"epochs\":1}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(200, (int)again.StatusCode);
+        var second = JsonDocument.Parse(await again.Content.ReadAsStringAsync()).RootElement.GetProperty("run_id").GetString();
+        Assert.NotEqual(first.GetProperty("run_id").GetString(), second);
+        var runs = JsonDocument.Parse(await http.GetStringAsync("api/runs")).RootElement;
+        Assert.True(runs.ValueKind == JsonValueKind.Array ? runs.GetArrayLength() >= 2 : runs.GetProperty("runs").GetArrayLength() >= 2);
+        Assert.Equal(0, serve.Interrupt());
     }
 
     [Fact]
@@ -176,7 +129,4 @@ public sealed class ServeTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("MONITORING_TOKEN", run.Stderr);
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
 }
