@@ -182,6 +182,26 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
     }
 
     [Fact]
+    public void A_run_that_fails_tells_its_watchers_why()
+    {
+        // A training CSV with one labeled class: the classifier cannot train, which is found once the run has started.
+        var output = _run.Dir.Combine("one-class");
+        var lines = File.ReadAllLines(Path.Combine(_run.Dataset, "splits", "train.csv"));
+        string label = lines[1].Split(',')[1];
+        var trainCsv = Path.Combine(_run.Dataset, "one-class-train.csv");
+        File.WriteAllLines(trainCsv, lines.Take(1).Concat(lines.Skip(1).Where(l => l.Split(',')[1] == label)));
+        File.Copy(Path.Combine(_run.Dataset, "splits", "val.csv"), Path.Combine(_run.Dataset, "one-class-val.csv"), overwrite: true);
+        var train = VigilProcess.Run(_run.Dir.Path, "train", "--train-csv", trainCsv, "--val-csv", Path.Combine(_run.Dataset, "one-class-val.csv"),
+            "--phase", "supervised", "--model", "tiny", "--image-size", "32", "--epochs", "1", "--output", output);
+        Assert.Equal(2, train.ExitCode);
+        Assert.Contains("fewer than two labeled classes", train.Stderr);
+        var last = JsonDocument.Parse(File.ReadLines(Path.Combine(output, "events.jsonl")).Last()).RootElement;
+        Assert.Equal("run_status_changed", last.GetProperty("type").GetString());
+        Assert.Equal("failed", last.GetProperty("status").GetString());
+        Assert.Contains("fewer than two labeled classes", last.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public void Monitor_with_a_bad_url_is_an_input_error()
     {
         var run = VigilProcess.Run(_run.Dir.Path, "train", "--dataset", _run.Dataset, "--monitor", "ftp://nowhere", "--output", _run.Dir.Combine("never-monitored"));
