@@ -19,7 +19,7 @@ public class HelpAndVersionTests
     [InlineData("demo", "--workspace", "--per-organ", "--seed")]
     [InlineData("doctor", "--format", "--device", "--threads")]
     [InlineData("serve", "--host", "--port", "--db")]
-    [InlineData("train", "--dataset", "--train-csv", "--val-csv", "--phase", "--epochs", "--image-size", "--batch-size", "--device", "--output", "--resume", "--init-weights", "--vae-data", "--fit-weights", "--critical")]
+    [InlineData("train", "--dataset", "--train-csv", "--val-csv", "--phase", "--epochs", "--image-size", "--batch-size", "--device", "--output", "--resume", "--init-weights", "--vae-data", "--fit-weights", "--critical", "--augment")]
     [InlineData("evaluate", "--model", "--dataset", "--split", "--format")]
     [InlineData("detect", "--model", "--threshold", "--format", "--heatmap")]
     public void Verb_help_names_every_option(string verb, params string[] options)

@@ -230,6 +230,7 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
     [Theory]
     [InlineData("--phase", "sideways", "--phase 'sideways'")]
     [InlineData("--model", "b9", "--model 'b9'")]
+    [InlineData("--augment", "heavy", "--augment 'heavy' is not a preset")]
     [InlineData("--threshold-method", "magic", "--threshold-method 'magic'")]
     [InlineData("--vae-data", "everything", "--vae-data 'everything'")]
     public void Bad_train_options_are_input_errors(string option, string value, string message)

@@ -49,7 +49,8 @@ public static class TrainCommand
         var critical = new Option<string?>("--critical") { Description = "Critical classes and the sensitivity each must reach on validation, e.g. Tumor=0.99,Hemorrhage=0.97: an image is also flagged when the classifier's probability of such a class passes a per-class threshold fitted for it", HelpName = "CLASS=S,..." };
         var lr = new Option<double>("--lr") { Description = "Peak learning rate of the classifier (AdamW, cosine schedule with warm-up) [default: 0.002]", DefaultValueFactory = _ => 2e-3, HelpName = "LR" };
         var balanced = new Option<bool>("--balanced-sampling") { Description = "Draw classes equally often instead of weighting the loss by inverse class frequency" };
-        var noAugment = new Option<bool>("--no-augment") { Description = "Turn augmentation off (random resized crop, small rotation, brightness/contrast)" };
+        var noAugment = new Option<bool>("--no-augment") { Description = "Turn augmentation off (same as --augment none)" };
+        var augment = new Option<string>("--augment") { Description = "Training augmentation: default (random resized crop 0.8-1, rotation ±10°, brightness/contrast ±10%), light (crop 0.9-1 only: centred, upright images) or none [default: default]", DefaultValueFactory = _ => "default", HelpName = "default|light|none" };
         var hflip = new Option<bool>("--hflip") { Description = "Allow horizontal flips in augmentation (off: left/right matters in many modalities)" };
         var patience = new Option<int>("--patience") { Description = "Early-stopping patience in epochs on the validation AUROC (0 = off) [default: 8]", DefaultValueFactory = _ => 8, HelpName = "N" };
         var seed = new Option<long>("--seed") { Description = "Seed of weights, data order and augmentation [default: 42]", DefaultValueFactory = _ => 42, HelpName = "N" };
@@ -69,7 +70,7 @@ public static class TrainCommand
             "plots/ and events.jsonl into the run folder, with a checkpoint every epoch. Ctrl-C saves and stops; --resume continues.")
         {
             dataset, trainCsv, valCsv, testCsv, phase, epochs, imageSize, batch, output, resume, model, init, vaeData, fit, threshold, critical, lr,
-            balanced, noAugment, hflip, patience, seed, monitor, maxBatches, device, threads, format,
+            balanced, noAugment, augment, hflip, patience, seed, monitor, maxBatches, device, threads, format,
         };
         PreparedTraining Prepare(ParseResult parse)
         {
@@ -91,6 +92,12 @@ public static class TrainCommand
                 try { criticalClasses = CriticalClassRule.ParseRequirements(c); }
                 catch (FormatException ex) { throw new UserInputException($"--critical: {ex.Message}; write CLASS=SENSITIVITY items separated by commas, e.g. Tumor=0.99,Hemorrhage=0.97."); }
             }
+            AugmentOptions? augmentation = null;
+            if (parse.GetValue(augment)!.Trim().ToLowerInvariant() != "none")
+            {
+                try { augmentation = AugmentOptions.Named(parse.GetValue(augment)!); }
+                catch (ArgumentException) { throw new UserInputException($"--augment '{parse.GetValue(augment)}' is not a preset; use default, light or none."); }
+            }
             int? e = parse.GetValue(epochs);
             var request = new TrainRequest
             {
@@ -98,7 +105,8 @@ public static class TrainCommand
                 ImageSize = parse.GetValue(imageSize), BatchSize = parse.GetValue(batch), Variant = variant, InitWeights = parse.GetValue(init),
                 VaeData = VaeDataNames.Parse(parse.GetValue(vaeData)!), FitWeights = parse.GetValue(fit),
                 Threshold = ThresholdPolicy.Parse(parse.GetValue(threshold)!), CriticalSensitivity = criticalClasses, LearningRate = parse.GetValue(lr),
-                BalancedSampling = parse.GetValue(balanced), Augment = !parse.GetValue(noAugment), AllowHorizontalFlip = parse.GetValue(hflip),
+                BalancedSampling = parse.GetValue(balanced), Augment = !parse.GetValue(noAugment) && augmentation is not null,
+                Augmentation = augmentation ?? AugmentOptions.Default, AllowHorizontalFlip = parse.GetValue(hflip),
                 Patience = parse.GetValue(patience), Seed = parse.GetValue(seed), Resume = parse.GetValue(resume),
                 MaxBatchesPerEpoch = parse.GetValue(maxBatches),
                 Compute = ComputeResolver.Resolve(parse.GetValue(device), parse.GetValue(threads)),

@@ -23,6 +23,21 @@ public sealed record AugmentOptions
     /// <summary>The defaults: crop 0.8–1, rotation ±10°, brightness and contrast ±10%, no flip.</summary>
     public static AugmentOptions Default { get; } = new();
 
+    /// <summary>
+    /// Small shifts only (crop 0.9–1, no rotation, no intensity jitter), for centred, upright images whose test set is
+    /// never shifted either (MNIST-like collections, tightly cropped acquisitions).
+    /// </summary>
+    public static AugmentOptions Light { get; } = new() { MinCropScale = 0.9, MaxRotationDegrees = 0, Brightness = 0, Contrast = 0 };
+
+    /// <summary>The presets by name: <c>default</c>, <c>light</c>.</summary>
+    /// <exception cref="ArgumentException">Unknown name.</exception>
+    public static AugmentOptions Named(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "default" => Default,
+        "light" => Light,
+        _ => throw new ArgumentException($"unknown augmentation '{name}'; use default, light or none", nameof(name)),
+    };
+
     /// <summary>Checks the ranges.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is outside its range.</exception>
     public void Validate()
