@@ -48,6 +48,20 @@ print(p, f, n)
 PY
 )
 passed=$((passed + p)); failed=$((failed + f))
+
+echo "== web unit tests (Vitest)"
+scripts/test-web.sh "$RESULTS"; web_status=$?
+read -r wp wf < <(python3 - "$RESULTS/vitest-junit.xml" <<'PY'
+import sys, os, xml.etree.ElementTree as ET
+if not os.path.exists(sys.argv[1]): print(0, 1); sys.exit()
+r = ET.parse(sys.argv[1]).getroot()
+t = int(r.get("tests", 0)); f = int(r.get("failures", 0)) + int(r.get("errors", 0))
+print(t - f, f)
+PY
+)
+passed=$((passed + wp)); failed=$((failed + wf))
+if [ $web_status -ne 0 ] && [ "$wf" -eq 0 ]; then failed=$((failed + 1)); fi
+
 expected_suites=$(ls -d tests/*.Tests | wc -l)
 if [ "$n" -lt "$expected_suites" ]; then
   echo "only $n of $expected_suites test projects reported results"; failed=$((failed + expected_suites - n))

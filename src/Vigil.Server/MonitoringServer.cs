@@ -97,6 +97,7 @@ public sealed class MonitoringServer : IAsyncDisposable
         app.MapIngestEndpoints(_options);
         app.MapControlEndpoints(_options);
         app.MapWebSocketEndpoint();
+        MapDashboard(app);
 
         try
         {
@@ -152,6 +153,44 @@ public sealed class MonitoringServer : IAsyncDisposable
         string host = options.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase) && options.Port == 0 ? "127.0.0.1" : options.Host;
         if (IPAddress.TryParse(host, out IPAddress? ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) host = $"[{host}]";
         return $"http://{host}:{options.Port}";
+    }
+
+    // Paths the dashboard's SPA fallback must never answer: an unknown API route stays a 404, not the app's HTML.
+    private static readonly string[] ReservedPrefixes = ["/api", "/ws", "/metrics", "/healthz", "/openapi"];
+
+    /// <summary>
+    /// The web dashboard (web/, built into <c>wwwroot</c> next to the assembly by the build): hashed assets are served
+    /// with a long cache life, and any other non-API path answers <c>index.html</c> so the app's own routes load.
+    /// </summary>
+    private static void MapDashboard(WebApplication app)
+    {
+        var root = app.Environment.WebRootFileProvider;
+        if (!root.GetFileInfo("index.html").Exists) return; // built without the dashboard: the API alone
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = root,
+            OnPrepareResponse = context =>
+                context.Context.Response.Headers.CacheControl = context.Context.Request.Path.StartsWithSegments("/assets")
+                    ? "public, max-age=31536000, immutable"
+                    : "no-cache",
+        });
+        // Runs after routing has chosen an endpoint: only requests no API route took (and no file was found for) get the
+        // app's page, so API answers (404, 405, 415) stay the API's own.
+        app.Use(async (context, next) =>
+        {
+            PathString path = context.Request.Path;
+            bool reserved = ReservedPrefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
+            bool page = context.GetEndpoint() is null && !reserved && !Path.HasExtension(path.Value)
+                        && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method));
+            if (!page)
+            {
+                await next(context);
+                return;
+            }
+            context.Response.ContentType = "text/html; charset=utf-8";
+            context.Response.Headers.CacheControl = "no-cache";
+            await context.Response.SendFileAsync(root.GetFileInfo("index.html"));
+        });
     }
 
     private void ConfigureLogging(WebApplicationBuilder builder)

@@ -1,0 +1,63 @@
+using Microsoft.Playwright;
+
+namespace Vigil.Web.Tests;
+
+/// <summary>
+/// One simulated server and one headless Debian chromium for the test class. Browsers cannot be downloaded here, so
+/// Playwright launches /usr/bin/chromium with a fresh profile.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+    private IPlaywright? _playwright;
+    private string? _profile;
+
+    public SimulatedServer Server { get; private set; } = null!;
+    public IBrowserContext Browser { get; private set; } = null!;
+
+    public static string RepositoryRoot => typeof(BrowserFixture).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+        .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "VigilRepositoryRoot").Value!;
+
+    /// <summary>Where screenshots are kept as test artifacts.</summary>
+    public static string ScreenshotFolder => Path.Combine(RepositoryRoot, ".build", "test-results", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: apt-get install chromium");
+        Server = await SimulatedServer.StartAsync();
+        _playwright = await Playwright.CreateAsync();
+        _profile = Path.Combine(Path.GetTempPath(), "vigil-web-tests", "profile-" + Guid.NewGuid().ToString("N"));
+        Browser = await _playwright.Chromium.LaunchPersistentContextAsync(_profile, new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+            AcceptDownloads = true,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        _playwright?.Dispose();
+        if (Server is not null) await Server.DisposeAsync();
+        if (_profile is not null)
+        {
+            try { Directory.Delete(_profile, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>A new page on the dashboard, collecting console errors and uncaught exceptions.</summary>
+    public async Task<(IPage Page, List<string> Errors)> OpenAsync(int width = 1440, int height = 900)
+    {
+        IPage page = await Browser.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") errors.Add("console: " + message.Text); };
+        page.PageError += (_, error) => errors.Add("page error: " + error);
+        await page.SetViewportSizeAsync(width, height);
+        await page.GotoAsync(Server.Url.ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        await page.WaitForSelectorAsync("[data-testid=connection][data-state=live]", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        return (page, errors);
+    }
+}

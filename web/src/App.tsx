@@ -1,0 +1,61 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Header } from './components/Dashboard/Header';
+import { MetricsGrid } from './components/Dashboard/MetricsGrid';
+import { ProgressBar } from './components/Dashboard/ProgressBar';
+import { PanelFallback } from './components/common/Panel';
+import { CriticalAlerts } from './components/Monitoring/CriticalAlerts';
+import { Toasts } from './components/Monitoring/Toasts';
+import { useWebSocket } from './hooks/useWebSocket';
+
+// Charts and the large tables load in their own chunks, after the first paint of the header and figures.
+const LossChart = lazy(() => import('./components/Charts/LossChart'));
+const MetricsChart = lazy(() => import('./components/Charts/MetricsChart'));
+const ConfusionMatrix = lazy(() => import('./components/Charts/ConfusionMatrix'));
+const ClassPerformance = lazy(() => import('./components/Charts/ClassPerformance'));
+const GPUStats = lazy(() => import('./components/Monitoring/GPUStats'));
+const EpochDetails = lazy(() => import('./components/Monitoring/EpochDetails'));
+
+function Lazy({ title, children, className = '' }: { title: string; children: ReactNode; className?: string }) {
+  return (
+    <div className={`min-w-0 ${className}`}>
+      <Suspense fallback={<PanelFallback title={title} />}>{children}</Suspense>
+    </div>
+  );
+}
+
+export function App() {
+  useWebSocket();
+  return (
+    <div className="min-h-screen">
+      <Header />
+      <main className="mx-auto flex max-w-[1800px] flex-col gap-3 p-3">
+        <ProgressBar />
+        <MetricsGrid />
+        <div data-testid="dashboard-grid" className="grid grid-cols-1 gap-3 md:grid-cols-2 xl:grid-cols-3">
+          <Lazy title="Loss">
+            <LossChart />
+          </Lazy>
+          <Lazy title="Metrics">
+            <MetricsChart />
+          </Lazy>
+          <div className="min-w-0">
+            <CriticalAlerts />
+          </div>
+          <Lazy title="Confusion matrix" className="md:col-span-2">
+            <ConfusionMatrix />
+          </Lazy>
+          <Lazy title="Class performance">
+            <ClassPerformance />
+          </Lazy>
+          <Lazy title="System">
+            <GPUStats />
+          </Lazy>
+          <Lazy title="Epochs" className="md:col-span-1 xl:col-span-2">
+            <EpochDetails />
+          </Lazy>
+        </div>
+      </main>
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+import { memo, useState } from 'react';
+import { api } from '../../api/client';
+import { allowedActions, stateStyle } from '../../lib/runState';
+import { monitoringStore, useMonitoring } from '../../store/monitoring';
+import type { RunState, Status } from '../../api/types';
+import { Button } from '../common/Button';
+import { ConfirmDialog } from '../common/Dialog';
+import { ConnectionIndicator } from './ConnectionIndicator';
+import { ElapsedTimer } from './ElapsedTimer';
+import { StartForm, type StartRequest } from './StartForm';
+
+type Pending = 'pause' | 'stop' | null;
+
+const confirmations = {
+  pause: { title: 'Pause training?', message: 'The trainer saves a checkpoint and holds at the next batch boundary.', label: 'Pause' },
+  stop: { title: 'Stop training?', message: 'The run finishes its batch, saves a checkpoint and ends as stopped. It can be resumed later.', label: 'Stop' },
+} as const;
+
+/** Run name and state, connection, elapsed time, and the run's controls. */
+export const Header = memo(function Header() {
+  const status = useMonitoring((s) => s.status);
+  const [pending, setPending] = useState<Pending>(null);
+  const [starting, setStarting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const allowed = allowedActions(status?.state);
+  const look = stateStyle(status?.state);
+
+  const act = async (action: 'start' | 'pause' | 'resume' | 'stop', body?: Record<string, unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await api.control(action, body);
+      // The answer carries the new state at once; the WebSocket confirms it shortly after.
+      const current = monitoringStore.getState();
+      current.setStatus({ ...(current.status ?? emptyStatus()), state: answer.state as RunState, run_id: answer.run_id ?? current.status?.run_id ?? null });
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <header className="sticky top-0 z-20 border-b border-[var(--border)] bg-[var(--bg-primary)]/95 px-4 py-2 backdrop-blur">
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+        <div className="flex min-w-0 items-center gap-2">
+          <span className="text-lg font-bold text-[var(--accent)]">Vigil</span>
+          <span className="truncate text-sm text-[var(--text-secondary)]" title={status?.run_id ?? ''} data-testid="run-name">
+            {status?.run_id ?? 'no run'}
+          </span>
+        </div>
+        <span
+          data-testid="run-state"
+          data-state={status?.state ?? 'idle'}
+          className="rounded-full border px-2 py-0.5 text-xs font-semibold"
+          style={{ color: look.color, borderColor: look.color }}
+        >
+          {look.label}
+        </span>
+        <ConnectionIndicator />
+        <ElapsedTimer />
+        <div className="ml-auto flex flex-wrap gap-2">
+          {allowed.start && (
+            <Button variant="accent" disabled={busy} onClick={() => setStarting(true)}>
+              Start
+            </Button>
+          )}
+          {allowed.pause && (
+            <Button disabled={busy} onClick={() => setPending('pause')}>
+              Pause
+            </Button>
+          )}
+          {allowed.resume && (
+            <Button variant="accent" disabled={busy} onClick={() => void act('resume')}>
+              Resume
+            </Button>
+          )}
+          {allowed.stop && (
+            <Button variant="danger" disabled={busy} onClick={() => setPending('stop')}>
+              Stop
+            </Button>
+          )}
+        </div>
+      </div>
+      {error && (
+        <p role="alert" className="mt-1 text-xs text-[var(--danger)]">
+          ⚠ {error}
+        </p>
+      )}
+      {pending && (
+        <ConfirmDialog
+          open
+          title={confirmations[pending].title}
+          message={confirmations[pending].message}
+          confirmLabel={confirmations[pending].label}
+          danger={pending === 'stop'}
+          onCancel={() => setPending(null)}
+          onConfirm={() => {
+            const action = pending;
+            setPending(null);
+            void act(action);
+          }}
+        />
+      )}
+      <StartForm
+        open={starting}
+        onCancel={() => setStarting(false)}
+        onSubmit={(request: StartRequest) => {
+          setStarting(false);
+          void act('start', { ...request });
+        }}
+      />
+    </header>
+  );
+});
+
+
+function emptyStatus(): Status {
+  return { run_id: null, state: 'idle', epoch: null, epochs: null, batch: null, total_batches: null, global_step: null, started_at: null, elapsed_seconds: null, eta_seconds: null, message: null, updated_at: null };
+}

@@ -1,0 +1,59 @@
+import { memo } from 'react';
+import type { Num } from '../../api/types';
+import { useMonitoring } from '../../store/monitoring';
+import { formatLearningRate, formatNumber, formatPercent, trendOf, type Trend } from '../../utils/formatters';
+
+interface Card {
+  key: string;
+  label: string;
+  value: Num | undefined;
+  previous: Num | undefined;
+  format: (v: Num | undefined) => string;
+  /** Whether a rising value is good (accuracy) or bad (loss); learning rate is neither. */
+  better: 'up' | 'down' | 'none';
+}
+
+const trendGlyph: Record<Trend, string> = { up: '▲', down: '▼', flat: '▬', unknown: '' };
+
+function trendColor(trend: Trend, better: Card['better']): string {
+  if (trend === 'flat' || trend === 'unknown' || better === 'none') return 'var(--text-secondary)';
+  return trend === better ? 'var(--success)' : 'var(--danger)';
+}
+
+/** The headline figures with their direction since the previous update. */
+export const MetricsGrid = memo(function MetricsGrid() {
+  const m = useMonitoring((s) => s.metrics?.metrics);
+  const p = useMonitoring((s) => s.previousMetrics?.metrics);
+  const pct = (v: Num | undefined) => formatPercent(v, 2);
+  const cards: Card[] = [
+    { key: 'loss-train', label: 'Loss (train)', value: m?.loss.train, previous: p?.loss.train, format: (v) => formatNumber(v), better: 'down' },
+    { key: 'loss-val', label: 'Loss (val)', value: m?.loss.val, previous: p?.loss.val, format: (v) => formatNumber(v), better: 'down' },
+    { key: 'accuracy', label: 'Accuracy (val)', value: m?.accuracy.val ?? m?.accuracy.train, previous: p?.accuracy.val ?? p?.accuracy.train, format: pct, better: 'up' },
+    { key: 'auc-macro', label: 'AUC-ROC macro', value: m?.auc_roc.macro, previous: p?.auc_roc.macro, format: (v) => formatNumber(v), better: 'up' },
+    { key: 'auc-weighted', label: 'AUC-ROC weighted', value: m?.auc_roc.weighted, previous: p?.auc_roc.weighted, format: (v) => formatNumber(v), better: 'up' },
+    { key: 'f1', label: 'F1 (macro)', value: m?.f1_score, previous: p?.f1_score, format: (v) => formatNumber(v), better: 'up' },
+    { key: 'lr', label: 'Learning rate', value: m?.learning_rate, previous: p?.learning_rate, format: formatLearningRate, better: 'none' },
+  ];
+  return (
+    <section aria-label="Key metrics" className="grid grid-cols-2 gap-2 sm:grid-cols-4 xl:grid-cols-7" data-testid="metrics-grid">
+      {cards.map((c) => {
+        const trend = trendOf(c.previous, c.value);
+        return (
+          <div key={c.key} data-testid={`metric-${c.key}`} className="min-w-0 rounded-lg border border-[var(--border)] bg-[var(--bg-secondary)] px-3 py-2">
+            <div className="truncate text-xs text-[var(--text-secondary)]">{c.label}</div>
+            <div className="flex items-baseline gap-2">
+              <span className="font-mono text-lg tabular-nums" data-testid="metric-value">
+                {c.format(c.value)}
+              </span>
+              {trend !== 'unknown' && (
+                <span className="text-xs" style={{ color: trendColor(trend, c.better) }} aria-label={`trend ${trend}`}>
+                  {trendGlyph[trend]}
+                </span>
+              )}
+            </div>
+          </div>
+        );
+      })}
+    </section>
+  );
+});

@@ -1,0 +1,71 @@
+import { memo, useEffect } from 'react';
+import { api } from '../../api/client';
+import { monitoringStore } from '../../store/monitoring';
+import { useMonitoring } from '../../store/monitoring';
+import { formatCompact, formatDuration, toNumber } from '../../utils/formatters';
+
+function Bar({ label, value, max, testId }: { label: string; value: number; max: number; testId: string }) {
+  const fraction = max > 0 ? Math.min(1, Math.max(0, value / max)) : 0;
+  return (
+    <div className="min-w-0 flex-1">
+      <div className="mb-1 flex justify-between text-xs text-[var(--text-secondary)]">
+        <span>{label}</span>
+        <span className="font-mono tabular-nums" data-testid={testId}>
+          {value.toLocaleString('en-US')} / {max.toLocaleString('en-US')}
+        </span>
+      </div>
+      <div role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={max} aria-valuenow={value} className="h-2 overflow-hidden rounded bg-[#262626]">
+        <div className="h-full rounded bg-[var(--accent)] transition-[width] duration-300" style={{ width: `${fraction * 100}%` }} />
+      </div>
+    </div>
+  );
+}
+
+/** Epoch and batch progress, throughput and the server's ETA. */
+export const ProgressBar = memo(function ProgressBar() {
+  const status = useMonitoring((s) => s.status);
+  const metrics = useMonitoring((s) => s.metrics);
+  const throughput = useMonitoring((s) => s.throughput);
+  const epoch = metrics?.epoch ?? status?.epoch ?? 0;
+  const epochs = status?.epochs ?? 0;
+  const batch = metrics?.batch ?? status?.batch ?? 0;
+  const batches = metrics?.total_batches ?? status?.total_batches ?? 0;
+  const running = status?.state === 'running';
+  const runId = status?.run_id ?? null;
+  useEffect(() => {
+    // Throughput is a series, not part of metrics_update: read its latest value every 2 s while the run moves.
+    if (!running || !runId) return;
+    let cancelled = false;
+    const read = async () => {
+      try {
+        const step = monitoringStore.getState().status?.global_step ?? 0;
+        const h = await api.history(runId, ['throughput'], { from: Math.max(0, step - 50_000), maxPoints: 1 });
+        const last = h.series[0]?.buckets.at(-1)?.last ?? null;
+        if (!cancelled && last !== null) monitoringStore.getState().setThroughput(last);
+      } catch {
+        /* the next tick retries */
+      }
+    };
+    void read();
+    const id = setInterval(read, 2000);
+    return () => {
+      cancelled = true;
+      clearInterval(id);
+    };
+  }, [running, runId]);
+  const eta = toNumber(metrics?.system.eta_seconds) ?? status?.eta_seconds ?? null;
+  return (
+    <section aria-label="Progress" className="flex flex-col gap-3 rounded-lg border border-[var(--border)] bg-[var(--bg-secondary)] p-3 md:flex-row md:items-center">
+      <Bar label="Epoch" value={epoch} max={epochs} testId="progress-epoch" />
+      <Bar label="Batch" value={batch} max={batches} testId="progress-batch" />
+      <div className="flex gap-4 text-xs text-[var(--text-secondary)] md:w-64 md:justify-end">
+        <span>
+          Throughput <span className="font-mono text-[var(--text-primary)]" data-testid="throughput">{formatCompact(throughput, 'img/s')}</span>
+        </span>
+        <span>
+          ETA <span className="font-mono text-[var(--text-primary)]" data-testid="eta">{formatDuration(eta)}</span>
+        </span>
+      </div>
+    </section>
+  );
+});

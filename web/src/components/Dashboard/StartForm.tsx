@@ -1,0 +1,58 @@
+import { useState, type FormEvent } from 'react';
+import { Dialog } from '../common/Dialog';
+
+export interface StartRequest {
+  dataset: string;
+  phase: string;
+  epochs: number;
+}
+
+interface StartFormProps {
+  open: boolean;
+  onCancel: () => void;
+  onSubmit: (request: StartRequest) => void;
+}
+
+const inputClass = 'w-full rounded border border-[var(--border)] bg-[var(--bg-primary)] px-2 py-1 text-sm';
+
+/** Start a training run: dataset folder, phase and epochs, the fields `POST /api/training/start` needs most. */
+export function StartForm({ open, onCancel, onSubmit }: StartFormProps) {
+  const [dataset, setDataset] = useState('');
+  const [phase, setPhase] = useState('supervised');
+  const [epochs, setEpochs] = useState(20);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    onSubmit({ dataset: dataset.trim(), phase, epochs });
+  };
+  return (
+    <Dialog open={open} title="Start a training run" onClose={onCancel}>
+      <form onSubmit={submit} className="space-y-3 text-sm">
+        <label className="block">
+          <span className="mb-1 block text-[var(--text-secondary)]">Dataset folder</span>
+          <input className={inputClass} value={dataset} onChange={(e) => setDataset(e.target.value)} placeholder="datasets/brain_mri" />
+        </label>
+        <label className="block">
+          <span className="mb-1 block text-[var(--text-secondary)]">Phase</span>
+          <select className={inputClass} value={phase} onChange={(e) => setPhase(e.target.value)}>
+            <option value="supervised">supervised</option>
+            <option value="unsupervised">unsupervised</option>
+            <option value="hybrid">hybrid</option>
+            <option value="all">all</option>
+          </select>
+        </label>
+        <label className="block">
+          <span className="mb-1 block text-[var(--text-secondary)]">Epochs</span>
+          <input className={inputClass} type="number" min={1} max={10000} value={epochs} onChange={(e) => setEpochs(Math.max(1, Number(e.target.value) || 1))} />
+        </label>
+        <div className="flex justify-end gap-2 pt-1">
+          <button type="button" onClick={onCancel} className="rounded border border-[var(--border)] px-3 py-1.5 hover:bg-[#262626]">
+            Cancel
+          </button>
+          <button type="submit" className="rounded bg-[var(--accent)] px-3 py-1.5 font-medium text-white">
+            Start
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,90 @@
+import { useEffect, useRef, useState } from 'react';
+import { api } from '../api/client';
+import { appendBuckets, fromBuckets, lastStep, type SeriesData } from '../lib/seriesData';
+import { useMonitoring } from '../store/monitoring';
+
+/** Buckets asked for on first load: enough for a wide chart, few enough to draw in milliseconds. */
+export const HISTORY_POINTS = 2000;
+const LIVE_INTERVAL_MS = 1000;
+
+/**
+ * A chart's series: history from the server's downsampled endpoint (min/max/last per bucket), then the points added
+ * since, fetched at most once a second while metrics_update messages arrive.
+ */
+export function useSeries(names: readonly string[]): { data: Record<string, SeriesData>; loading: boolean; error: string | null } {
+  const runId = useMonitoring((s) => s.status?.run_id ?? null);
+  const historyVersion = useMonitoring((s) => s.historyVersion);
+  const liveTick = useMonitoring((s) => s.liveTick);
+  const [data, setData] = useState<Record<string, SeriesData>>({});
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const dataRef = useRef(data);
+  dataRef.current = data;
+  const key = names.join(',');
+  const inFlight = useRef(false);
+  const lastFetch = useRef(0);
+  const generation = useRef(0);
+
+  useEffect(() => {
+    const gen = ++generation.current;
+    setData({});
+    if (!runId) return;
+    setLoading(true);
+    inFlight.current = true;
+    api
+      .history(runId, key.split(','), { maxPoints: HISTORY_POINTS })
+      .then((h) => {
+        if (gen !== generation.current) return;
+        const next: Record<string, SeriesData> = {};
+        for (const s of h.series) next[s.series] = fromBuckets(s.buckets);
+        setData(next);
+        setError(null);
+      })
+      .catch((e: unknown) => gen === generation.current && setError(e instanceof Error ? e.message : String(e)))
+      .finally(() => {
+        if (gen === generation.current) {
+          setLoading(false);
+          inFlight.current = false;
+          lastFetch.current = Date.now();
+        }
+      });
+  }, [runId, historyVersion, key]);
+
+  useEffect(() => {
+    if (!runId || inFlight.current || Date.now() - lastFetch.current < LIVE_INTERVAL_MS) return;
+    const current = dataRef.current;
+    const lasts = key.split(',').map((n) => lastStep(current[n]));
+    if (lasts.every((l) => l === null) && Object.keys(current).length === 0 && loading) return;
+    const known = lasts.filter((l): l is number => l !== null);
+    const from = known.length === lasts.length && known.length > 0 ? Math.min(...known) + 1 : undefined;
+    const gen = generation.current;
+    inFlight.current = true;
+    lastFetch.current = Date.now();
+    api
+      .history(runId, key.split(','), { from, maxPoints: 1000 })
+      .then((h) => {
+        if (gen !== generation.current) return;
+        setData((prev) => {
+          let changed = false;
+          const next = { ...prev };
+          for (const s of h.series) {
+            const before = prev[s.series];
+            const after = before ? appendBuckets(before, s.buckets) : fromBuckets(s.buckets);
+            if (after !== before) {
+              next[s.series] = after;
+              changed = true;
+            }
+          }
+          return changed ? next : prev;
+        });
+      })
+      .catch(() => {
+        /* the next tick retries */
+      })
+      .finally(() => {
+        if (gen === generation.current) inFlight.current = false;
+      });
+  }, [liveTick, runId, key, loading]);
+
+  return { data, loading, error };
+}

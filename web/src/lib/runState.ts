@@ -1,0 +1,32 @@
+import type { RunState } from '../api/types';
+
+/** Which controls the run's state allows (mirrors the server's transitions, so a button never earns a 409). */
+export function allowedActions(state: RunState | undefined) {
+  const s = state ?? 'idle';
+  return {
+    start: s === 'idle' || s === 'stopped' || s === 'completed' || s === 'failed',
+    pause: s === 'running',
+    resume: s === 'paused',
+    stop: s === 'running' || s === 'paused',
+  };
+}
+
+/** Colour and label of a state; the label is always shown, the colour only adds to it. */
+export function stateStyle(state: RunState | undefined): { color: string; label: string } {
+  switch (state) {
+    case 'running':
+      return { color: 'var(--success)', label: 'Running' };
+    case 'paused':
+      return { color: 'var(--warning)', label: 'Paused' };
+    case 'stopping':
+      return { color: 'var(--warning)', label: 'Stopping' };
+    case 'stopped':
+      return { color: 'var(--text-secondary)', label: 'Stopped' };
+    case 'completed':
+      return { color: 'var(--accent)', label: 'Completed' };
+    case 'failed':
+      return { color: 'var(--danger)', label: 'Failed' };
+    default:
+      return { color: 'var(--text-secondary)', label: 'Idle' };
+  }
+}
