@@ -68,13 +68,20 @@ public sealed class RunRecorderTests : IDisposable
         await using MonitoringSession session = await MonitoringSession.OpenAsync(Fixtures.Options(_folder), sampler: new Systems.SystemSampler(_folder.Path, probeGpu: false));
         var gate = new TaskCompletionSource();
         Task held = session.Writer.RunAsync(async (_, _) => await gate.Task);
-        var publisher = new RunEventPublisher("busy", session.CreateRecorder());
-        publisher.Publish(Fixtures.Started());
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        for (int b = 1; b <= 2000; b++) publisher.Publish(Fixtures.Batch(1 + b / 1000, 1 + b % 1000, 1000, 0.5));
-        clock.Stop();
+        try
+        {
+            var publisher = new RunEventPublisher("busy", session.CreateRecorder());
+            publisher.Publish(Fixtures.Started());
+            clock.Restart();
+            for (int b = 1; b <= 2000; b++) publisher.Publish(Fixtures.Batch(1 + b / 1000, 1 + b % 1000, 1000, 0.5));
+            clock.Stop();
+        }
+        finally
+        {
+            gate.TrySetResult(); // released whatever happens: a failure must not hang the session's disposal
+        }
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"2000 batches took {clock.Elapsed.TotalMilliseconds:0} ms on the training thread");
-        gate.SetResult();
         await held;
         await session.Writer.FlushAsync();
         Assert.Equal(2000, (await session.Store.QueryHistoryAsync(new HistoryQuery("busy", ["loss/train"], null, null, 5000)))[0].TotalPoints);

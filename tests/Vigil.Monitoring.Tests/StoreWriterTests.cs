@@ -53,17 +53,26 @@ public sealed class StoreWriterTests : IDisposable
         await using SqliteMetricStore store = await Fixtures.OpenStoreAsync(_folder.File("m.db"));
         await using var writer = new StoreWriter(store, new StoreWriterOptions { Capacity = 4 });
         var gate = new TaskCompletionSource();
-        // Hold the loop inside an operation so the queue fills.
-        Task held = writer.RunAsync(async (_, _) => await gate.Task);
-        await Task.Delay(50);
-        int accepted = 0;
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < 100; i++) if (writer.TryEnqueue(Fixtures.Point("s", i, i))) accepted++;
-        clock.Stop();
-        Assert.True(clock.ElapsedMilliseconds < 500);
-        Assert.Equal(4, accepted);
-        Assert.Equal(96, writer.Dropped);
-        gate.SetResult();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Hold the loop inside an operation so the queue fills; wait until it is really inside (a fixed delay is not
+        // enough on a loaded machine, and the operation would still be queued, taking a slot).
+        Task held = writer.RunAsync(async (_, _) => { entered.SetResult(); await gate.Task; });
+        try
+        {
+            await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            int accepted = 0;
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < 100; i++) if (writer.TryEnqueue(Fixtures.Point("s", i, i))) accepted++;
+            clock.Stop();
+            Assert.True(clock.ElapsedMilliseconds < 500);
+            Assert.Equal(4, accepted);
+            Assert.Equal(96, writer.Dropped);
+        }
+        finally
+        {
+            // Always release the loop: a failed assertion must fail the test, not hang the writer's disposal.
+            gate.TrySetResult();
+        }
         await held;
         await writer.FlushAsync();
         Assert.Equal(4, await store.CountPointsAsync());
