@@ -53,7 +53,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         IPage page = await Browser.NewPageAsync();
         var errors = new List<string>();
-        page.Console += (_, message) => { if (message.Type == "error") errors.Add("console: " + message.Text); };
+        page.Console += (_, message) => { if (message.Type == "error") errors.Add($"console: {message.Text} ({message.Location})"); };
         page.PageError += (_, error) => errors.Add("page error: " + error);
         await page.SetViewportSizeAsync(width, height);
         await page.GotoAsync(Server.Url.ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.Load });

@@ -6,6 +6,7 @@ import { useMonitoring } from '../../store/monitoring';
 import { formatClassName } from '../../utils/formatters';
 import { Button } from '../common/Button';
 import { Panel } from '../common/Panel';
+import { useElementWidth } from '../../hooks/useElementWidth';
 
 const LABEL_WIDTH = 150;
 const TOP_LABELS = 110;
@@ -29,12 +30,13 @@ function ConfusionMatrix() {
   const [data, setData] = useState<ConfusionResponse | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [hover, setHover] = useState<{ row: number; col: number } | null>(null);
-  const [width, setWidth] = useState(0);
   const host = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(host);
   const canvas = useRef<HTMLCanvasElement>(null);
 
   useEffect(() => {
-    if (!runId) return;
+    // No epoch has ended yet: there is no matrix to ask for (the server would answer 404).
+    if (!runId || epochCount === 0) return;
     let cancelled = false;
     api
       .confusion(runId, choice === 'latest' ? undefined : choice)
@@ -48,15 +50,7 @@ function ConfusionMatrix() {
       cancelled = true;
     };
     // "latest" follows each new epoch.
-  }, [runId, choice, choice === 'latest' ? epochCount : 0]);
-
-  useEffect(() => {
-    const el = host.current;
-    if (!el) return;
-    const observer = new ResizeObserver((entries) => setWidth(Math.floor(entries[0]!.contentRect.width)));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
+  }, [runId, choice, choice === 'latest' || epochCount === 0 ? epochCount : 0]);
 
   const n = data?.classes.length ?? 0;
   const labelWidth = width < 500 ? 90 : LABEL_WIDTH;

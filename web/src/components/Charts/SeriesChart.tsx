@@ -10,6 +10,7 @@ import { smoothEma } from '../../utils/smoothing';
 import { Button } from '../common/Button';
 import { Panel } from '../common/Panel';
 import { axisStroke, gridStroke, palette, withAlpha } from './chartTheme';
+import { useElementWidth } from '../../hooks/useElementWidth';
 
 export interface SeriesSpec {
   name: string;
@@ -45,7 +46,7 @@ export const SeriesChart = memo(function SeriesChart({ title, specs, testId, exp
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const zoomed = useRef(false);
-  const [width, setWidth] = useState(0);
+  const width = useElementWidth(host);
 
   // Aligned columns and smoothing are recomputed only when the data or the smoothing weight change.
   const prepared = useMemo(() => {
@@ -64,14 +65,6 @@ export const SeriesChart = memo(function SeriesChart({ title, specs, testId, exp
     const safe = log ? cols.map((col) => col.map((v) => (v !== null && v > 0 ? v : null))) : cols;
     return [x, ...safe] as AlignedData;
   }, [prepared, xMode, batchesPerEpoch, anchors, log]);
-
-  useEffect(() => {
-    const el = host.current;
-    if (!el) return;
-    const observer = new ResizeObserver((entries) => setWidth(Math.floor(entries[0]!.contentRect.width)));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
 
   // (Re)create the plot when its options change; data changes only call setData.
   useEffect(() => {

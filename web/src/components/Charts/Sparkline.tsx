@@ -1,7 +1,8 @@
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { gridStroke, withAlpha } from './chartTheme';
+import { useElementWidth } from '../../hooks/useElementWidth';
 
 interface SparklineProps {
   time: readonly number[];
@@ -16,15 +17,7 @@ interface SparklineProps {
 export const Sparkline = memo(function Sparkline({ time, values, color, label, max, height = 48 }: SparklineProps) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const [width, setWidth] = useState(0);
-
-  useEffect(() => {
-    const el = host.current;
-    if (!el) return;
-    const observer = new ResizeObserver((entries) => setWidth(Math.floor(entries[0]!.contentRect.width)));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
+  const width = useElementWidth(host);
 
   useEffect(() => {
     const el = host.current;
