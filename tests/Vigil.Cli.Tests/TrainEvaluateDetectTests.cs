@@ -233,12 +233,34 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
     [InlineData("--augment", "heavy", "--augment 'heavy' is not a preset")]
     [InlineData("--threshold-method", "magic", "--threshold-method 'magic'")]
     [InlineData("--vae-data", "everything", "--vae-data 'everything'")]
+    [InlineData("--tta", "rotate", "--tta 'rotate' is not known")]
+    [InlineData("--tta", "hflip", "add --hflip")]
     public void Bad_train_options_are_input_errors(string option, string value, string message)
     {
         var run = VigilProcess.Run(_run.Dir.Path, "train", "--dataset", _run.Dataset, option, value, "--output", _run.Dir.Combine("never"));
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(message, run.Stderr);
         Assert.False(Directory.Exists(_run.Dir.Combine("never")));
+    }
+
+    [Fact]
+    public void Test_time_flip_is_kept_in_the_model_so_evaluate_reproduces_training()
+    {
+        var output = _run.Dir.Combine("tta");
+        var train = VigilProcess.Run(_run.Dir.Path, "train", "--dataset", _run.Dataset, "--phase", "supervised", "--model", "tiny", "--image-size", "32",
+            "--epochs", "1", "--batch-size", "16", "--max-batches", "2", "--hflip", "--tta", "hflip", "--output", output);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        var model = Path.Combine(output, "model.vigil");
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(model))
+        using (var manifest = zip.GetEntry("manifest.json")!.Open())
+            Assert.True(JsonDocument.Parse(manifest).RootElement.GetProperty("models").GetProperty("classifier").GetProperty("test_time_flip").GetBoolean());
+        var trained = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json"))).RootElement.GetProperty("test");
+        var evaluate = VigilProcess.Run(_run.Dir.Path, "evaluate", "--model", model, "--dataset", _run.Dataset, "--split", "test", "--format", "json");
+        Assert.True(evaluate.ExitCode == 0, evaluate.Stderr);
+        var evaluated = JsonDocument.Parse(evaluate.Stdout).RootElement;
+        // Evaluation loads the setting from the model file: same probabilities, so the same AUROC as at training time.
+        Assert.Equal(trained.GetProperty("classifier_auroc").GetProperty("macro").GetDouble(), evaluated.GetProperty("classifier_auroc").GetProperty("macro").GetDouble(), 9);
+        Assert.Equal(trained.GetProperty("accuracy").GetDouble(), evaluated.GetProperty("accuracy").GetDouble(), 9);
     }
 
     [Fact]

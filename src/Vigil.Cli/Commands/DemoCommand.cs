@@ -23,9 +23,9 @@ public static class DemoCommand
         };
         var perOrgan = SampleCommand.PerOrganOption();
         var seed = new Option<int>("--seed") { Description = "Seed for the images and the split", DefaultValueFactory = _ => 42, HelpName = "N" };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs per training phase (0 = organize only) [default: 10: B0 from scratch needs about that many on 1,000 images]", DefaultValueFactory = _ => 10, HelpName = "N" };
-        var model = new Option<string>("--model") { Description = "EfficientNet variant of the classifier [default: b0]", DefaultValueFactory = _ => "b0", HelpName = "b0|tiny|…" };
-        var imageSize = new Option<int>("--image-size") { Description = "Training image size [default: 64]", DefaultValueFactory = _ => 64, HelpName = "S" };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs per training phase (0 = organize only) (B0 from scratch needs about 10 on 1,000 images)", DefaultValueFactory = _ => 10, HelpName = "N" };
+        var model = new Option<string>("--model") { Description = "EfficientNet variant of the classifier", DefaultValueFactory = _ => "b0", HelpName = "b0|tiny|…" };
+        var imageSize = new Option<int>("--image-size") { Description = "Training image size", DefaultValueFactory = _ => 64, HelpName = "S" };
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var format = CommonOptions.Format();
@@ -33,7 +33,7 @@ public static class DemoCommand
         var noMonitor = new Option<bool>("--no-monitor") { Description = "Do not start the monitoring server" };
         var simulate = new Option<bool>("--simulate") { Description = "Train nothing: play a simulated clinical run (the RETFound profile: 211,952 fundus and OCT images, 28 classes, critical RAO/RVO/retinal detachment) through the live monitor" };
         var profile = new Option<string?>("--profile") { Description = "With --simulate: a profile JSON file instead of the built-in RETFound one (docs/monitoring-api.md)", HelpName = "FILE" };
-        var epochSeconds = new Option<double>("--epoch-seconds") { Description = "With --simulate: wall-clock seconds per simulated epoch [default: 20]", DefaultValueFactory = _ => 20, HelpName = "S" };
+        var epochSeconds = new Option<double>("--epoch-seconds") { Description = "With --simulate: wall-clock seconds per simulated epoch", DefaultValueFactory = _ => 20, HelpName = "S" };
         var command = new Command("demo",
             "Run Vigil end to end on built-in SYNTHETIC data: generate brain MRI-like and chest X-ray-like images " +
             "(vigil sample), organize them into a dataset (vigil organize), train the classifier, the VAE and the hybrid detector briefly " +

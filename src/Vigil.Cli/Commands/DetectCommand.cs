@@ -29,7 +29,7 @@ public static class DetectCommand
         var heatmap = new Option<string?>("--heatmap") { Description = "Write PNG overlays of the reconstruction-error map into this folder", HelpName = "DIR" };
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
-        var format = new Option<string>("--format") { Description = "Output: text, json (one document) or csv [default: text]", DefaultValueFactory = _ => "text", HelpName = "text|json|csv" };
+        var format = new Option<string>("--format") { Description = "Output: text, json (one document) or csv", DefaultValueFactory = _ => "text", HelpName = "text|json|csv" };
         var command = new Command("detect",
             "Detect anomalies in images with a trained model: per image is_anomaly, predicted class, confidence, anomaly score and its supervised and " +
             "reconstruction parts. Unreadable inputs become error rows; the exit code is 0 when every input was read.")

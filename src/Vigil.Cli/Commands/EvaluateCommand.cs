@@ -18,7 +18,7 @@ public static class EvaluateCommand
     {
         var model = new Option<string>("--model", "-m") { Description = "Model file (model.vigil from 'vigil train')", Required = true, HelpName = "FILE" };
         var dataset = new Option<string>("--dataset", "-d") { Description = "Organized dataset folder", Required = true, HelpName = "DIR" };
-        var split = new Option<string>("--split") { Description = "Split to evaluate: train, val or test [default: test]", DefaultValueFactory = _ => "test", HelpName = "train|val|test" };
+        var split = new Option<string>("--split") { Description = "Split to evaluate: train, val or test", DefaultValueFactory = _ => "test", HelpName = "train|val|test" };
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var format = CommonOptions.Format();

@@ -16,7 +16,7 @@ public static class ServeCommand
         var db = new Option<string?>("--db") { Description = "The run store: a SQLite file, or a postgres://user:password@host:port/database URL (default: MONITORING_DB_PATH, else ./monitoring.db)", HelpName = "PATH" };
         var simulate = new Option<bool>("--simulate") { Description = "Play a simulated run of --profile at once (no training); POST /api/training/start then starts another simulated run" };
         var profile = new Option<string?>("--profile") { Description = "With --simulate: a profile JSON file instead of the built-in RETFound one", HelpName = "FILE" };
-        var epochSeconds = new Option<double>("--epoch-seconds") { Description = "With --simulate: wall-clock seconds per simulated epoch [default: 20]", DefaultValueFactory = _ => 20, HelpName = "S" };
+        var epochSeconds = new Option<double>("--epoch-seconds") { Description = "With --simulate: wall-clock seconds per simulated epoch", DefaultValueFactory = _ => 20, HelpName = "S" };
         var epochs = new Option<int?>("--epochs") { Description = "With --simulate: epochs of the simulated run (default: the profile's)", HelpName = "N" };
         var command = new Command("serve",
             "Run the training monitor: REST API, WebSocket /ws and the run store, until Ctrl-C; POST /api/training/start trains here (vigil train's options as JSON). Configuration comes from the MONITORING_* and WS_* " +

@@ -35,25 +35,26 @@ public static class TrainCommand
         var trainCsv = new Option<string?>("--train-csv") { Description = "Training CSV (path,label,… as in splits/train.csv), instead of --dataset", HelpName = "FILE" };
         var valCsv = new Option<string?>("--val-csv") { Description = "Validation CSV, with --train-csv", HelpName = "FILE" };
         var testCsv = new Option<string?>("--test-csv") { Description = "Test CSV, with --train-csv (optional)", HelpName = "FILE" };
-        var phase = new Option<string>("--phase") { Description = "supervised (classifier), unsupervised (VAE), hybrid (assemble both trained models), or all [default: all]", DefaultValueFactory = _ => "all", HelpName = "supervised|unsupervised|hybrid|all" };
+        var phase = new Option<string>("--phase") { Description = "supervised (classifier), unsupervised (VAE), hybrid (assemble both trained models), or all", DefaultValueFactory = _ => "all", HelpName = "supervised|unsupervised|hybrid|all" };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs for every phase (default: training_config.json's per phase)", HelpName = "N" };
         var imageSize = new Option<int?>("--image-size") { Description = "Square input size in pixels (default: training_config.json's)", HelpName = "S" };
         var batch = new Option<int?>("--batch-size") { Description = "Batch size (default: training_config.json's)", HelpName = "B" };
         var output = new Option<string?>("--output", "-o") { Description = "Run folder (default: runs/<dataset>-<phase>)", HelpName = "DIR" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --output from its last checkpoint (model, optimizer, schedule, RNG, epoch)" };
-        var model = new Option<string>("--model") { Description = "EfficientNet variant: b0, b1, b2, b3 or tiny [default: b0]", DefaultValueFactory = _ => "b0", HelpName = "b0|b1|b2|b3|tiny" };
+        var model = new Option<string>("--model") { Description = "EfficientNet variant: b0, b1, b2, b3 or tiny", DefaultValueFactory = _ => "b0", HelpName = "b0|b1|b2|b3|tiny" };
         var init = new Option<string?>("--init-weights") { Description = "ImageNet EfficientNet weights (.safetensors from torchvision or timm) to start the classifier from", HelpName = "FILE" };
-        var vaeData = new Option<string>("--vae-data") { Description = "Images the VAE learns normality from: normal, unlabeled or both [default: both]", DefaultValueFactory = _ => "both", HelpName = "normal|unlabeled|both" };
+        var vaeData = new Option<string>("--vae-data") { Description = "Images the VAE learns normality from: normal, unlabeled or both", DefaultValueFactory = _ => "both", HelpName = "normal|unlabeled|both" };
         var fit = new Option<bool>("--fit-weights") { Description = "Fit the hybrid ensemble weights on the validation split instead of training_config.json's" };
-        var threshold = new Option<string>("--threshold-method") { Description = "How the anomaly threshold is chosen on validation: f1, youden, or sensitivity:0.95 [default: f1]", DefaultValueFactory = _ => "f1", HelpName = "f1|youden|sensitivity:S" };
+        var threshold = new Option<string>("--threshold-method") { Description = "How the anomaly threshold is chosen on validation: f1, youden, or sensitivity:0.95", DefaultValueFactory = _ => "f1", HelpName = "f1|youden|sensitivity:S" };
         var critical = new Option<string?>("--critical") { Description = "Critical classes and the sensitivity each must reach on validation, e.g. Tumor=0.99,Hemorrhage=0.97: an image is also flagged when the classifier's probability of such a class passes a per-class threshold fitted for it", HelpName = "CLASS=S,..." };
-        var lr = new Option<double>("--lr") { Description = "Peak learning rate of the classifier (AdamW, cosine schedule with warm-up) [default: 0.002]", DefaultValueFactory = _ => 2e-3, HelpName = "LR" };
+        var lr = new Option<double>("--lr") { Description = "Peak learning rate of the classifier (AdamW, cosine schedule with warm-up)", DefaultValueFactory = _ => 2e-3, HelpName = "LR" };
         var balanced = new Option<bool>("--balanced-sampling") { Description = "Draw classes equally often instead of weighting the loss by inverse class frequency" };
         var noAugment = new Option<bool>("--no-augment") { Description = "Turn augmentation off (same as --augment none)" };
-        var augment = new Option<string>("--augment") { Description = "Training augmentation: default (random resized crop 0.8-1, rotation ±10°, brightness/contrast ±10%), light (crop 0.9-1 only: centred, upright images) or none [default: default]", DefaultValueFactory = _ => "default", HelpName = "default|light|none" };
+        var augment = new Option<string>("--augment") { Description = "Training augmentation: default (random resized crop 0.8-1, rotation ±10°, brightness/contrast ±10%), light (crop 0.9-1 only: centred, upright images) or none", DefaultValueFactory = _ => "default", HelpName = "default|light|none" };
         var hflip = new Option<bool>("--hflip") { Description = "Allow horizontal flips in augmentation (off: left/right matters in many modalities)" };
-        var patience = new Option<int>("--patience") { Description = "Early-stopping patience in epochs on the validation AUROC (0 = off) [default: 8]", DefaultValueFactory = _ => 8, HelpName = "N" };
-        var seed = new Option<long>("--seed") { Description = "Seed of weights, data order and augmentation [default: 42]", DefaultValueFactory = _ => 42, HelpName = "N" };
+        var tta = new Option<string>("--tta") { Description = "Test-time augmentation of the classifier, kept in the model file: hflip averages each image's probabilities with its mirror's (needs --hflip; twice the inference cost) or none", DefaultValueFactory = _ => "none", HelpName = "none|hflip" };
+        var patience = new Option<int>("--patience") { Description = "Early-stopping patience in epochs on the validation AUROC (0 = off)", DefaultValueFactory = _ => 8, HelpName = "N" };
+        var seed = new Option<long>("--seed") { Description = "Seed of weights, data order and augmentation", DefaultValueFactory = _ => 42, HelpName = "N" };
         var monitor = new Option<string?>("--monitor")
         {
             Description = "Watch the run live: with no value, start a monitoring server here (MONITORING_* settings; its pause/resume/stop act on this run); " +
@@ -70,7 +71,7 @@ public static class TrainCommand
             "plots/ and events.jsonl into the run folder, with a checkpoint every epoch. Ctrl-C saves and stops; --resume continues.")
         {
             dataset, trainCsv, valCsv, testCsv, phase, epochs, imageSize, batch, output, resume, model, init, vaeData, fit, threshold, critical, lr,
-            balanced, noAugment, augment, hflip, patience, seed, monitor, maxBatches, device, threads, format,
+            balanced, noAugment, augment, hflip, tta, patience, seed, monitor, maxBatches, device, threads, format,
         };
         PreparedTraining Prepare(ParseResult parse)
         {
@@ -98,6 +99,12 @@ public static class TrainCommand
                 try { augmentation = AugmentOptions.Named(parse.GetValue(augment)!); }
                 catch (ArgumentException) { throw new UserInputException($"--augment '{parse.GetValue(augment)}' is not a preset; use default, light or none."); }
             }
+            bool testTimeFlip = parse.GetValue(tta)!.Trim().ToLowerInvariant() switch
+            {
+                "none" => false,
+                "hflip" => true,
+                var other => throw new UserInputException($"--tta '{other}' is not known; use none or hflip."),
+            };
             int? e = parse.GetValue(epochs);
             var request = new TrainRequest
             {
@@ -106,7 +113,7 @@ public static class TrainCommand
                 VaeData = VaeDataNames.Parse(parse.GetValue(vaeData)!), FitWeights = parse.GetValue(fit),
                 Threshold = ThresholdPolicy.Parse(parse.GetValue(threshold)!), CriticalSensitivity = criticalClasses, LearningRate = parse.GetValue(lr),
                 BalancedSampling = parse.GetValue(balanced), Augment = !parse.GetValue(noAugment) && augmentation is not null,
-                Augmentation = augmentation ?? AugmentOptions.Default, AllowHorizontalFlip = parse.GetValue(hflip),
+                Augmentation = augmentation ?? AugmentOptions.Default, AllowHorizontalFlip = parse.GetValue(hflip), TestTimeFlip = testTimeFlip,
                 Patience = parse.GetValue(patience), Seed = parse.GetValue(seed), Resume = parse.GetValue(resume),
                 MaxBatchesPerEpoch = parse.GetValue(maxBatches),
                 Compute = ComputeResolver.Resolve(parse.GetValue(device), parse.GetValue(threads)),

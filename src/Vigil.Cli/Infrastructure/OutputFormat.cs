@@ -34,7 +34,7 @@ public static class CommonOptions
     /// <summary><c>--device auto|cpu|cuda[:N]</c>, resolved by <c>Vigil.ML.Compute.ComputeResolver</c> for every verb that computes.</summary>
     public static Option<string> Device() => new("--device")
     {
-        Description = "Where tensors run: auto (CUDA when available, else CPU), cpu, cuda or cuda:N [default: auto]",
+        Description = "Where tensors run: auto (CUDA when available, else CPU), cpu, cuda or cuda:N",
         DefaultValueFactory = _ => "auto",
         HelpName = "auto|cpu|cuda",
     };

@@ -55,7 +55,8 @@ public static class DetectorLoader
             var scorer = new HybridScorer(weights.Supervised, weights.Unsupervised, calibration);
             var thresholds = m.Thresholds ?? new PackageThresholds { Default = 0.5, Method = "default" };
             var critical = thresholds.PerClass.Select(p => new CriticalClassRule(p.Key, thresholds.RequiredSensitivity.GetValueOrDefault(p.Key, double.NaN), p.Value)).ToList();
-            var parts = new DetectorParts(classifier, vae, m.Classes, m.NormalClass, scorer, thresholds.Default, thresholds.Method, critical);
+            var parts = new DetectorParts(classifier, vae, m.Classes, m.NormalClass, scorer, thresholds.Default, thresholds.Method, critical,
+                m.Models.Classifier?.TestTimeFlip ?? false);
             _ = parts.Detector(); // checks that the parts fit together (class names, critical rules) before anyone uses them
             return new LoadedDetector(path, m, parts);
         }

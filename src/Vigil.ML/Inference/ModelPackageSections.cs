@@ -32,6 +32,12 @@ public sealed record PackageClassifier
     /// <summary>Output classes.</summary>
     public required int NumClasses { get; init; }
 
+    /// <summary>
+    /// Probabilities are the average over each image and its left-right mirror (test-time augmentation); packages
+    /// without the field do not average.
+    /// </summary>
+    public bool TestTimeFlip { get; init; }
+
     /// <summary>Further settings of the model code (dropout, width multiplier…), kept as written.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Settings { get; init; }

@@ -54,7 +54,7 @@ internal sealed class ClassifierTrainer : IPhaseTrainer, IDisposable
     public ValidationResult Validate(int epoch)
     {
         var classes = _ctx.Request.Dataset.Classes;
-        var probabilities = ModelScoring.Probabilities(Model, _val, _valPositions, EvalBatch, _ctx.Request.Compute.Device);
+        var probabilities = ModelScoring.Probabilities(Model, _val, _valPositions, EvalBatch, _ctx.Request.Compute.Device, _ctx.Request.TestTimeFlip);
         var truth = _valPositions.Select(p => (int)_val.Labels[p]).ToArray();
         double loss = 0;
         for (int i = 0; i < truth.Length; i++) loss -= Math.Log(Math.Max(1e-12, probabilities[i][truth[i]]));

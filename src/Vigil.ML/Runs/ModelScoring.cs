@@ -16,8 +16,12 @@ public sealed record VaeOutputs(double[] Scores, double Loss, double Reconstruct
 /// <summary>Runs trained models over a cached split in evaluation mode, batch by batch, without gradients.</summary>
 public static class ModelScoring
 {
-    /// <summary>Softmax probabilities [N][classes] of the classifier for the images at <paramref name="positions"/>.</summary>
-    public static double[][] Probabilities(EfficientNetModel model, CachedSplit data, IReadOnlyList<int> positions, int batchSize, Device device)
+    /// <summary>
+    /// Softmax probabilities [N][classes] of the classifier for the images at <paramref name="positions"/>; with
+    /// <paramref name="averageHorizontalFlip"/>, averaged with the mirrored images' (see <see cref="ClassifierProbabilities"/>).
+    /// </summary>
+    public static double[][] Probabilities(EfficientNetModel model, CachedSplit data, IReadOnlyList<int> positions, int batchSize, Device device,
+        bool averageHorizontalFlip = false)
     {
         model.eval();
         var result = new double[positions.Count][];
@@ -28,7 +32,7 @@ public static class ModelScoring
             using (batch)
             using (var scope = NewDisposeScope())
             {
-                var probs = nn.functional.softmax(model.forward(batch.Images), 1).to(CPU).to_type(ScalarType.Float64);
+                var probs = ClassifierProbabilities.Of(model, batch.Images, averageHorizontalFlip).to(CPU).to_type(ScalarType.Float64);
                 var flat = probs.data<double>().ToArray();
                 int k = (int)probs.shape[1];
                 for (int b = 0; b < batch.Size; b++) result[i++] = flat.AsSpan(b * k, k).ToArray();

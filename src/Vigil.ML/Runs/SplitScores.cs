@@ -19,7 +19,7 @@ public sealed record SplitScores(int[] Positions, double[][]? Probabilities, dou
     public static SplitScores Compute(DetectorParts detector, CachedSplit data, IReadOnlyList<int> positions, int batchSize, torch.Device device)
     {
         var pos = positions.ToArray();
-        double[][]? probs = detector.Classifier is { } c ? ModelScoring.Probabilities(c, data, pos, batchSize, device) : null;
+        double[][]? probs = detector.Classifier is { } c ? ModelScoring.Probabilities(c, data, pos, batchSize, device, detector.TestTimeFlip) : null;
         VaeOutputs? vae = detector.Vae is { } v ? ModelScoring.Vae(v, data, pos, batchSize, device, 1.0) : null;
         int normal = detector.NormalIndex;
         double[]? supervised = probs is null || normal < 0 ? null : probs.Select(p => 1 - p[normal]).ToArray();

@@ -27,7 +27,7 @@ public static class TrainingRun
     /// <summary>Runs training. Observer failures never reach the trainer; Ctrl-C (the token) or the control stops at the next batch.</summary>
     public static TrainResult Run(TrainRequest request, IRunObserver observer, TrainingControl control, Action<string> log, CancellationToken cancellation)
     {
-        ValidateCritical(request);
+        ValidateOptions(request);
         TorchNative.EnsureLoaded();
         Directory.CreateDirectory(request.Output);
         var config = request.Dataset.Config;
@@ -227,7 +227,7 @@ public static class TrainingRun
         int batch = request.BatchSize!.Value;
         var device = request.Compute.Device;
         var all = Enumerable.Range(0, val.Count).ToArray();
-        var draft = new DetectorParts(classifier, vae, spec.Classes, spec.NormalClass, new HybridScorer(1, 0, null), 0.5, "draft");
+        var draft = new DetectorParts(classifier, vae, spec.Classes, spec.NormalClass, new HybridScorer(1, 0, null), 0.5, "draft", TestTimeFlip: request.TestTimeFlip);
         var raw = SplitScores.Compute(draft, val, all, batch, device);
 
         RobustLogisticCalibration? calibration = null;
@@ -277,10 +277,10 @@ public static class TrainingRun
         }
         ctx.Log($"hybrid: threshold {threshold:F4} ({method})");
         var critical = CriticalRules(ctx, val, scored, threshold);
-        return new DetectorParts(classifier, vae, spec.Classes, spec.NormalClass, scorer, threshold, method, critical);
+        return new DetectorParts(classifier, vae, spec.Classes, spec.NormalClass, scorer, threshold, method, critical, request.TestTimeFlip);
     }
 
-    private static void ValidateCritical(TrainRequest request)
+    private static void ValidateOptions(TrainRequest request)
     {
         var spec = request.Dataset;
         foreach (var name in request.CriticalSensitivity.Keys)
@@ -292,6 +292,8 @@ public static class TrainingRun
         }
         if (request.CriticalSensitivity.Count > 0 && request.Phase == PhaseSelection.Unsupervised)
             throw new Core.UserInputException("--critical needs the classifier (it knows the classes); use --phase all or supervised.");
+        if (request.TestTimeFlip && !request.AllowHorizontalFlip && request.Phase is PhaseSelection.Supervised or PhaseSelection.All)
+            throw new Core.UserInputException("--tta hflip averages each image with its mirror, which only helps a classifier trained on mirrored images: add --hflip (if left and right may be swapped in these images) or drop --tta.");
     }
 
     /// <summary>
@@ -346,7 +348,7 @@ public static class TrainingRun
             ImageSize = request.ImageSize!.Value, Channels = request.Channels!.Value, Normalization = normalization,
             Models = new PackageModels
             {
-                Classifier = detector.Classifier is null ? null : new PackageClassifier { Variant = request.Variant.Name, NumClasses = detector.Classes.Count },
+                Classifier = detector.Classifier is null ? null : new PackageClassifier { Variant = request.Variant.Name, NumClasses = detector.Classes.Count, TestTimeFlip = detector.TestTimeFlip },
                 Vae = detector.Vae is { } vae ? new PackageVae { LatentDim = vae.Options.LatentDim, BaseWidth = vae.Options.BaseWidth, Score = vae.EffectiveScore.ToString() } : null,
             },
             HybridWeights = new PackageHybridWeights(detector.Scorer.SupervisedWeight, detector.Scorer.ReconstructionWeight),

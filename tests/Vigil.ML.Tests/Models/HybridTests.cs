@@ -201,6 +201,57 @@ public sealed class HybridTests
     }
 
     [Fact]
+    public void TestTimeFlipAveragesAnImageWithItsMirrorSoPredictionsDoNotDependOnSide()
+    {
+        manual_seed(3);
+        using var classifier = new EfficientNetModel(new EfficientNetOptions { Scaling = EfficientNetScaling.Tiny, InputChannels = 1, NumClasses = 3 });
+        // Taught that brightness rising to the right is a tumour and falling a cyst: a model for which the side matters.
+        static Tensor Rising(int n) => rand(n, 1, 32, 32).mul_(0.2).add_(linspace(0, 0.8, 32).reshape(1, 1, 1, 32));
+        var optimizer = optim.AdamW(classifier.parameters(), lr: 0.003);
+        classifier.train();
+        for (int step = 0; step < 80; step++)
+            using (NewDisposeScope())
+            {
+                Tensor rising = Rising(8);
+                Tensor batch = cat([rising, rising.flip(3)], 0);
+                Tensor labels = cat([full(8, 1, ScalarType.Int64), full(8, 2, ScalarType.Int64)], 0);
+                optimizer.zero_grad();
+                nn.functional.cross_entropy(classifier.forward(batch), labels).backward();
+                optimizer.step();
+            }
+        using var scope = NewDisposeScope();
+        Tensor images = Rising(4);
+        Tensor mirrored = images.flip(3);
+        string[] names = ["normal", "tumour", "cyst"];
+        var plain = new HybridDetector(classifier, null, new HybridScorer(1, 0, null), names, normalClassIndex: 0);
+        var averaged = new HybridDetector(classifier, null, new HybridScorer(1, 0, null), names, normalClassIndex: 0, testTimeFlip: true);
+        Assert.True(averaged.TestTimeFlip);
+
+        var plainOriginal = plain.DetectAnomaly(images, 0.5);
+        var plainMirrored = plain.DetectAnomaly(mirrored, 0.5);
+        var original = averaged.DetectAnomaly(images, 0.5);
+        var mirror = averaged.DetectAnomaly(mirrored, 0.5);
+        // Without the average the two sides disagree…
+        Assert.All(Enumerable.Range(0, 4), i => Assert.NotEqual(plainOriginal[i].PredictedClass, plainMirrored[i].PredictedClass));
+        using (no_grad())
+        {
+            // …with it, the probabilities are the mean of both sides', the same whichever side the image is shown.
+            Tensor both = nn.functional.softmax(classifier.forward(images), 1).add(nn.functional.softmax(classifier.forward(mirrored), 1)).div(2);
+            Tensor averagedOriginal = ClassifierProbabilities.Of(classifier, images, averageHorizontalFlip: true);
+            Tensor averagedMirrored = ClassifierProbabilities.Of(classifier, mirrored, averageHorizontalFlip: true);
+            Assert.True(averagedOriginal.allclose(both, rtol: 0, atol: 1e-6));
+            Assert.True(averagedMirrored.allclose(both, rtol: 0, atol: 1e-6));
+            for (int i = 0; i < 4; i++)
+            {
+                // The detector uses exactly these (what validation and evaluation use too).
+                Assert.Equal(averagedOriginal[i].max().item<float>(), original[i].Confidence!.Value, 6);
+                Assert.Equal(original[i].PredictedClass, mirror[i].PredictedClass);
+                Assert.Equal(original[i].Confidence!.Value, mirror[i].Confidence!.Value, 5);
+            }
+        }
+    }
+
+    [Fact]
     public void DetectorRejectsPartsThatDoNotFit()
     {
         using var classifier = new EfficientNetModel(new EfficientNetOptions { Scaling = EfficientNetScaling.Tiny, InputChannels = 1, NumClasses = 2 });

@@ -24,9 +24,10 @@ public sealed class HybridDetector
     /// <param name="classNames">Class names in the classifier's output order (may be empty without a classifier).</param>
     /// <param name="normalClassIndex">Index of the normal class in <paramref name="classNames"/>, −1 for none (ignored without a classifier).</param>
     /// <param name="critical">Critical-class rules (they need the classifier), or null for none.</param>
+    /// <param name="testTimeFlip">Average the classifier's probabilities over each image and its left-right mirror.</param>
     /// <exception cref="ArgumentException">The parts do not fit together; the message says how.</exception>
     public HybridDetector(EfficientNetModel? classifier, VaeModel? vae, HybridScorer scorer, IReadOnlyList<string> classNames, int normalClassIndex,
-        IReadOnlyList<CriticalClassRule>? critical = null)
+        IReadOnlyList<CriticalClassRule>? critical = null, bool testTimeFlip = false)
     {
         ArgumentNullException.ThrowIfNull(scorer);
         ArgumentNullException.ThrowIfNull(classNames);
@@ -50,7 +51,11 @@ public sealed class HybridDetector
         Scorer = scorer;
         ClassNames = classNames.ToArray();
         NormalClassIndex = normalClassIndex;
+        TestTimeFlip = testTimeFlip && classifier is not null;
     }
+
+    /// <summary>Whether the classifier's probabilities are averaged over each image and its left-right mirror.</summary>
+    public bool TestTimeFlip { get; }
 
     /// <summary>
     /// The anomaly score of a detector that has neither a normal class nor a VAE (a plain classifier of a dataset
@@ -84,8 +89,7 @@ public sealed class HybridDetector
         if (_classifier is not null)
         {
             _classifier.eval();
-            Tensor logits = _classifier.forward(images.to(DeviceOf(_classifier)));
-            probabilities = nn.functional.softmax(logits, 1).to(torch.CPU).to_type(ScalarType.Float32).data<float>().ToArray();
+            probabilities = ClassifierProbabilities.Of(_classifier, images.to(DeviceOf(_classifier)), TestTimeFlip).to(torch.CPU).to_type(ScalarType.Float32).data<float>().ToArray();
         }
 
         float[]? errors = null, maps = null;
