@@ -103,6 +103,12 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Contains("supervised: already complete", run.Stderr);
         Assert.Contains("unsupervised: already complete", run.Stderr);
+        // Each reloaded phase is announced as complete with its steps, so a watcher keeps later phases after it.
+        var announced = File.ReadLines(Path.Combine(copy, "events.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("type").GetString() == "run_started" && e.GetProperty("start_epoch").GetInt32() == 2).ToList();
+        Assert.Equal(["supervised", "unsupervised"], announced.Select(e => e.GetProperty("phase").GetString()));
+        Assert.All(announced, e => Assert.Equal(e.GetProperty("batches_per_epoch").GetInt64(), e.GetProperty("steps_done").GetInt64())); // one epoch each
+        Assert.Equal(3, announced[0].GetProperty("steps_done").GetInt64()); // --max-batches 3
     }
 
     [Fact]

@@ -43,4 +43,17 @@ public sealed class RunEventPointsTests
         points.From(Fixtures.Started() with { Phase = TrainingPhase.Unsupervised });
         Assert.Equal(10, points.From(Fixtures.Batch(1, 2, 4, loss: 1) with { GlobalStep = 2 })[0].Step);
     }
+
+    [Fact]
+    public void AfterARestartACompletedPhaseStillPushesTheNextOneBack()
+    {
+        // A new process (or server) resumes a run whose classifier finished: 3 epochs, 12 steps, announced as complete.
+        var points = new RunEventPoints();
+        var epochs = Fixtures.Started() with { Epochs = 3 };
+        points.From(epochs with { Phase = TrainingPhase.Supervised, StartEpoch = 4, StepsDone = 12 });
+        // The VAE resumes mid-way (epoch 2, 5 steps done): its axis starts after the classifier's 12 steps and 3 epochs.
+        points.From(epochs with { Phase = TrainingPhase.Unsupervised, StartEpoch = 2, StepsDone = 5 });
+        Assert.Equal(12 + 6, points.From(Fixtures.Batch(2, 2, 4, loss: 1) with { GlobalStep = 6 })[0].Step);
+        Assert.Equal(3 + 2, points.Timeline.StampEpoch(new System.Text.Json.Nodes.JsonObject(), 2));
+    }
 }

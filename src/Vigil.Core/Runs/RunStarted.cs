@@ -43,8 +43,14 @@ public sealed record RunStarted : RunEvent
     /// <summary>Images per training batch (the last batch of an epoch may hold fewer).</summary>
     public int BatchSize { get; init; }
 
-    /// <summary>The first epoch this process trains: 1 for a fresh run, later when resumed.</summary>
+    /// <summary>
+    /// The first epoch this process trains: 1 for a fresh run, later when resumed; <see cref="Epochs"/> + 1 (or more)
+    /// when the phase was already complete and is only reloaded.
+    /// </summary>
     public int StartEpoch { get; init; } = 1;
+
+    /// <summary>Optimizer steps the phase had already taken (the resumed checkpoint's); 0 for a fresh run.</summary>
+    public long StepsDone { get; init; }
 
     /// <summary>The checkpoint this process resumed from, or null for a fresh run.</summary>
     public string? ResumedFrom { get; init; }

@@ -51,22 +51,25 @@ internal static class EpochLoop
             {
                 ctx.Log($"{Name(trainer)}: already complete in {folder}; loading its best weights");
                 RestoreBest(store, fingerprint, parts);
+                // Watchers still learn how far this phase went, so a later phase's steps continue after it.
+                ctx.Events.Publish(Started(startEpoch));
                 return new LoopOutcome(false, early.BestEpoch, early.Best, []);
             }
             ctx.Log($"{Name(trainer)}: resuming at epoch {startEpoch}, batch {startBatch + 1} from {store.LastPath}");
         }
         else File.Delete(Path.Combine(folder, DoneFile));
 
-        ctx.Events.Publish(new RunStarted
+        RunStarted Started(int first) => new()
         {
             Phase = trainer.Phase, ModelKind = trainer.ModelKind, Dataset = request.Dataset.Folder is { } f ? Path.GetFileName(f) : "csv",
             DatasetPath = request.Dataset.Folder, Classes = request.Dataset.Classes, NormalClass = request.Dataset.NormalClass,
-            Epochs = epochs, BatchesPerEpoch = batchesPerEpoch, BatchSize = loader.Options.BatchSize, StartEpoch = startEpoch,
+            Epochs = epochs, BatchesPerEpoch = batchesPerEpoch, BatchSize = loader.Options.BatchSize, StartEpoch = first, StepsDone = globalStep,
             ResumedFrom = resumedFrom, TrainImages = trainImages, ValImages = valImages, ImageSize = loader.Data.ImageSize,
             Device = request.Compute.Description, MonitorMetric = trainer.MonitorName,
             Hyperparameters = Hyperparameters.Of(("lr", trainer.Phase == TrainingPhase.Supervised ? request.LearningRate : request.VaeLearningRate),
                 ("weight_decay", request.WeightDecay), ("seed", request.Seed), ("augment", request.Augment), ("patience", request.Patience)),
-        });
+        };
+        ctx.Events.Publish(Started(startEpoch));
         Status(ctx, RunStatus.Running, $"{Name(trainer)} training", startEpoch);
 
         var meter = new ThroughputMeter();

@@ -6,7 +6,9 @@ namespace Vigil.Monitoring.Live;
 /// <summary>
 /// One x axis for a run trained in several phases (classifier, then VAE): each phase counts its steps and epochs
 /// from 1, so a later phase is shifted past what the earlier ones reached, and its curves continue instead of being
-/// drawn over the first phase's. A phase that starts again (a resume) keeps the offsets it had.
+/// drawn over the first phase's. A phase that starts again (a resume) keeps the offsets it had. After a restart of
+/// the watcher, a resumed phase's <see cref="RunStarted.StepsDone"/> and <see cref="RunStarted.StartEpoch"/> say how
+/// far it had gone (a completed phase announces itself that way too), so the next phase still starts after it.
 /// </summary>
 public sealed class PhaseTimeline
 {
@@ -25,6 +27,8 @@ public sealed class PhaseTimeline
         if (!_offsets.TryGetValue(started.Phase, out var offsets))
             _offsets[started.Phase] = offsets = _offsets.Count == 0 ? (0, 0) : (_maxStep, _maxEpoch);
         _current = offsets;
+        _maxStep = Math.Max(_maxStep, offsets.Step + started.StepsDone);
+        _maxEpoch = Math.Max(_maxEpoch, offsets.Epoch + Math.Min(started.StartEpoch, started.Epochs + 1) - 1);
         Phase = started.Phase;
     }
 
