@@ -2,12 +2,19 @@
 # Builds and runs the benchmarks in Release and prints their figures: ./bench/run.sh [NAME [OPTIONS...]]
 # NAME: all (default: organize-idx, organize-png, train-speed), one of those, or fmnist-oneclass [EPOCHS [CLASSES]],
 # fmnist-supervised [EPOCHS [SIZE]], fmnist-known-unknown [EPOCHS_B0 [EPOCHS_VAE [SIZE]]], monitor-ingest [STORE],
-# monitor-downsample [STORE], monitor-fanout [CLIENTS [SECONDS]] (docs/benchmarks.md).
+# monitor-downsample [STORE], monitor-fanout [CLIENTS [SECONDS]], chart-compare [--runs N] (uPlot vs ECharts in headless
+# chromium, Node.js/npm; docs/benchmarks.md).
 # STORE: a postgres:// URL (the benchmark adds a run to that database), or "postgres" for a fresh scratch database
 # vigil_bench on the private cluster of scripts/postgres.sh; SQLite (a fresh file) without it.
 # Work files go to $VIGIL_BENCH_DIR (default .build/).
 set -euo pipefail
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../scripts/common.sh"
+if [ "${1:-}" = chart-compare ]; then
+  vigil_ensure_packages chromium
+  cd "$VIGIL_ROOT/bench/chart-compare"
+  [ node_modules/.package-lock.json -nt package-lock.json ] || { npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.package-lock.json; }
+  exec node run.mjs "${@:2}"
+fi
 vigil_ensure_packages dataset-fashion-mnist
 if [[ "${1:-}" == monitor-ingest || "${1:-}" == monitor-downsample ]] && [ "${2:-}" = postgres ]; then
   server=$("$VIGIL_ROOT/scripts/postgres.sh" start)

@@ -2,6 +2,14 @@ using Microsoft.Playwright;
 
 namespace Vigil.Web.Tests;
 
+/// <summary>Browser test classes run one after another: each starts a server and a browser, and the performance
+/// figures must not be measured while another class loads the machine.</summary>
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection
+{
+    public const string Name = "browser";
+}
+
 /// <summary>
 /// One simulated server and one headless Debian chromium for the test class. Browsers cannot be downloaded here, so
 /// Playwright launches /usr/bin/chromium with a fresh profile.
@@ -48,15 +56,22 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A new page on the dashboard, collecting console errors and uncaught exceptions.</summary>
-    public async Task<(IPage Page, List<string> Errors)> OpenAsync(int width = 1440, int height = 900)
+    /// <summary>Where measured figures are kept as test artifacts.</summary>
+    public static string ResultsFolder => Path.Combine(RepositoryRoot, ".build", "test-results");
+
+    /// <summary>
+    /// A new page on the dashboard (<paramref name="query"/>, e.g. <c>?run=id</c>, appended to its URL), collecting
+    /// console errors and uncaught exceptions; <paramref name="initScript"/> runs before the app's own scripts.
+    /// </summary>
+    public async Task<(IPage Page, List<string> Errors)> OpenAsync(int width = 1440, int height = 900, string query = "", string? initScript = null)
     {
         IPage page = await Browser.NewPageAsync();
         var errors = new List<string>();
         page.Console += (_, message) => { if (message.Type == "error") errors.Add($"console: {message.Text} ({message.Location})"); };
         page.PageError += (_, error) => errors.Add("page error: " + error);
+        if (initScript is not null) await page.AddInitScriptAsync(initScript);
         await page.SetViewportSizeAsync(width, height);
-        await page.GotoAsync(Server.Url.ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        await page.GotoAsync(Server.Url + query, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
         await page.WaitForSelectorAsync("[data-testid=connection][data-state=live]", new PageWaitForSelectorOptions { Timeout = 30_000 });
         return (page, errors);
     }

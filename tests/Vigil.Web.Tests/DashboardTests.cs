@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace Vigil.Web.Tests;
 
 /// <summary>The dashboard in a real browser against a real simulated run (28 RETFound classes, an epoch every 2 s).</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
     private static async Task<string> TextAsync(IPage page, string selector) => (await page.Locator(selector).First.InnerTextAsync()).Trim();
@@ -118,10 +119,131 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
         // Nothing wider than the viewport (the confusion matrix scrolls inside its own panel).
         int overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
         Assert.True(overflow <= 0, $"the page is {overflow} px wider than the viewport at {width} px");
+        await AssertConfusionLabelsReadableAsync(page, width);
         Directory.CreateDirectory(BrowserFixture.ScreenshotFolder);
         string file = Path.Combine(BrowserFixture.ScreenshotFolder, $"dashboard-{width}.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+        // The matrix alone, cut from the full page (an element screenshot would scroll it under the sticky header).
+        double[] panel = await page.EvaluateAsync<double[]>("() => { const r = document.querySelector('[data-testid=confusion-matrix]').getBoundingClientRect(); return [r.x + scrollX, r.y + scrollY, r.width, r.height]; }");
+        await page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(BrowserFixture.ScreenshotFolder, $"confusion-{width}.png"), FullPage = true,
+            Clip = new Clip { X = (float)panel[0], Y = (float)panel[1], Width = (float)panel[2], Height = (float)panel[3] },
+        });
         output.WriteLine("screenshot: " + file);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        await page.CloseAsync();
+    }
+
+    /// <summary>
+    /// Every confusion-matrix label lies wholly inside the matrix's panel (none clipped by it), and carries the full
+    /// class name as its title, so a label cut with an ellipsis or shown as a number still says its class on hover.
+    /// </summary>
+    private async Task AssertConfusionLabelsReadableAsync(IPage page, int width)
+    {
+        JsonElement report = await page.EvaluateAsync<JsonElement>("""
+            () => {
+              const box = document.querySelector('[data-testid=confusion-scroller]').getBoundingClientRect();
+              const labels = [...document.querySelectorAll('[data-testid=confusion-label]')];
+              const problems = [];
+              let abbreviated = 0;
+              for (const el of labels) {
+                const r = el.getBoundingClientRect();
+                const text = el.textContent.trim();
+                if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5)
+                  problems.push(`${el.dataset.axis} label "${text}" is clipped by the panel`);
+                if (!el.title) problems.push(`${el.dataset.axis} label "${text}" has no title`);
+                const cut = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+                if (cut || text !== el.title) abbreviated++;
+              }
+              const key = document.querySelectorAll('[data-testid=confusion-key] li').length;
+              return { mode: document.querySelector('[data-testid=confusion-grid]').dataset.labelMode, labels: labels.length, abbreviated, key, problems };
+            }
+            """);
+        string mode = report.GetProperty("mode").GetString()!;
+        int labels = report.GetProperty("labels").GetInt32();
+        int key = report.GetProperty("key").GetInt32();
+        output.WriteLine($"confusion labels at {width} px: {labels} ({mode}), {report.GetProperty("abbreviated").GetInt32()} abbreviated; key entries {key}");
+        Assert.Equal(2 * 28, labels);
+        string[] problems = report.GetProperty("problems").EnumerateArray().Select(p => p.GetString()!).ToArray();
+        Assert.True(problems.Length == 0, string.Join("\n", problems));
+        // Numbers stand for names only with the key that names them.
+        if (mode == "numbers") Assert.Equal(28, key);
+    }
+
+    [Fact]
+    public async Task A_run_opened_by_link_shows_its_history_and_the_picker_returns_to_the_live_run()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Server.Url };
+        string id = "picker-" + Guid.NewGuid().ToString("N")[..8];
+        await ExternalRuns.CreateAsync(http, id, "picker test");
+        // 300 steps of training loss, validation every 50 steps, two epochs of a 3-class classifier.
+        var points = new List<ExternalRuns.Point>();
+        for (int step = 1; step <= 300; step++)
+        {
+            points.Add(new("loss/train", step, 2.0 * Math.Exp(-step / 100.0) + 0.1));
+            if (step % 50 == 0) points.Add(new("loss/val", step, 2.2 * Math.Exp(-step / 120.0) + 0.15));
+        }
+        await ExternalRuns.LogPointsAsync(http, id, points);
+        string[] classes = ["Normal", "RAO", "RVO"];
+        for (int epoch = 1; epoch <= 2; epoch++)
+        {
+            await ExternalRuns.LogEpochAsync(http, id, new
+            {
+                run_id = id, epoch, epochs = 2, global_step = 150 * epoch, train_loss = 1.0 / epoch, val_loss = 1.1 / epoch, accuracy = 0.6 + 0.1 * epoch,
+                classes, confusion_matrix = new[] { new[] { 50, 3, 2 }, new[] { 4, 5 + epoch, 1 }, new[] { 2, 1, 7 } },
+                per_class = new[]
+                {
+                    new { @class = "Normal", sensitivity = 0.91, support = 55 },
+                    new { @class = "RAO", sensitivity = 0.5 + 0.05 * epoch, support = 10 },
+                    new { @class = "RVO", sensitivity = 0.7, support = 10 },
+                },
+            });
+        }
+        await ExternalRuns.WaitUntilNotLiveAsync(http, id);
+
+        var (page, errors) = await fixture.OpenAsync(query: "?run=" + Uri.EscapeDataString(id));
+        ILocator picker = page.Locator("[data-testid=run-picker]");
+        await Assertions.Expect(picker).ToHaveValueAsync(id);
+        await Assertions.Expect(picker.Locator($"option[value='{id}']")).ToContainTextAsync("picker test");
+        await Assertions.Expect(page.Locator("[data-testid=run-notice][data-kind=pinned]")).ToContainTextAsync("picker test");
+        // Its own history: 300 steps in the loss chart, drawn for this run; its epochs, matrix and conditions.
+        await page.WaitForFunctionAsync("() => Number(document.querySelector('[data-testid=loss-chart-plot]')?.dataset.points) === 300", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        Assert.Equal(id, await page.EvaluateAsync<string>("() => performance.getEntriesByName('loss-chart:history-drawn').at(-1).detail.runId"));
+        await Assertions.Expect(page.Locator("[data-testid=epoch-details-panel] h2")).ToHaveTextAsync("Epochs (2)");
+        await Assertions.Expect(page.Locator("[data-testid=confusion-matrix] h2")).ToHaveTextAsync("Confusion matrix · epoch 2");
+        await Assertions.Expect(page.Locator("[data-testid=confusion-label]")).ToHaveCountAsync(6);
+        await Assertions.Expect(page.Locator("[data-testid=condition-RAO]")).ToHaveAttributeAsync("data-status", "critical");
+        await Assertions.Expect(page.Locator("[data-testid=metric-loss-val] [data-testid=metric-value]")).ToHaveTextAsync("0.5500");
+        // The controls still act on the live (simulated) run.
+        await Assertions.Expect(page.Locator("[data-testid=run-state]")).ToHaveAttributeAsync("data-state", "running");
+        Assert.Contains("run=" + id, page.Url, StringComparison.Ordinal);
+
+        await picker.SelectOptionAsync(new SelectOptionValue { Value = "" });
+        await Assertions.Expect(page.Locator("[data-testid=run-notice]")).ToHaveCountAsync(0);
+        await page.WaitForFunctionAsync("() => !location.search.includes('run=')");
+        await Assertions.Expect(page.Locator("[data-testid=progress-batch]")).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync("() => performance.getEntriesByName('loss-chart:history-drawn').at(-1).detail.runId !== " + JsonSerializer.Serialize(id), null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("[data-testid=confusion-label]")).ToHaveCountAsync(2 * 28, new LocatorAssertionsToHaveCountOptions { Timeout = 30_000 });
+
+        // Picking the run again pins it and puts it in the address.
+        await picker.SelectOptionAsync(new SelectOptionValue { Value = id });
+        await page.WaitForFunctionAsync("id => new URLSearchParams(location.search).get('run') === id", id);
+        await Assertions.Expect(page.Locator("[data-testid=confusion-label]")).ToHaveCountAsync(6);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_link_to_an_unknown_run_says_so_without_console_errors()
+    {
+        var (page, errors) = await fixture.OpenAsync(query: "?run=no-such-run");
+        ILocator notice = page.Locator("[data-testid=run-notice][data-kind=missing]");
+        await Assertions.Expect(notice).ToContainTextAsync("no-such-run");
+        await Assertions.Expect(page.Locator("[data-testid=run-picker]")).ToHaveValueAsync("no-such-run");
+        await page.WaitForTimeoutAsync(1500); // late requests would log their errors here
+        await notice.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Show the live run" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=progress-batch]")).ToBeVisibleAsync();
         Assert.True(errors.Count == 0, string.Join("\n", errors));
         await page.CloseAsync();
     }

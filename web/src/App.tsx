@@ -2,10 +2,14 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { Header } from './components/Dashboard/Header';
 import { MetricsGrid } from './components/Dashboard/MetricsGrid';
 import { ProgressBar } from './components/Dashboard/ProgressBar';
+import { RunNotice } from './components/Dashboard/RunNotice';
 import { PanelFallback } from './components/common/Panel';
 import { CriticalAlerts } from './components/Monitoring/CriticalAlerts';
 import { Toasts } from './components/Monitoring/Toasts';
+import { useRunInUrl } from './hooks/useRunInUrl';
+import { useRunList } from './hooks/useRunList';
 import { useWebSocket } from './hooks/useWebSocket';
+import { useMonitoring, viewingLive } from './store/monitoring';
 
 // Charts and the large tables load in their own chunks, after the first paint of the header and figures.
 const LossChart = lazy(() => import('./components/Charts/LossChart'));
@@ -25,11 +29,16 @@ function Lazy({ title, children, className = '' }: { title: string; children: Re
 
 export function App() {
   useWebSocket();
+  useRunList();
+  useRunInUrl();
+  // Progress is the live run's; a pinned run's notice takes its place.
+  const live = useMonitoring(viewingLive);
   return (
     <div className="min-h-screen">
       <Header />
       <main className="mx-auto flex max-w-[1800px] flex-col gap-3 p-3">
-        <ProgressBar />
+        <RunNotice />
+        {live && <ProgressBar />}
         <MetricsGrid />
         <div data-testid="dashboard-grid" className="grid grid-cols-1 gap-3 md:grid-cols-2 xl:grid-cols-3">
           <Lazy title="Loss">

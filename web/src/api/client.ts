@@ -1,4 +1,4 @@
-import type { AlertsResponse, ConfusionResponse, EpochRecord, HistoryResponse, Run, Status, SystemInfo } from './types';
+import type { AlertsResponse, EpochRecord, HistoryResponse, Run, Status, SystemInfo } from './types';
 
 /** An API error carrying the server's own message (`{"error": …}`). */
 export class ApiError extends Error {
@@ -28,10 +28,7 @@ export const api = {
   status: () => request<Status>('/api/status'),
   system: () => request<SystemInfo>('/api/system'),
   runs: () => request<{ runs: Run[] }>('/api/runs'),
-  run: (id: string) => request<{ run: Run; series: string[] }>(`/api/runs/${q(id)}`),
   epochs: (id: string) => request<{ run_id: string; epochs: EpochRecord[] }>(`/api/runs/${q(id)}/epochs`),
-  confusion: (id: string, epoch?: number) =>
-    request<ConfusionResponse>(`/api/runs/${q(id)}/confusion${epoch === undefined ? '' : `?epoch=${epoch}`}`),
   alerts: (run?: string, limit = 200) => request<AlertsResponse>(`/api/alerts?limit=${limit}${run ? `&run=${q(run)}` : ''}`),
   history: (run: string, series: string[], options: { from?: number; to?: number; maxPoints?: number } = {}) => {
     const parts = [`run=${q(run)}`, `series=${series.map(q).join(',')}`];

@@ -142,13 +142,6 @@ export interface Run {
   hyperparameters: Record<string, unknown> | null;
 }
 
-export interface ConfusionResponse {
-  run_id: string;
-  epoch: number;
-  classes: string[];
-  confusion_matrix: number[][];
-}
-
 export interface Hello {
   type: 'hello';
   seq: number;

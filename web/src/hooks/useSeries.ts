@@ -1,21 +1,31 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { appendBuckets, fromBuckets, lastStep, type SeriesData } from '../lib/seriesData';
-import { useMonitoring } from '../store/monitoring';
+import { viewedRunId, viewingLive, useMonitoring } from '../store/monitoring';
 
 /** Buckets asked for on first load: enough for a wide chart, few enough to draw in milliseconds. */
 export const HISTORY_POINTS = 2000;
 const LIVE_INTERVAL_MS = 1000;
 
+export interface SeriesState {
+  data: Record<string, SeriesData>;
+  loading: boolean;
+  error: string | null;
+  /** A new object each time a run's history has been loaded into `data` (charts mark its first draw). */
+  historyLoad: { runId: string } | null;
+}
+
 /**
- * A chart's series: history from the server's downsampled endpoint (min/max/last per bucket), then the points added
- * since, fetched at most once a second while metrics_update messages arrive.
+ * A chart's series of the viewed run: history from the server's downsampled endpoint (min/max/last per bucket), then,
+ * while that run is the live one, the points added since, fetched at most once a second as metrics_update messages arrive.
  */
-export function useSeries(names: readonly string[]): { data: Record<string, SeriesData>; loading: boolean; error: string | null } {
-  const runId = useMonitoring((s) => s.status?.run_id ?? null);
+export function useSeries(names: readonly string[]): SeriesState {
+  const runId = useMonitoring(viewedRunId);
+  const live = useMonitoring(viewingLive);
   const historyVersion = useMonitoring((s) => s.historyVersion);
   const liveTick = useMonitoring((s) => s.liveTick);
   const [data, setData] = useState<Record<string, SeriesData>>({});
+  const [historyLoad, setHistoryLoad] = useState<{ runId: string } | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const dataRef = useRef(data);
@@ -28,6 +38,7 @@ export function useSeries(names: readonly string[]): { data: Record<string, Seri
   useEffect(() => {
     const gen = ++generation.current;
     setData({});
+    setHistoryLoad(null);
     if (!runId) return;
     setLoading(true);
     inFlight.current = true;
@@ -38,6 +49,7 @@ export function useSeries(names: readonly string[]): { data: Record<string, Seri
         const next: Record<string, SeriesData> = {};
         for (const s of h.series) next[s.series] = fromBuckets(s.buckets);
         setData(next);
+        setHistoryLoad({ runId });
         setError(null);
       })
       .catch((e: unknown) => gen === generation.current && setError(e instanceof Error ? e.message : String(e)))
@@ -51,7 +63,7 @@ export function useSeries(names: readonly string[]): { data: Record<string, Seri
   }, [runId, historyVersion, key]);
 
   useEffect(() => {
-    if (!runId || inFlight.current || Date.now() - lastFetch.current < LIVE_INTERVAL_MS) return;
+    if (!runId || !live || inFlight.current || Date.now() - lastFetch.current < LIVE_INTERVAL_MS) return;
     const current = dataRef.current;
     const lasts = key.split(',').map((n) => lastStep(current[n]));
     if (lasts.every((l) => l === null) && Object.keys(current).length === 0 && loading) return;
@@ -84,7 +96,7 @@ export function useSeries(names: readonly string[]): { data: Record<string, Seri
       .finally(() => {
         if (gen === generation.current) inFlight.current = false;
       });
-  }, [liveTick, runId, key, loading]);
+  }, [liveTick, runId, live, key, loading]);
 
-  return { data, loading, error };
+  return { data, loading, error, historyLoad };
 }

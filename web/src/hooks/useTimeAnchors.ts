@@ -1,13 +1,19 @@
 import { useMemo } from 'react';
 import type { TimeAnchor } from '../lib/seriesData';
-import { useMonitoring } from '../store/monitoring';
+import { viewedRunId, viewingLive, useMonitoring } from '../store/monitoring';
 
-/** Known (step, wall time) pairs of the current run: its start, each epoch's end, the latest status. */
+/** Known (step, wall time) pairs of the viewed run: its start, each epoch's end, and the live run's latest status. */
 export function useTimeAnchors(): TimeAnchor[] {
   const epochs = useMonitoring((s) => s.epochs);
-  const startedAt = useMonitoring((s) => s.status?.started_at ?? null);
-  const step = useMonitoring((s) => s.status?.global_step ?? null);
-  const updatedAt = useMonitoring((s) => s.status?.updated_at ?? null);
+  const live = useMonitoring(viewingLive);
+  const liveStart = useMonitoring((s) => s.status?.started_at ?? null);
+  const storedStart = useMonitoring((s) => {
+    const id = viewedRunId(s);
+    return s.runs?.find((r) => r.id === id)?.created_at ?? null;
+  });
+  const step = useMonitoring((s) => (viewingLive(s) ? (s.status?.global_step ?? null) : null));
+  const updatedAt = useMonitoring((s) => (viewingLive(s) ? (s.status?.updated_at ?? null) : null));
+  const startedAt = live ? liveStart : storedStart;
   return useMemo(() => {
     const anchors: TimeAnchor[] = [];
     if (startedAt) anchors.push({ step: 0, time: Date.parse(startedAt) / 1000 });

@@ -1,5 +1,5 @@
 import { createStore, useStore } from 'zustand';
-import type { Alert, EpochRecord, MetricsUpdate, ServerMessage, Status, SystemInfo } from '../api/types';
+import type { Alert, EpochRecord, MetricsUpdate, Run, ServerMessage, Status, SystemInfo } from '../api/types';
 import { toNumber } from '../utils/formatters';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -25,11 +25,19 @@ export interface SystemHistory {
 export const SYSTEM_HISTORY_LENGTH = 120;
 const MAX_ALERTS = 500;
 const MAX_TOASTS = 4;
+const REMEMBERED_ALERT_IDS = 2000;
 
+/**
+ * The page shows one run at a time: the live run (the server's status.run_id, followed as it changes) unless the
+ * user pinned another one in the run picker. Live figures (status, metrics_update, system, toasts) always describe
+ * the live run, which the controls act on; epochs, alerts and chart history describe the viewed run.
+ */
 export interface MonitoringState {
   connection: ConnectionState;
   lastSeq: number | null;
+  /** The live run's status. */
   status: Status | null;
+  /** The live run's latest metrics_update. */
   metrics: MetricsUpdate | null;
   /** The metrics_update before `metrics`, for trends. */
   previousMetrics: MetricsUpdate | null;
@@ -37,12 +45,18 @@ export interface MonitoringState {
   warningMargin: number;
   system: SystemInfo | null;
   systemHistory: SystemHistory;
+  /** Alerts of the viewed run, newest first. */
   alerts: Alert[];
   toasts: Toast[];
+  /** Epoch records of the viewed run, in order. */
   epochs: EpochRecord[];
-  /** Bumped when a chart must reload its history over REST (reconnect with a gap, new run). */
+  /** The run chosen in the run picker (`?run=`), or null to follow the live run. */
+  pinnedRunId: string | null;
+  /** The runs the server has stored (GET /api/runs, newest first); null until first loaded. */
+  runs: Run[] | null;
+  /** Bumped when the viewed run's history must be reloaded over REST (another run, a reconnect with a gap). */
   historyVersion: number;
-  /** Bumped on each metrics_update: charts fetch the points added since their last one. */
+  /** Bumped on each metrics_update of the live run: charts showing it fetch the points added since their last one. */
   liveTick: number;
   /** Images a second, from the run's `throughput` series (not part of metrics_update). */
   throughput: number | null;
@@ -50,11 +64,54 @@ export interface MonitoringState {
   setConnection(state: ConnectionState): void;
   /** Applies WebSocket messages in one state change (one render per batch, not per message). */
   applyMessages(messages: ServerMessage[]): void;
-  setAlerts(alerts: Alert[]): void;
-  setEpochs(epochs: EpochRecord[]): void;
+  /** Shows `runId`'s history (null: follow the live run). */
+  pinRun(runId: string | null): void;
+  setRuns(runs: Run[]): void;
+  /** Merges alerts fetched for `runId`; a late answer for a run no longer viewed is ignored. */
+  setAlerts(runId: string, alerts: Alert[]): void;
+  /** Merges epoch records fetched for `runId`; a late answer for a run no longer viewed is ignored. */
+  setEpochs(runId: string, epochs: EpochRecord[]): void;
+  /** The live run's status, e.g. from a control route's answer (as a `status` message would). */
   setStatus(status: Status): void;
   dismissToast(id: number): void;
   setThroughput(value: number | null): void;
+}
+
+type RunView = Pick<MonitoringState, 'pinnedRunId' | 'status'>;
+
+/** The run whose history the page shows: the pinned one, else the live one. */
+export function viewedRunId(s: RunView): string | null {
+  return s.pinnedRunId ?? s.status?.run_id ?? null;
+}
+
+/** Whether the viewed run is the live run, so live updates append to what is shown. */
+export function viewingLive(s: RunView): boolean {
+  return s.pinnedRunId === null || s.pinnedRunId === (s.status?.run_id ?? null);
+}
+
+const listed = (runs: readonly Run[] | null, id: string) => runs !== null && runs.some((r) => r.id === id);
+
+/**
+ * The viewed run's id once the server's run list holds it, else null. Routes under /api/runs/{id} answer 404 for a run
+ * not stored yet (a live run is announced before its first write commits), so they are asked only then.
+ */
+export function storedRunId(s: RunView & Pick<MonitoringState, 'runs'>): string | null {
+  const id = viewedRunId(s);
+  return id !== null && listed(s.runs, id) ? id : null;
+}
+
+/** True when the pinned run is neither live nor in the loaded run list: a link to a run this server does not have. */
+export function pinnedRunMissing(s: RunView & Pick<MonitoringState, 'runs'>): boolean {
+  return s.runs !== null && s.pinnedRunId !== null && !viewingLive(s) && !listed(s.runs, s.pinnedRunId);
+}
+
+/** A run the page needs that the loaded run list lacks (a new live run, a pinned one), or null: the list is due a refresh. */
+export function runMissingFromList(s: RunView & Pick<MonitoringState, 'runs'>): string | null {
+  if (s.runs === null) return null;
+  const live = s.status?.run_id ?? null;
+  if (live !== null && !listed(s.runs, live)) return live;
+  if (s.pinnedRunId !== null && !listed(s.runs, s.pinnedRunId)) return s.pinnedRunId;
+  return null;
 }
 
 function emptySystemHistory(): SystemHistory {
@@ -98,14 +155,29 @@ function addAlert(alerts: Alert[], alert: Alert): Alert[] {
   return [alert, ...alerts].slice(0, MAX_ALERTS);
 }
 
-let toastCounter = 0;
-
-/** Run-scoped state goes when the run changes; the connection and system samples stay. */
-function runReset(): Partial<MonitoringState> {
-  return { metrics: null, previousMetrics: null, epochs: [], alerts: [], toasts: [] };
+function toastFor(alert: Alert, id: number): Toast | null {
+  if (alert.severity === 'ok') return null;
+  const sens = toNumber(alert.sensitivity);
+  return {
+    id,
+    severity: alert.severity,
+    title: `${alert.condition} ${alert.severity}`,
+    message: sens === null ? alert.message : `Sensitivity ${(sens * 100).toFixed(1)} % < threshold ${(alert.threshold * 100).toFixed(1)} %`,
+  };
 }
 
+let toastCounter = 0;
+
 export function createMonitoringStore() {
+  // Alert ids already seen (pushed or fetched): a replayed alert toasts once. Bounded, oldest forgotten first.
+  const seenAlerts = new Set<number>();
+  const firstSighting = (id: number) => {
+    if (seenAlerts.has(id)) return false;
+    seenAlerts.add(id);
+    if (seenAlerts.size > REMEMBERED_ALERT_IDS) seenAlerts.delete(seenAlerts.values().next().value!);
+    return true;
+  };
+
   return createStore<MonitoringState>()((set, get) => ({
     connection: 'connecting',
     lastSeq: null,
@@ -119,6 +191,8 @@ export function createMonitoringStore() {
     alerts: [],
     toasts: [],
     epochs: [],
+    pinnedRunId: null,
+    runs: null,
     historyVersion: 0,
     liveTick: 0,
     throughput: null,
@@ -127,35 +201,35 @@ export function createMonitoringStore() {
       if (get().connection !== connection) set({ connection });
     },
 
-    setStatus: (status) => {
-      const current = get();
-      const runChanged = current.status !== null && current.status.run_id !== status.run_id;
-      set({ status, ...(runChanged ? { ...runReset(), historyVersion: current.historyVersion + 1 } : {}) });
-    },
+    setStatus: (status) => get().applyMessages([{ ...status, type: 'status', seq: -1 }]),
 
     applyMessages: (messages) => {
       if (messages.length === 0) return;
       const s = get();
+      const { pinnedRunId } = s;
       let { status, metrics, previousMetrics, system, systemHistory, alerts, epochs, toasts, historyVersion, liveTick } = s;
       let lastSeq = s.lastSeq;
       let thresholds = s.thresholds;
       let throughput = s.throughput;
       let warningMargin = s.warningMargin;
-      const changeRun = (runId: string | null | undefined) => {
-        if (status && runId !== undefined && status.run_id !== runId) {
-          metrics = null;
-          previousMetrics = null;
+      // Another live run: its figures replace the old one's; the view follows it unless a run is pinned.
+      const changeLiveRun = (runId: string | null | undefined) => {
+        if (!status || runId === undefined || status.run_id === runId) return;
+        metrics = null;
+        previousMetrics = null;
+        toasts = [];
+        if (pinnedRunId === null) {
           epochs = [];
           alerts = [];
-          toasts = [];
           historyVersion++;
         }
       };
+      const viewed = () => pinnedRunId ?? status?.run_id ?? null;
       for (const m of messages) {
         if (typeof m.seq === 'number' && m.seq >= 0) lastSeq = lastSeq === null ? m.seq : Math.max(lastSeq, m.seq);
         switch (m.type) {
           case 'hello':
-            changeRun(m.status.run_id);
+            changeLiveRun(m.status.run_id);
             status = m.status;
             thresholds = m.critical_thresholds ?? thresholds;
             warningMargin = m.warning_margin ?? warningMargin;
@@ -172,7 +246,7 @@ export function createMonitoringStore() {
             break;
           case 'status': {
             const { type: _t, seq: _s, ...rest } = m;
-            changeRun(rest.run_id);
+            changeLiveRun(rest.run_id);
             status = rest;
             break;
           }
@@ -190,25 +264,17 @@ export function createMonitoringStore() {
           }
           case 'epoch_end': {
             const { type: _t, seq: _s, ...rest } = m;
-            if (!status || !rest.run_id || rest.run_id === status.run_id) epochs = upsertEpoch(epochs, rest);
+            // A record without run_id is taken as the live run's.
+            const runId = rest.run_id ?? status?.run_id ?? null;
+            if (runId === null || viewed() === null || runId === viewed()) epochs = upsertEpoch(epochs, rest);
             break;
           }
           case 'alert': {
             const { type: _t, seq: _s, ...rest } = m;
-            const before = alerts;
-            alerts = addAlert(alerts, rest);
-            if (alerts !== before && rest.severity !== 'ok') {
-              const sens = toNumber(rest.sensitivity);
-              toasts = [
-                ...toasts,
-                {
-                  id: ++toastCounter,
-                  severity: rest.severity,
-                  title: `${rest.condition} ${rest.severity}`,
-                  message: sens === null ? rest.message : `Sensitivity ${(sens * 100).toFixed(1)} % < threshold ${(rest.threshold * 100).toFixed(1)} %`,
-                },
-              ].slice(-MAX_TOASTS);
-            }
+            if (viewed() === null || rest.run_id === viewed()) alerts = addAlert(alerts, rest);
+            // Toasts tell of any condition getting worse now, whichever run is on screen.
+            const toast = firstSighting(rest.id) ? toastFor(rest, ++toastCounter) : null;
+            if (toast) toasts = [...toasts, toast].slice(-MAX_TOASTS);
             break;
           }
         }
@@ -216,16 +282,33 @@ export function createMonitoringStore() {
       set({ status, metrics, previousMetrics, system, systemHistory, alerts, epochs, toasts, historyVersion, liveTick, lastSeq, thresholds, warningMargin, throughput });
     },
 
-    setAlerts: (incoming) => {
+    pinRun: (runId) => {
+      const s = get();
+      const pinnedRunId = runId === '' ? null : runId;
+      if (pinnedRunId === s.pinnedRunId) return;
+      const sameRun = viewedRunId(s) === viewedRunId({ pinnedRunId, status: s.status });
+      set({ pinnedRunId, ...(sameRun ? {} : { epochs: [], alerts: [], historyVersion: s.historyVersion + 1 }) });
+    },
+
+    setRuns: (runs) => set({ runs }),
+
+    setAlerts: (runId, incoming) => {
+      const s = get();
+      if (runId !== viewedRunId(s)) return;
       // The REST list and pushed alerts merge by id, newest first.
       const byId = new Map<number, Alert>();
-      for (const a of [...incoming, ...get().alerts]) byId.set(a.id, a);
+      for (const a of [...incoming, ...s.alerts]) {
+        byId.set(a.id, a);
+        firstSighting(a.id);
+      }
       const alerts = [...byId.values()].sort((a, b) => b.id - a.id).slice(0, MAX_ALERTS);
       set({ alerts });
     },
 
-    setEpochs: (records) => {
-      let epochs = get().epochs;
+    setEpochs: (runId, records) => {
+      const s = get();
+      if (runId !== viewedRunId(s)) return;
+      let epochs = s.epochs;
       for (const r of records) epochs = upsertEpoch(epochs, r);
       set({ epochs });
     },

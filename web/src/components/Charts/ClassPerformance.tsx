@@ -1,7 +1,7 @@
 import { memo, useMemo, useState } from 'react';
 import type { PerClassRecord } from '../../api/types';
 import { groupClasses } from '../../lib/classGroups';
-import { useMonitoring } from '../../store/monitoring';
+import { viewingLive, useMonitoring } from '../../store/monitoring';
 import { formatClassName, formatNumber, toNumber } from '../../utils/formatters';
 import { Panel } from '../common/Panel';
 import { VirtualList } from '../common/VirtualList';
@@ -28,7 +28,8 @@ function Bar({ value, color }: { value: number | null; color: string }) {
 function ClassPerformance() {
   const epochs = useMonitoring((s) => s.epochs);
   const thresholds = useMonitoring((s) => s.thresholds);
-  const live = useMonitoring((s) => s.metrics?.metrics.per_class);
+  // Before the first epoch, the live run's sensitivities stand in (not for a pinned run: they are another run's).
+  const live = useMonitoring((s) => (viewingLive(s) ? s.metrics?.metrics.per_class : undefined));
   const [sort, setSort] = useState<SortKey>('name');
   const [descending, setDescending] = useState(false);
   const latest = epochs.length > 0 ? epochs[epochs.length - 1]! : null;

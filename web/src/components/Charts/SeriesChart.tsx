@@ -4,7 +4,8 @@ import 'uplot/dist/uPlot.min.css';
 import { useSeries } from '../../hooks/useSeries';
 import { useTimeAnchors } from '../../hooks/useTimeAnchors';
 import { alignSeries, stepsToX, type XMode } from '../../lib/seriesData';
-import { useMonitoring } from '../../store/monitoring';
+import { batchesPerEpochOf } from '../../lib/runs';
+import { viewedRunId, viewingLive, useMonitoring } from '../../store/monitoring';
 import { download, toCsv } from '../../utils/csv';
 import { smoothEma } from '../../utils/smoothing';
 import { Button } from '../common/Button';
@@ -37,9 +38,9 @@ const xLabels: Record<XMode, string> = { step: 'Step', epoch: 'Epoch', time: 'Wa
  */
 export const SeriesChart = memo(function SeriesChart({ title, specs, testId, exportName, defaultLog = false, height = 240 }: SeriesChartProps) {
   const names = useMemo(() => specs.map((s) => s.name), [specs]);
-  const { data, loading, error } = useSeries(names);
+  const { data, loading, error, historyLoad } = useSeries(names);
   const anchors = useTimeAnchors();
-  const batchesPerEpoch = useMonitoring((s) => s.status?.total_batches ?? s.metrics?.total_batches ?? null);
+  const batchesPerEpoch = useBatchesPerEpoch();
   const [xMode, setXMode] = useState<XMode>('step');
   const [log, setLog] = useState(defaultLog);
   const [smoothing, setSmoothing] = useState(0.6);
@@ -47,6 +48,11 @@ export const SeriesChart = memo(function SeriesChart({ title, specs, testId, exp
   const plot = useRef<uPlot | null>(null);
   const zoomed = useRef(false);
   const width = useElementWidth(host);
+  // The run whose freshly loaded history has not been drawn yet (see markHistoryDrawn).
+  const undrawnHistory = useRef<string | null>(null);
+  useEffect(() => {
+    undrawnHistory.current = historyLoad?.runId ?? null;
+  }, [historyLoad]);
 
   // Aligned columns and smoothing are recomputed only when the data or the smoothing weight change.
   const prepared = useMemo(() => {
@@ -96,6 +102,7 @@ export const SeriesChart = memo(function SeriesChart({ title, specs, testId, exp
       hooks: {
         setSelect: [() => (zoomed.current = true)],
         ready: [(u) => attachWheel(u, () => (zoomed.current = true))],
+        draw: [(u) => markHistoryDrawn(u, testId, undrawnHistory)],
       },
     };
     const u = new uPlot(options, plotData, el);
@@ -109,7 +116,7 @@ export const SeriesChart = memo(function SeriesChart({ title, specs, testId, exp
     };
     // plotData is applied by the effect below; recreating on every point would be wasteful.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [width, height, xMode, log, specs]);
+  }, [width, height, xMode, log, specs, testId]);
 
   useEffect(() => {
     plot.current?.setData(plotData, !zoomed.current);
@@ -195,6 +202,27 @@ export const SeriesChart = memo(function SeriesChart({ title, specs, testId, exp
     </Panel>
   );
 });
+
+/** Batches per epoch of the viewed run: the live status says it; a stored run's config or epochs do otherwise. */
+function useBatchesPerEpoch(): number | null {
+  const live = useMonitoring(viewingLive);
+  const liveBatches = useMonitoring((s) => s.status?.total_batches ?? s.metrics?.total_batches ?? null);
+  const run = useMonitoring((s) => s.runs?.find((r) => r.id === viewedRunId(s)));
+  const epochs = useMonitoring((s) => s.epochs);
+  return useMemo(() => (live ? liveBatches : batchesPerEpochOf(run, epochs)), [live, liveBatches, run, epochs]);
+}
+
+/**
+ * Marks the first draw of a run's loaded history as a performance entry (`<testId>:history-drawn`, detail: run and
+ * points), so the time a series takes to open can be read in the browser (performance.getEntriesByName).
+ */
+function markHistoryDrawn(u: uPlot, testId: string, undrawn: { current: string | null }) {
+  const runId = undrawn.current;
+  const points = u.data[0]?.length ?? 0;
+  if (runId === null || points === 0) return;
+  undrawn.current = null;
+  performance.mark(`${testId}:history-drawn`, { detail: { runId, points } });
+}
 
 function formatX(v: number | null, mode: XMode): string {
   if (v === null || v === undefined) return '—';

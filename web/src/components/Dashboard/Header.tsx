@@ -7,6 +7,7 @@ import { Button } from '../common/Button';
 import { ConfirmDialog } from '../common/Dialog';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { ElapsedTimer } from './ElapsedTimer';
+import { RunPicker } from './RunPicker';
 import { StartForm, type StartRequest } from './StartForm';
 
 type Pending = 'pause' | 'stop' | null;
@@ -16,7 +17,7 @@ const confirmations = {
   stop: { title: 'Stop training?', message: 'The run finishes its batch, saves a checkpoint and ends as stopped. It can be resumed later.', label: 'Stop' },
 } as const;
 
-/** Run name and state, connection, elapsed time, and the run's controls. */
+/** The run picker, the live run's state, connection, elapsed time, and the live run's controls. */
 export const Header = memo(function Header() {
   const status = useMonitoring((s) => s.status);
   const [pending, setPending] = useState<Pending>(null);
@@ -44,15 +45,14 @@ export const Header = memo(function Header() {
   return (
     <header className="sticky top-0 z-20 border-b border-[var(--border)] bg-[var(--bg-primary)]/95 px-4 py-2 backdrop-blur">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
-        <div className="flex min-w-0 items-center gap-2">
+        <div className="flex min-w-0 items-center gap-3">
           <span className="text-lg font-bold text-[var(--accent)]">Vigil</span>
-          <span className="truncate text-sm text-[var(--text-secondary)]" title={status?.run_id ?? ''} data-testid="run-name">
-            {status?.run_id ?? 'no run'}
-          </span>
+          <RunPicker />
         </div>
         <span
           data-testid="run-state"
           data-state={status?.state ?? 'idle'}
+          title="State of the live run"
           className="rounded-full border px-2 py-0.5 text-xs font-semibold"
           style={{ color: look.color, borderColor: look.color }}
         >

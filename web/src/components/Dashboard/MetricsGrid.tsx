@@ -1,6 +1,7 @@
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import type { Num } from '../../api/types';
-import { useMonitoring } from '../../store/monitoring';
+import { headlineFromEpoch, headlineFromMetrics } from '../../lib/headline';
+import { viewingLive, useMonitoring } from '../../store/monitoring';
 import { formatLearningRate, formatNumber, formatPercent, trendOf, type Trend } from '../../utils/formatters';
 
 interface Card {
@@ -20,19 +21,28 @@ function trendColor(trend: Trend, better: Card['better']): string {
   return trend === better ? 'var(--success)' : 'var(--danger)';
 }
 
-/** The headline figures with their direction since the previous update. */
+/**
+ * The headline figures with their direction: the live run's since its previous update, or a pinned run's last epoch
+ * against the one before.
+ */
 export const MetricsGrid = memo(function MetricsGrid() {
-  const m = useMonitoring((s) => s.metrics?.metrics);
-  const p = useMonitoring((s) => s.previousMetrics?.metrics);
+  const live = useMonitoring(viewingLive);
+  const metrics = useMonitoring((s) => s.metrics);
+  const previousMetrics = useMonitoring((s) => s.previousMetrics);
+  const epochs = useMonitoring((s) => s.epochs);
+  const [m, p] = useMemo(
+    () => (live ? [headlineFromMetrics(metrics), headlineFromMetrics(previousMetrics)] : [headlineFromEpoch(epochs.at(-1)), headlineFromEpoch(epochs.at(-2))]),
+    [live, metrics, previousMetrics, epochs],
+  );
   const pct = (v: Num | undefined) => formatPercent(v, 2);
   const cards: Card[] = [
-    { key: 'loss-train', label: 'Loss (train)', value: m?.loss.train, previous: p?.loss.train, format: (v) => formatNumber(v), better: 'down' },
-    { key: 'loss-val', label: 'Loss (val)', value: m?.loss.val, previous: p?.loss.val, format: (v) => formatNumber(v), better: 'down' },
-    { key: 'accuracy', label: 'Accuracy (val)', value: m?.accuracy.val ?? m?.accuracy.train, previous: p?.accuracy.val ?? p?.accuracy.train, format: pct, better: 'up' },
-    { key: 'auc-macro', label: 'AUC-ROC macro', value: m?.auc_roc.macro, previous: p?.auc_roc.macro, format: (v) => formatNumber(v), better: 'up' },
-    { key: 'auc-weighted', label: 'AUC-ROC weighted', value: m?.auc_roc.weighted, previous: p?.auc_roc.weighted, format: (v) => formatNumber(v), better: 'up' },
-    { key: 'f1', label: 'F1 (macro)', value: m?.f1_score, previous: p?.f1_score, format: (v) => formatNumber(v), better: 'up' },
-    { key: 'lr', label: 'Learning rate', value: m?.learning_rate, previous: p?.learning_rate, format: formatLearningRate, better: 'none' },
+    { key: 'loss-train', label: 'Loss (train)', value: m?.lossTrain, previous: p?.lossTrain, format: (v) => formatNumber(v), better: 'down' },
+    { key: 'loss-val', label: 'Loss (val)', value: m?.lossVal, previous: p?.lossVal, format: (v) => formatNumber(v), better: 'down' },
+    { key: 'accuracy', label: 'Accuracy (val)', value: m?.accuracy, previous: p?.accuracy, format: pct, better: 'up' },
+    { key: 'auc-macro', label: 'AUC-ROC macro', value: m?.aucMacro, previous: p?.aucMacro, format: (v) => formatNumber(v), better: 'up' },
+    { key: 'auc-weighted', label: 'AUC-ROC weighted', value: m?.aucWeighted, previous: p?.aucWeighted, format: (v) => formatNumber(v), better: 'up' },
+    { key: 'f1', label: 'F1 (macro)', value: m?.f1, previous: p?.f1, format: (v) => formatNumber(v), better: 'up' },
+    { key: 'lr', label: 'Learning rate', value: m?.learningRate, previous: p?.learningRate, format: formatLearningRate, better: 'none' },
   ];
   return (
     <section aria-label="Key metrics" className="grid grid-cols-2 gap-2 sm:grid-cols-4 xl:grid-cols-7" data-testid="metrics-grid">

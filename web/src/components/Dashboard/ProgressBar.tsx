@@ -15,7 +15,7 @@ function Bar({ label, value, max, testId }: { label: string; value: number; max:
         </span>
       </div>
       <div role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={max} aria-valuenow={value} className="h-2 overflow-hidden rounded bg-[#262626]">
-        <div className="h-full rounded bg-[var(--accent)] transition-[width] duration-300" style={{ width: `${fraction * 100}%` }} />
+        <div className="h-full origin-left bg-[var(--accent)]" style={{ transform: `scaleX(${fraction})` }} />
       </div>
     </div>
   );

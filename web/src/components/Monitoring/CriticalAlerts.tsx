@@ -1,7 +1,8 @@
-import { memo, useEffect } from 'react';
+import { memo, useEffect, useMemo } from 'react';
 import { api } from '../../api/client';
 import type { ConditionStatus } from '../../api/types';
-import { monitoringStore, useMonitoring } from '../../store/monitoring';
+import { conditionsFromEpoch } from '../../lib/conditions';
+import { monitoringStore, viewedRunId, viewingLive, useMonitoring } from '../../store/monitoring';
 import { formatClassName, formatPercent, toNumber } from '../../utils/formatters';
 import { Panel } from '../common/Panel';
 import { VirtualList } from '../common/VirtualList';
@@ -12,26 +13,38 @@ export const statusLook: Record<ConditionStatus, { color: string; icon: string; 
   critical: { color: 'var(--danger)', icon: '✕', label: 'Critical' },
 };
 
-/** Each critical condition's sensitivity against its threshold, and the alert history. */
+/**
+ * Each critical condition's sensitivity against its threshold (live figures, or a pinned run's last epoch rated
+ * against the thresholds), and the viewed run's alert history.
+ */
 export const CriticalAlerts = memo(function CriticalAlerts() {
-  const conditions = useMonitoring((s) => s.metrics?.metrics.critical_conditions);
+  const live = useMonitoring(viewingLive);
+  const liveConditions = useMonitoring((s) => s.metrics?.metrics.critical_conditions);
+  const lastEpoch = useMonitoring((s) => s.epochs.at(-1));
   const thresholds = useMonitoring((s) => s.thresholds);
+  const warningMargin = useMonitoring((s) => s.warningMargin);
   const alerts = useMonitoring((s) => s.alerts);
-  const runId = useMonitoring((s) => s.status?.run_id ?? null);
+  const runId = useMonitoring(viewedRunId);
   const historyVersion = useMonitoring((s) => s.historyVersion);
+  const conditions = useMemo(
+    () => (live ? liveConditions : conditionsFromEpoch(lastEpoch, thresholds, warningMargin)),
+    [live, liveConditions, lastEpoch, thresholds, warningMargin],
+  );
 
   useEffect(() => {
+    if (!runId) return;
     let cancelled = false;
     api
-      .alerts(runId ?? undefined)
-      .then((a) => !cancelled && monitoringStore.getState().setAlerts(a.alerts))
+      .alerts(runId)
+      .then((a) => !cancelled && monitoringStore.getState().setAlerts(runId, a.alerts))
       .catch(() => undefined);
     return () => {
       cancelled = true;
     };
   }, [runId, historyVersion]);
 
-  const names = Object.keys(conditions ?? thresholds);
+  // A pinned run lists every configured threshold; one its last epoch gives no figure for reads "No data".
+  const names = Object.keys(live ? (conditions ?? thresholds) : thresholds);
   return (
     <Panel title="Critical conditions" testId="critical-alerts">
       <ul className="mb-3 space-y-2" aria-label="Critical conditions">

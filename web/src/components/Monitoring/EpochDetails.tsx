@@ -1,7 +1,7 @@
 import { memo, useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import type { EpochRecord } from '../../api/types';
-import { monitoringStore, useMonitoring } from '../../store/monitoring';
+import { monitoringStore, storedRunId, useMonitoring } from '../../store/monitoring';
 import { formatClassName, formatDuration, formatLearningRate, formatNumber, formatPercent, toNumber } from '../../utils/formatters';
 import { Panel } from '../common/Panel';
 import { VirtualList } from '../common/VirtualList';
@@ -64,9 +64,10 @@ function Details({ epoch }: { epoch: EpochRecord }) {
   );
 }
 
-/** The run's epochs as a timeline; choosing one shows all its metrics. */
+/** The viewed run's epochs as a timeline; choosing one shows all its metrics. */
 function EpochDetails() {
-  const runId = useMonitoring((s) => s.status?.run_id ?? null);
+  // Asked for only once the run is stored: /api/runs/{id}/epochs answers 404 before (a live run is announced first).
+  const runId = useMonitoring(storedRunId);
   const historyVersion = useMonitoring((s) => s.historyVersion);
   const epochs = useMonitoring((s) => s.epochs);
   const [selected, setSelected] = useState<number | null>(null);
@@ -76,7 +77,7 @@ function EpochDetails() {
     let cancelled = false;
     api
       .epochs(runId)
-      .then((r) => !cancelled && monitoringStore.getState().setEpochs(r.epochs))
+      .then((r) => !cancelled && monitoringStore.getState().setEpochs(runId, r.epochs))
       .catch(() => undefined);
     return () => {
       cancelled = true;

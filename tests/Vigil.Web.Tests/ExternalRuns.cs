@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Vigil.Web.Tests;
+
+/// <summary>Creates runs through the ingestion API (docs/monitoring-api.md), as an external trainer would.</summary>
+public static class ExternalRuns
+{
+    /// <summary>The most points one <c>POST /api/runs/{id}/log</c> takes.</summary>
+    public const int MaxPointsPerRequest = 1000;
+
+    /// <summary>One point of a series.</summary>
+    public sealed record Point(string Series, long Step, double Value);
+
+    /// <summary><c>POST /api/runs</c>: a new run named <paramref name="name"/>.</summary>
+    public static async Task CreateAsync(HttpClient http, string id, string name)
+    {
+        using HttpResponseMessage response = await http.PostAsJsonAsync("api/runs", new { id, name, config = new { source = "browser test" }, hyperparameters = new { lr = 0.001 } });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /api/runs answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary><c>POST /api/runs/{id}/log</c> in requests of at most 1,000 points (a 200 means committed).</summary>
+    public static async Task LogPointsAsync(HttpClient http, string id, IReadOnlyList<Point> points)
+    {
+        for (int start = 0; start < points.Count; start += MaxPointsPerRequest)
+        {
+            var chunk = points.Skip(start).Take(MaxPointsPerRequest).Select(p => new { series = p.Series, step = p.Step, value = p.Value });
+            await PostLogAsync(http, id, new { points = chunk });
+        }
+    }
+
+    /// <summary>Stores one epoch record (pushed as <c>epoch_end</c> too).</summary>
+    public static Task LogEpochAsync(HttpClient http, string id, object epoch) => PostLogAsync(http, id, new { epoch });
+
+    /// <summary>Waits until the server's live run is no longer <paramref name="id"/>: creating a run through the API
+    /// makes it the live one until the simulated run's next batch takes over again.</summary>
+    public static async Task WaitUntilNotLiveAsync(HttpClient http, string id)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            JsonElement status = await http.GetFromJsonAsync<JsonElement>("api/status");
+            if (status.GetProperty("run_id").GetString() != id) return;
+            await Task.Delay(100);
+        }
+        Assert.Fail($"the run {id} is still the server's live run");
+    }
+
+    private static async Task PostLogAsync(HttpClient http, string id, object body)
+    {
+        using HttpResponseMessage response = await http.PostAsJsonAsync($"api/runs/{Uri.EscapeDataString(id)}/log", body);
+        Assert.True(response.IsSuccessStatusCode, $"POST /api/runs/{id}/log answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+}

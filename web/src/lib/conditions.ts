@@ -1,0 +1,21 @@
+import type { CriticalCondition, EpochRecord } from '../api/types';
+import { toNumber } from '../utils/formatters';
+
+/**
+ * Critical conditions as one epoch left them: each threshold class's sensitivity in that epoch, rated as the server
+ * rates live figures (at or above the threshold ok, within `warningMargin` below it warning, further below critical).
+ * A class the epoch has no finite sensitivity for is left out (never read as zero).
+ */
+export function conditionsFromEpoch(epoch: EpochRecord | undefined, thresholds: Record<string, number>, warningMargin: number): Record<string, CriticalCondition> {
+  const out: Record<string, CriticalCondition> = {};
+  if (!epoch?.per_class) return out;
+  for (const record of epoch.per_class) {
+    const threshold = thresholds[record.class];
+    if (threshold === undefined) continue;
+    const sensitivity = toNumber(record.sensitivity);
+    if (sensitivity === null || !Number.isFinite(sensitivity)) continue;
+    const status = sensitivity >= threshold ? 'ok' : sensitivity >= threshold - warningMargin ? 'warning' : 'critical';
+    out[record.class] = { sensitivity, threshold, status };
+  }
+  return out;
+}
