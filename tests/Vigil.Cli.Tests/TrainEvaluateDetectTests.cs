@@ -241,6 +241,7 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
     [InlineData("--vae-data", "everything", "--vae-data 'everything'")]
     [InlineData("--tta", "rotate", "--tta 'rotate' is not known")]
     [InlineData("--tta", "hflip", "add --hflip")]
+    [InlineData("--erase", "1.5", "--erase 1.5 is not a probability")]
     public void Bad_train_options_are_input_errors(string option, string value, string message)
     {
         var run = VigilProcess.Run(_run.Dir.Path, "train", "--dataset", _run.Dataset, option, value, "--output", _run.Dir.Combine("never"));

@@ -52,6 +52,7 @@ public static class TrainCommand
         var noAugment = new Option<bool>("--no-augment") { Description = "Turn augmentation off (same as --augment none)" };
         var augment = new Option<string>("--augment") { Description = "Training augmentation: default (random resized crop 0.8-1, rotation ±10°, brightness/contrast ±10%), light (crop 0.9-1 only: centred, upright images) or none", DefaultValueFactory = _ => "default", HelpName = "default|light|none" };
         var hflip = new Option<bool>("--hflip") { Description = "Allow horizontal flips in augmentation (off: left/right matters in many modalities)" };
+        var erase = new Option<double>("--erase") { Description = "Random erasing for the classifier: the probability that a training image gets a black box over 2-33% of it (0 = off; 0.25-0.5 is usual)", DefaultValueFactory = _ => 0, HelpName = "P" };
         var tta = new Option<string>("--tta") { Description = "Test-time augmentation of the classifier, kept in the model file: hflip averages each image's probabilities with its mirror's (needs --hflip; twice the inference cost) or none", DefaultValueFactory = _ => "none", HelpName = "none|hflip" };
         var patience = new Option<int>("--patience") { Description = "Early-stopping patience in epochs on the validation AUROC (0 = off)", DefaultValueFactory = _ => 8, HelpName = "N" };
         var seed = new Option<long>("--seed") { Description = "Seed of weights, data order and augmentation", DefaultValueFactory = _ => 42, HelpName = "N" };
@@ -71,7 +72,7 @@ public static class TrainCommand
             "plots/ and events.jsonl into the run folder, with a checkpoint every epoch. Ctrl-C saves and stops; --resume continues.")
         {
             dataset, trainCsv, valCsv, testCsv, phase, epochs, imageSize, batch, output, resume, model, init, vaeData, fit, threshold, critical, lr,
-            balanced, noAugment, augment, hflip, tta, patience, seed, monitor, maxBatches, device, threads, format,
+            balanced, noAugment, augment, hflip, erase, tta, patience, seed, monitor, maxBatches, device, threads, format,
         };
         PreparedTraining Prepare(ParseResult parse)
         {
@@ -99,6 +100,8 @@ public static class TrainCommand
                 try { augmentation = AugmentOptions.Named(parse.GetValue(augment)!); }
                 catch (ArgumentException) { throw new UserInputException($"--augment '{parse.GetValue(augment)}' is not a preset; use default, light or none."); }
             }
+            if (parse.GetValue(erase) is < 0 or > 1) throw new UserInputException($"--erase {parse.GetValue(erase)} is not a probability; use a value from 0 to 1, e.g. --erase 0.5.");
+            if (augmentation is not null) augmentation = augmentation with { EraseProbability = parse.GetValue(erase) };
             bool testTimeFlip = parse.GetValue(tta)!.Trim().ToLowerInvariant() switch
             {
                 "none" => false,

@@ -19,6 +19,12 @@ public sealed record AugmentOptions
     /// (situs, a lesion's side, laterality markers), so turn it on only where the anatomy is symmetric for the task.
     /// </summary>
     public bool HorizontalFlip { get; init; }
+    /// <summary>
+    /// Random erasing (Zhong et al., 2020; torchvision's RandomErasing): with this probability a rectangle covering
+    /// 2–33 % of the image, aspect ratio 0.3–3.3, is set to black. 0 (the default) turns it off. A classifier-only
+    /// regulariser: the VAE never sees erased images, since it must learn what a whole normal image looks like.
+    /// </summary>
+    public double EraseProbability { get; init; }
 
     /// <summary>The defaults: crop 0.8–1, rotation ±10°, brightness and contrast ±10%, no flip.</summary>
     public static AugmentOptions Default { get; } = new();
@@ -46,8 +52,10 @@ public sealed record AugmentOptions
         if (MaxRotationDegrees is < 0 or > 180) throw new ArgumentOutOfRangeException(nameof(MaxRotationDegrees), MaxRotationDegrees, "must be in [0, 180]");
         if (Brightness is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Brightness), Brightness, "must be in [0, 1)");
         if (Contrast is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Contrast), Contrast, "must be in [0, 1)");
+        if (EraseProbability is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(EraseProbability), EraseProbability, "must be in [0, 1]");
     }
 
     internal bool Geometric => MinCropScale < 1 || MaxRotationDegrees > 0 || HorizontalFlip;
     internal bool Photometric => Brightness > 0 || Contrast > 0;
+    internal bool Erasing => EraseProbability > 0;
 }

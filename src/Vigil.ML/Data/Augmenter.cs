@@ -21,6 +21,8 @@ internal static class Augmenter
         var theta = new float[b * 6];
         var gain = new float[b];
         var meanWeight = new float[b];
+        int rows = (int)batch.shape[2], cols = (int)batch.shape[3];
+        var erase = options.Erasing ? new int[b * 4] : null; // y0, y1, x0, x1 per image; an empty box where none
         for (int i = 0; i < b; i++)
         {
             // Random resized crop: area fraction and aspect ratio (torchvision's 3/4–4/3), each side capped at the image.
@@ -40,6 +42,7 @@ internal static class Augmenter
             // brightness·(contrast·x + (1 − contrast)·mean) = gain·x + meanWeight·mean
             gain[i] = (float)(brightness * contrast);
             meanWeight[i] = (float)(brightness * (1 - contrast));
+            if (erase is not null && rng.NextDouble() < options.EraseProbability) DrawEraseBox(rng, rows, cols, erase.AsSpan(4 * i, 4));
         }
 
         using var scope = torch.NewDisposeScope();
@@ -66,7 +69,34 @@ internal static class Augmenter
             var mean = x.mean([1, 2, 3], keepdim: true);
             x = (x * g + mean * m).clamp_(0, 1);
         }
+        if (erase is not null)
+        {
+            // One broadcast box test for the whole batch: pixel (r, c) of image i is erased when y0 ≤ r < y1 and x0 ≤ c < x1.
+            var box = torch.tensor(erase, [b, 4, 1, 1], device: batch.device);
+            var r = torch.arange(rows, device: batch.device).view(1, rows, 1);
+            var c = torch.arange(cols, device: batch.device).view(1, 1, cols);
+            var inside = (r >= box.select(1, 0)) & (r < box.select(1, 1)) & (c >= box.select(1, 2)) & (c < box.select(1, 3));
+            x = x.masked_fill(inside.unsqueeze(1), 0);
+        }
         if (ReferenceEquals(x, batch)) x = batch.clone();
         return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// A box of 2–33 % of the image with aspect ratio 0.3–3.3 (torchvision's RandomErasing ranges); up to ten draws for
+    /// one that fits, else none, as torchvision does.
+    /// </summary>
+    private static void DrawEraseBox(SplitMix64 rng, int rows, int cols, Span<int> box)
+    {
+        for (int attempt = 0; attempt < 10; attempt++)
+        {
+            double area = rows * cols * rng.Uniform(0.02, 0.33);
+            double aspect = Math.Exp(rng.Uniform(Math.Log(0.3), Math.Log(3.3)));
+            int h = (int)Math.Round(Math.Sqrt(area * aspect)), w = (int)Math.Round(Math.Sqrt(area / aspect));
+            if (h < 1 || w < 1 || h >= rows || w >= cols) continue;
+            int y0 = (int)rng.NextInt(rows - h + 1), x0 = (int)rng.NextInt(cols - w + 1);
+            box[0] = y0; box[1] = y0 + h; box[2] = x0; box[3] = x0 + w;
+            return;
+        }
     }
 }

@@ -172,7 +172,7 @@ public static class TrainingRun
             throw new Core.UserInputException($"no training images for the VAE with --vae-data {request.VaeData.ToText()} (it needs normal-class or unlabeled images); try --vae-data both.");
         var valFit = val.PositionsOf(val.Split.VaeRows(VaeData.Both));
         if (valFit.Length == 0) valFit = Enumerable.Range(0, val.Count).ToArray();
-        var loader = new BatchLoader(train, LoaderOptions.Training(request.BatchSize!.Value, request.Seed + 1, false, Augmentation(request) is { } a ? a with { MaxRotationDegrees = 5 } : null)
+        var loader = new BatchLoader(train, LoaderOptions.Training(request.BatchSize!.Value, request.Seed + 1, false, Augmentation(request) is { } a ? a with { MaxRotationDegrees = 5, EraseProbability = 0 } : null)
             with { Device = request.Compute.Device, DropLast = positions.Length > request.BatchSize }, positions);
         long steps = (long)epochs * Batches(request, loader);
         using var trainer = new VaeTrainer(ctx, model, val, valFit, steps);

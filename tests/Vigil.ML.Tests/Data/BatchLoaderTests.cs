@@ -162,6 +162,34 @@ public sealed class BatchLoaderTests(CachedTrainFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public void Random_erasing_blacks_out_one_box_per_erased_image_and_leaves_the_rest_as_cached()
+    {
+        var eraseOnly = NoAugment with { EraseProbability = 0.5 };
+        int erased = 0, kept = 0;
+        foreach (var batch in new BatchLoader(fixture.Train, LoaderOptions.Training(8, 11, augment: eraseOnly) with { Prefetch = 0 }).Epoch(0))
+            using (batch)
+            {
+                using var raw = Raw(batch.Rows);
+                using var changed = batch.Images.ne(raw).squeeze(1); // [B,S,S]
+                for (int i = 0; i < batch.Size; i++)
+                {
+                    using var image = batch.Images[i];
+                    using var mask = changed[i];
+                    if (!mask.any().item<bool>()) { kept++; continue; }
+                    erased++;
+                    // The changed pixels are all black and lie inside one box holding at most a third of the image.
+                    using var values = image.squeeze(0).masked_select(mask);
+                    Assert.True(values.eq(0).all().item<bool>());
+                    using var nz = mask.nonzero();
+                    var r = nz[.., 0]; var c = nz[.., 1];
+                    long h = r.max().item<long>() - r.min().item<long>() + 1, w = c.max().item<long>() - c.min().item<long>() + 1;
+                    Assert.InRange(h * w, 1, (long)(0.34 * mask.numel()));
+                }
+            }
+        Assert.True(erased > 0 && kept > 0, $"{erased} erased, {kept} kept");
+    }
+
+    [Fact]
     public void Resuming_from_a_saved_state_continues_with_the_same_batches()
     {
         var options = LoaderOptions.Training(8, seed: 21);
