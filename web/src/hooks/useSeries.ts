@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
+import { HISTORY_POINTS } from '../lib/chartSeries';
+import { loadHistory } from '../lib/historyPrefetch';
 import { appendBuckets, fromBuckets, lastStep, type SeriesData } from '../lib/seriesData';
 import { viewedRunId, viewingLive, useMonitoring } from '../store/monitoring';
 
-/** Buckets asked for on first load: enough for a wide chart, few enough to draw in milliseconds. */
-export const HISTORY_POINTS = 2000;
 const LIVE_INTERVAL_MS = 1000;
 
 export interface SeriesState {
@@ -42,8 +42,7 @@ export function useSeries(names: readonly string[]): SeriesState {
     if (!runId) return;
     setLoading(true);
     inFlight.current = true;
-    api
-      .history(runId, key.split(','), { maxPoints: HISTORY_POINTS })
+    loadHistory(runId, key.split(','), HISTORY_POINTS)
       .then((h) => {
         if (gen !== generation.current) return;
         const next: Record<string, SeriesData> = {};

@@ -1,11 +1,7 @@
-import { SeriesChart, type SeriesSpec } from './SeriesChart';
-
-const specs: SeriesSpec[] = [
-  { name: 'loss/train', label: 'train' },
-  { name: 'loss/val', label: 'val' },
-];
+import { LOSS_SPECS } from '../../lib/chartSeries';
+import { SeriesChart } from './SeriesChart';
 
 /** Training and validation loss. */
 export default function LossChart() {
-  return <SeriesChart title="Loss" specs={specs} testId="loss-chart" exportName="loss" />;
+  return <SeriesChart title="Loss" specs={LOSS_SPECS} testId="loss-chart" exportName="loss" />;
 }

@@ -12,11 +12,7 @@ import { Button } from '../common/Button';
 import { Panel } from '../common/Panel';
 import { axisStroke, gridStroke, palette, withAlpha } from './chartTheme';
 import { useElementWidth } from '../../hooks/useElementWidth';
-
-export interface SeriesSpec {
-  name: string;
-  label: string;
-}
+import type { SeriesSpec } from '../../lib/chartSeries';
 
 interface SeriesChartProps {
   title: string;

@@ -43,7 +43,7 @@ export const Header = memo(function Header() {
   };
 
   return (
-    <header className="sticky top-0 z-20 border-b border-[var(--border)] bg-[var(--bg-primary)]/95 px-4 py-2 backdrop-blur">
+    <header className="sticky top-0 z-20 border-b border-[var(--border)] bg-[var(--bg-primary)] px-4 py-2">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
         <div className="flex min-w-0 items-center gap-3">
           <span className="text-lg font-bold text-[var(--accent)]">Vigil</span>

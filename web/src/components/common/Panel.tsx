@@ -14,7 +14,7 @@ export function Panel({ title, actions, children, className = '', testId }: Pane
     <section
       aria-label={title}
       data-testid={testId}
-      className={`min-w-0 rounded-lg border border-[var(--border)] bg-[var(--bg-secondary)] p-3 ${className}`}
+      className={`min-w-0 rounded-lg border border-[var(--border)] bg-[var(--bg-secondary)] p-3 [contain:content] will-change-transform ${className}`}
     >
       <header className="mb-2 flex flex-wrap items-center justify-between gap-2">
         <h2 className="text-sm font-semibold tracking-wide text-[var(--text-primary)]">{title}</h2>
