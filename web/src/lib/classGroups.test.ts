@@ -32,4 +32,10 @@ describe('confusion helpers', () => {
     expect(cellAt(15, 25, 10, 20, 5, 2)).toEqual({ row: 1, col: 1 });
     expect(cellAt(5, 25, 10, 20, 5, 2)).toBeNull();
   });
+
+  it('calls a single group of unmarked classes "All classes"', () => {
+    const g = groupClasses(['hemorrhage', 'normal', 'tumor'], null, 'normal');
+    expect([...g.keys()]).toEqual(['All classes']);
+    expect(g.get('All classes')).toEqual(['hemorrhage', 'normal', 'tumor']);
+  });
 });

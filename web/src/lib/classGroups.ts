@@ -24,7 +24,8 @@ function modalityOf(name: string): string | null {
 /**
  * Groups classes by modality: an explicit map (a run config's `class_modalities`) wins; otherwise a modality token in
  * the name (OCT_CNV → OCT, Normal_Fundus → Fundus). Classes with no token join the group of the run's normal class
- * when that has one (RETFound's fundus classes carry no prefix), else "Other".
+ * when that has one (RETFound's fundus classes carry no prefix), else "Other" — or "All classes" when no class names a
+ * modality at all (one group, nothing to set it apart from).
  */
 export function groupClasses(classes: readonly string[], explicit?: Record<string, string> | null, normalClass?: string | null): Map<string, string[]> {
   const fallback = (normalClass && modalityOf(normalClass)) || (classes.some((c) => modalityOf(c) === 'Fundus') ? 'Fundus' : 'Other');
@@ -35,5 +36,6 @@ export function groupClasses(classes: readonly string[], explicit?: Record<strin
     if (list) list.push(c);
     else groups.set(g, [c]);
   }
+  if (groups.size === 1 && groups.has('Other')) return new Map([['All classes', [...classes]]]);
   return groups;
 }
