@@ -46,7 +46,9 @@ internal sealed class ClassifierTrainer : IPhaseTrainer, IDisposable
         _optimizer.zero_grad();
         loss.backward();
         double? norm = _ctx.Request.GradientClip > 0 ? GradientClipping.ClipByNorm(Model.parameters(), _ctx.Request.GradientClip) : null;
-        _optimizer.step();
+        // A non-finite gradient would make every weight NaN for good: the step is skipped (EpochLoop stops the run when
+        // it keeps happening).
+        if (norm is not { } n || double.IsFinite(n)) _optimizer.step();
         int correct = (int)logits.argmax(1).eq(batch.Labels).sum().item<long>();
         return new StepResult(loss.item<float>(), new Dictionary<string, double>(), correct, norm);
     }

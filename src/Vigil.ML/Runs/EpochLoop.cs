@@ -23,6 +23,9 @@ public sealed record LoopOutcome(bool Stopped, int BestEpoch, double? BestMonito
 /// </summary>
 internal static class EpochLoop
 {
+    /// <summary>Consecutive steps with non-finite gradients (each skipped) after which the run stops as diverged.</summary>
+    internal const int MaxNonFiniteSteps = 5;
+
     private const string DoneFile = "done.json";
 
     public static LoopOutcome Run(RunContext ctx, IPhaseTrainer trainer, BatchLoader loader, int epochs,
@@ -75,6 +78,7 @@ internal static class EpochLoop
         var meter = new ThroughputMeter();
         var history = new List<HistoryRow>();
         bool stopped = false;
+        int nonFiniteSteps = 0;
         for (int epoch = startEpoch; epoch <= epochs && !stopped; epoch++)
         {
             meter.StartEpoch();
@@ -101,6 +105,12 @@ internal static class EpochLoop
                     var step = trainer.TrainStep(batch, globalStep);
                     schedule.Advance();
                     globalStep++;
+                    nonFiniteSteps = step.GradientNorm is { } g && !double.IsFinite(g) ? nonFiniteSteps + 1 : 0;
+                    if (nonFiniteSteps >= MaxNonFiniteSteps)
+                        throw new TrainingDivergedException(
+                            $"training diverged: the gradients were not finite in {nonFiniteSteps} steps in a row (epoch {epoch}, batch {batch.Index + 1}, " +
+                            $"loss {step.Loss:G4}); those updates were skipped and the last checkpoint is intact. Lower --lr, check the images " +
+                            "for extreme values, or run `vigil doctor`.");
                     meter.BatchCompleted(batch.Size);
                     lossSum += step.Loss; batches++; seen += batch.Size;
                     if (step.Correct is { } c) { correct += c; classifies = true; }

@@ -55,7 +55,9 @@ internal sealed class VaeTrainer : IPhaseTrainer, IDisposable
         _optimizer.zero_grad();
         loss.Total.backward();
         double? norm = _ctx.Request.GradientClip > 0 ? GradientClipping.ClipByNorm(Model.parameters(), _ctx.Request.GradientClip * 50) : null;
-        _optimizer.step();
+        // A non-finite gradient would make every weight NaN for good: the step is skipped (EpochLoop stops the run when
+        // it keeps happening).
+        if (norm is not { } n || double.IsFinite(n)) _optimizer.step();
         return new StepResult(loss.Total.item<float>(),
             new Dictionary<string, double> { ["recon"] = loss.Reconstruction.item<float>(), ["kl"] = loss.Kl.item<float>() }, null, norm);
     }

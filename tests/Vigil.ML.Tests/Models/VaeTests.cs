@@ -27,6 +27,39 @@ public sealed class VaeTests
         Assert.Equal(size + before + after, g.PaddedSize);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Training_gradients_of_the_full_size_model_match_a_float64_copy(int channels)
+    {
+        // The default widths at 64×64, as vigil train builds it. On AVX-512 machines libtorch's float32 convolution
+        // returns wrong input gradients when a 3×3 convolution has fewer than 16 output channels (see
+        // VaeModel.OutputConvChannels); float64 takes another code path, so it is the reference here.
+        torch.manual_seed(3);
+        var options = new VaeOptions { Channels = channels, ImageSize = 64 };
+        using var single = new VaeModel(options);
+        using var reference = new VaeModel(options);
+        reference.load_state_dict(single.state_dict());
+        reference.to(ScalarType.Float64);
+        single.eval();
+        reference.eval(); // μ decoded, no sampling: the two runs see the same numbers
+        using var images = torch.rand(4, channels, 64, 64);
+        foreach (var (model, input) in new[] { (single, images), (reference, images.to(ScalarType.Float64)) })
+        {
+            var (reconstruction, mu, logVar) = model.forward(input);
+            VaeModel.Loss(input, reconstruction, mu, logVar, beta: 0.5).Total.backward();
+        }
+        var expected = reference.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.to(ScalarType.Float32));
+        foreach (var (name, parameter) in single.named_parameters())
+        {
+            var grad = parameter.grad!;
+            Assert.True(torch.isfinite(grad).all().item<bool>(), $"{name}: gradient not finite");
+            double scale = expected[name].abs().max().item<float>() + 1e-6;
+            double error = (grad - expected[name]).abs().max().item<float>() / scale;
+            Assert.True(error < 1e-3, $"{name}: gradient differs from float64 by {error:G3} of its largest value");
+        }
+    }
+
     [Fact]
     public void TooSmallImagesAreRejected() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => VaeGeometry.For(7));

@@ -18,8 +18,6 @@ public sealed class EfficientNetModel : nn.Module<Tensor, Tensor>
 
     private readonly Sequential _features;
     private readonly Sequential _classifier;
-    private readonly Tensor _mean;
-    private readonly Tensor _std;
 
     /// <summary>Builds the model with torchvision's initialisation.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
@@ -50,13 +48,14 @@ public sealed class EfficientNetModel : nn.Module<Tensor, Tensor>
 
         InputNormalization norm = options.ResolvedNormalization;
         // Detached: a caller's dispose scope must not free the model's own state when it ends.
-        _mean = torch.tensor(norm.Mean.ToArray(), [1, options.InputChannels, 1, 1]).DetachFromDisposeScope();
-        _std = torch.tensor(norm.Std.ToArray(), [1, options.InputChannels, 1, 1]).DetachFromDisposeScope();
+        // Looked up by name at each forward, never cached in fields: Module.to(dtype or device) replaces buffer tensors.
+        var mean = torch.tensor(norm.Mean.ToArray(), [1, options.InputChannels, 1, 1]).DetachFromDisposeScope();
+        var std = torch.tensor(norm.Std.ToArray(), [1, options.InputChannels, 1, 1]).DetachFromDisposeScope();
 
         register_module("features", _features);
         register_module("classifier", _classifier);
-        register_buffer(MeanBufferName, _mean);
-        register_buffer(StdBufferName, _std);
+        register_buffer(MeanBufferName, mean);
+        register_buffer(StdBufferName, std);
         EfficientNetInit.Apply(this);
     }
 
@@ -94,7 +93,7 @@ public sealed class EfficientNetModel : nn.Module<Tensor, Tensor>
     {
         if (images.dim() != 4 || images.shape[1] != Options.InputChannels)
             throw new ArgumentException($"expected images [B, {Options.InputChannels}, H, W], got [{string.Join(", ", images.shape)}]", nameof(images));
-        Tensor normalised = (images - _mean) / _std;
+        Tensor normalised = (images - get_buffer(MeanBufferName)!) / get_buffer(StdBufferName)!;
         Tensor mapped = _features.forward(normalised);
         return nn.functional.adaptive_avg_pool2d(mapped, [1, 1]).flatten(1);
     }

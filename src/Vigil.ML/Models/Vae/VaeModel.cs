@@ -61,7 +61,7 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
             int to = i > 0 ? widths[i - 1] : widths[0];
             decoder.Add(($"{decoder.Count}", Stage(nn.ConvTranspose2d(widths[i], to, 4, stride: 2, padding: 1, bias: false), to)));
         }
-        decoder.Add(($"{decoder.Count}", nn.Conv2d(widths[0], options.Channels, 3, padding: 1)));
+        decoder.Add(($"{decoder.Count}", nn.Conv2d(widths[0], OutputConvChannels(options.Channels), 3, padding: 1)));
         decoder.Add(($"{decoder.Count}", nn.Sigmoid()));
         _decoder = nn.Sequential(decoder.ToArray());
 
@@ -187,7 +187,7 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
         using var scope = NewDisposeScope();
         int side = Geometry.BottleneckSide;
         Tensor start = nn.functional.silu(_decoderInput.forward(z).view(-1, _bottleneckChannels, side, side));
-        Tensor padded = _decoder.forward(start);
+        Tensor padded = _decoder.forward(start).narrow(1, 0, Options.Channels);
         // Crop the padding away: only the original pixels are ever compared.
         Tensor cropped = padded.narrow(2, Geometry.PadBefore, Geometry.ImageSize).narrow(3, Geometry.PadBefore, Geometry.ImageSize);
         return cropped.contiguous().MoveToOuterDisposeScope();
@@ -294,6 +294,15 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
         }
         return nn.Sequential(("0", convolution), ("1", norm), ("2", nn.SiLU()));
     }
+
+    /// <summary>
+    /// Output channels of the decoder's last convolution: the image's channels, padded to at least 16, the extra ones
+    /// computed and dropped. On AVX-512 CPUs the libtorch build used here (TorchSharp-cpu 0.107) returns wrong input
+    /// gradients — wrong values or NaN, varying from call to call — for a regular 3×3 convolution with fewer than 16
+    /// output channels (1, 2, 3, 4 and 8 measured; 16 and more, depthwise and 1×1 convolutions are exact), which
+    /// corrupted every decoder gradient. <c>VaeModelTests</c> checks the gradients against a float64 copy.
+    /// </summary>
+    internal static int OutputConvChannels(int channels) => Math.Max(channels, 16);
 
     /// <summary>Up to 8 groups (as many as divide the channels): per-group statistics without tiny groups.</summary>
     private static int GroupCount(int channels)
