@@ -24,15 +24,22 @@ function Bar({ value, color }: { value: number | null; color: string }) {
   );
 }
 
-/** Every class's sensitivity and F1 from the latest epoch, grouped by modality, sortable; critical classes marked. */
+/**
+ * Every class's sensitivity and F1 from the latest epoch that has per-class results (a VAE epoch has none: the
+ * classifier's last one stays on show), grouped by modality, sortable; critical classes marked.
+ */
 function ClassPerformance() {
   const epochs = useMonitoring((s) => s.epochs);
   const thresholds = useMonitoring((s) => s.thresholds);
-  // Before the first epoch, the live run's sensitivities stand in (not for a pinned run: they are another run's).
-  const live = useMonitoring((s) => (viewingLive(s) ? s.metrics?.metrics.per_class : undefined));
+  // Before the first epoch, the live run's sensitivities stand in (not for a pinned run: they are another run's). Once an
+  // epoch exists the selector stays undefined, so the 10-a-second metrics updates no longer re-render the table.
+  const live = useMonitoring((s) => (s.epochs.length === 0 && viewingLive(s) ? s.metrics?.metrics.per_class : undefined));
   const [sort, setSort] = useState<SortKey>('name');
   const [descending, setDescending] = useState(false);
-  const latest = epochs.length > 0 ? epochs[epochs.length - 1]! : null;
+  const latest = useMemo(() => {
+    for (let i = epochs.length - 1; i >= 0; i--) if ((epochs[i]!.per_class?.length ?? 0) > 0) return epochs[i]!;
+    return null;
+  }, [epochs]);
 
   const rows = useMemo<Row[]>(() => {
     // Per-class records of the latest epoch; before the first, the live sensitivities alone.

@@ -103,7 +103,7 @@ function EpochDetails() {
               onClick={() => setSelected(selected === e.epoch ? null : e.epoch)}
               className={`flex h-full w-full items-center gap-3 border-b border-[var(--border)] px-2 text-left text-xs hover:bg-[#262626] ${selected === e.epoch ? 'bg-[#262626]' : ''}`}
             >
-              <span className="w-14 font-semibold">Epoch {e.epoch}</span>
+              <span className="w-20 shrink-0 whitespace-nowrap font-semibold">Epoch {e.epoch}</span>
               <span className="font-mono text-[var(--text-secondary)]">val {formatNumber(e.val_loss, 3)}</span>
               <span className="font-mono text-[var(--text-secondary)]">AUC {formatNumber(e.auroc_macro, 3)}</span>
               <span className="hidden font-mono text-[var(--text-secondary)] sm:inline">acc {formatPercent(e.accuracy)}</span>
