@@ -56,6 +56,9 @@ public class DoctorAndDemoTests
         // The monitoring server was live during training and recorded the run in the workspace's store.
         Assert.Matches("Monitor: http://(localhost|127\\.0\\.0\\.1):\\d+/", run.Stdout);
         Assert.True(File.Exists(dir.Combine("demo", "monitoring.db")));
+        // Its log files too, in the workspace, not in the folder the demo was started from.
+        Assert.True(File.Exists(dir.Combine("demo", "monitoring.log")));
+        Assert.False(File.Exists(dir.Combine("monitoring.log")));
     }
 
     [Fact]

@@ -37,8 +37,8 @@ public static class DemoCommand
         var command = new Command("demo",
             "Run Vigil end to end on built-in SYNTHETIC data: generate brain MRI-like and chest X-ray-like images " +
             "(vigil sample), organize them into a dataset (vigil organize), train the classifier, the VAE and the hybrid detector briefly " +
-            "(vigil train --phase all) with the monitoring server live (its URL is printed; the run store is WORKSPACE/monitoring.db unless " +
-            "MONITORING_DB_PATH says otherwise) and show detections on held-out test images (vigil detect). In a terminal the server stays up " +
+            "(vigil train --phase all) with the monitoring server live (its URL is printed; the run store is WORKSPACE/monitoring.db and its logs " +
+            "WORKSPACE/*.log unless MONITORING_DB_PATH or MONITORING_LOG_DIR say otherwise) and show detections on held-out test images (vigil detect). In a terminal the server stays up " +
             "after the run until Ctrl-C. --simulate plays a simulated clinical run through the monitor instead (--epochs: its epochs, default the profile's).")
         {
             workspace, perOrgan, seed, epochs, model, imageSize, device, threads, format, port, noMonitor, simulate, profile, epochSeconds,

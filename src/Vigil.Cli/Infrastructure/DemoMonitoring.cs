@@ -17,6 +17,12 @@ public static class DemoMonitoring
             Directory.CreateDirectory(workspace);
             options = options with { DbPath = Path.Combine(workspace, "monitoring.db") };
         }
+        // The server's log files belong with the demo's other files, not in whatever folder the demo was started from.
+        if (Environment.GetEnvironmentVariable("MONITORING_LOG_DIR") is null)
+        {
+            Directory.CreateDirectory(workspace);
+            options = options with { LogDirectory = workspace };
+        }
         return port is { } p ? options with { Port = p } : options;
     }
 
