@@ -27,15 +27,7 @@ public sealed class EfficientNetTests
         using var labels = torch.tensor(new long[] { 1, 3 });
         foreach (var (model, input) in new[] { (single, images), (reference, images.to(ScalarType.Float64)) })
             nn.functional.cross_entropy(model.forward(input), labels).backward();
-        var expected = reference.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.to(ScalarType.Float32));
-        foreach (var (name, parameter) in single.named_parameters())
-        {
-            var grad = parameter.grad!;
-            Assert.True(torch.isfinite(grad).all().item<bool>(), $"{name}: gradient not finite");
-            double scale = expected[name].abs().max().item<float>() + 1e-6;
-            double error = (grad - expected[name]).abs().max().item<float>() / scale;
-            Assert.True(error < 1e-3, $"{name}: gradient differs from float64 by {error:G3} of its largest value");
-        }
+        GradientCheck.AssertMatches(single, reference);
     }
 
     [Fact]

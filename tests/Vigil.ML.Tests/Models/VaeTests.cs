@@ -49,15 +49,7 @@ public sealed class VaeTests
             var (reconstruction, mu, logVar) = model.forward(input);
             VaeModel.Loss(input, reconstruction, mu, logVar, beta: 0.5).Total.backward();
         }
-        var expected = reference.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.to(ScalarType.Float32));
-        foreach (var (name, parameter) in single.named_parameters())
-        {
-            var grad = parameter.grad!;
-            Assert.True(torch.isfinite(grad).all().item<bool>(), $"{name}: gradient not finite");
-            double scale = expected[name].abs().max().item<float>() + 1e-6;
-            double error = (grad - expected[name]).abs().max().item<float>() / scale;
-            Assert.True(error < 1e-3, $"{name}: gradient differs from float64 by {error:G3} of its largest value");
-        }
+        GradientCheck.AssertMatches(single, reference);
     }
 
     [Fact]
