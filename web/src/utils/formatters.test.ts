@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatClassName, formatCompact, formatDuration, formatLearningRate, formatNumber, formatPercent, toNumber, trendOf } from './formatters';
+import { formatBytes, formatClassName, formatCompact, formatCount, formatDuration, formatLearningRate, formatNumber, formatPercent, toNumber, trendOf } from './formatters';
 
 describe('formatters', () => {
+  it('writes counts with thousands separators whatever the browser locale', () => {
+    expect(formatCount(0)).toBe('0');
+    expect(formatCount(2319)).toBe('2,319');
+    expect(formatCount(1234567)).toBe('1,234,567');
+  });
+
   it('reads the API non-finite strings and keeps null as unknown', () => {
     expect(toNumber('NaN')).toBeNaN();
     expect(toNumber('Infinity')).toBe(Infinity);

@@ -3,7 +3,7 @@ import type { EpochRecord } from '../../api/types';
 import { cellAt, rowNormalise } from '../../lib/confusion';
 import { matrixLayout, type MatrixLayout } from '../../lib/confusionLayout';
 import { viewedRunId, useMonitoring } from '../../store/monitoring';
-import { formatClassName } from '../../utils/formatters';
+import { formatClassName, formatCount } from '../../utils/formatters';
 import { Button } from '../common/Button';
 import { Panel } from '../common/Panel';
 import { useElementWidth } from '../../hooks/useElementWidth';
@@ -150,7 +150,7 @@ function CellTooltip({ detail, layout, n }: { detail: CellDetail; layout: Matrix
         Predicted: <span className="font-semibold">{formatClassName(detail.predicted)}</span>
       </div>
       <div className="font-mono">
-        {detail.count.toLocaleString('en-US')} ({(detail.share * 100).toFixed(1)} % of true)
+        {formatCount(detail.count)} ({(detail.share * 100).toFixed(1)} % of true)
       </div>
     </div>
   );

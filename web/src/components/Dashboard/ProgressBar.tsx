@@ -2,7 +2,7 @@ import { memo, useEffect } from 'react';
 import { api } from '../../api/client';
 import { monitoringStore } from '../../store/monitoring';
 import { useMonitoring } from '../../store/monitoring';
-import { formatCompact, formatDuration, toNumber } from '../../utils/formatters';
+import { formatCompact, formatCount, formatDuration, toNumber } from '../../utils/formatters';
 
 function Bar({ label, value, max, testId }: { label: string; value: number; max: number; testId: string }) {
   const fraction = max > 0 ? Math.min(1, Math.max(0, value / max)) : 0;
@@ -11,7 +11,7 @@ function Bar({ label, value, max, testId }: { label: string; value: number; max:
       <div className="mb-1 flex justify-between text-xs text-[var(--text-secondary)]">
         <span>{label}</span>
         <span className="font-mono tabular-nums" data-testid={testId}>
-          {value.toLocaleString('en-US')} / {max.toLocaleString('en-US')}
+          {formatCount(value)} / {formatCount(max)}
         </span>
       </div>
       <div role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={max} aria-valuenow={value} className="h-2 overflow-hidden rounded bg-[#262626]">
