@@ -12,17 +12,12 @@ public static class DemoMonitoring
     public static MonitoringOptions Options(string workspace, int? port)
     {
         var options = MonitoringEnvironment.Read();
-        if (Environment.GetEnvironmentVariable("MONITORING_DB_PATH") is null)
-        {
-            Directory.CreateDirectory(workspace);
-            options = options with { DbPath = Path.Combine(workspace, "monitoring.db") };
-        }
+        bool ownDb = Environment.GetEnvironmentVariable("MONITORING_DB_PATH") is null;
         // The server's log files belong with the demo's other files, not in whatever folder the demo was started from.
-        if (Environment.GetEnvironmentVariable("MONITORING_LOG_DIR") is null)
-        {
-            Directory.CreateDirectory(workspace);
-            options = options with { LogDirectory = workspace };
-        }
+        bool ownLogs = Environment.GetEnvironmentVariable("MONITORING_LOG_DIR") is null;
+        if (ownDb || ownLogs) Directory.CreateDirectory(workspace);
+        if (ownDb) options = options with { DbPath = Path.Combine(workspace, "monitoring.db") };
+        if (ownLogs) options = options with { LogDirectory = workspace };
         return port is { } p ? options with { Port = p } : options;
     }
 

@@ -45,10 +45,7 @@ internal sealed class ClassifierTrainer : IPhaseTrainer, IDisposable
         var loss = _loss.Forward(logits, batch.Labels);
         _optimizer.zero_grad();
         loss.backward();
-        double? norm = _ctx.Request.GradientClip > 0 ? GradientClipping.ClipByNorm(Model.parameters(), _ctx.Request.GradientClip) : null;
-        // A non-finite gradient would make every weight NaN for good: the step is skipped (EpochLoop stops the run when
-        // it keeps happening).
-        if (norm is not { } n || double.IsFinite(n)) _optimizer.step();
+        double? norm = GradientClipping.ClipAndStep(Model.parameters(), _ctx.Request.GradientClip, _optimizer);
         int correct = (int)logits.argmax(1).eq(batch.Labels).sum().item<long>();
         return new StepResult(loss.item<float>(), new Dictionary<string, double>(), correct, norm);
     }

@@ -54,10 +54,7 @@ internal sealed class VaeTrainer : IPhaseTrainer, IDisposable
         var loss = VaeModel.Loss(batch.Images, reconstruction, mu, logVar, _beta.At(globalStep));
         _optimizer.zero_grad();
         loss.Total.backward();
-        double? norm = _ctx.Request.GradientClip > 0 ? GradientClipping.ClipByNorm(Model.parameters(), _ctx.Request.GradientClip * 50) : null;
-        // A non-finite gradient would make every weight NaN for good: the step is skipped (EpochLoop stops the run when
-        // it keeps happening).
-        if (norm is not { } n || double.IsFinite(n)) _optimizer.step();
+        double? norm = GradientClipping.ClipAndStep(Model.parameters(), _ctx.Request.GradientClip * 50, _optimizer);
         return new StepResult(loss.Total.item<float>(),
             new Dictionary<string, double> { ["recon"] = loss.Reconstruction.item<float>(), ["kl"] = loss.Kl.item<float>() }, null, norm);
     }

@@ -23,4 +23,18 @@ public static class GradientClipping
         // libtorch skips parameters whose gradient is undefined; with none at all there is nothing to measure.
         return all.Length == 0 ? 0 : torch.nn.utils.clip_grad_norm_(all, maxNorm);
     }
+
+    /// <summary>
+    /// The end of a training step: clips the gradients to <paramref name="maxNorm"/> (no clipping when it is 0 or less)
+    /// and takes the optimizer step, unless the measured norm is NaN or infinite: such gradients would make every
+    /// weight NaN for good, so that step is skipped (EpochLoop stops a run where it keeps happening).
+    /// </summary>
+    /// <returns>The norm before clipping, or null when clipping is off (the step is then always taken).</returns>
+    public static double? ClipAndStep(IEnumerable<Parameter> parameters, double maxNorm, torch.optim.Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        double? norm = maxNorm > 0 ? ClipByNorm(parameters, maxNorm) : null;
+        if (norm is not { } n || double.IsFinite(n)) optimizer.step();
+        return norm;
+    }
 }

@@ -63,6 +63,27 @@ public sealed class GradientClippingTests
         Assert.True(double.IsNaN(GradientClipping.ClipByNorm([a], 1.0)));
     }
 
+    [Fact]
+    public void ClipAndStep_steps_on_finite_gradients_and_skips_non_finite_ones()
+    {
+        using var a = new Parameter(torch.zeros(2));
+        using var sgd = torch.optim.SGD([a], 1.0);
+
+        SetGrad(a, [3, 4]);
+        Assert.Equal(5.0, GradientClipping.ClipAndStep([a], 1.0, sgd)!.Value, 5);
+        Assert.Equal([-0.6f, -0.8f], a.data<float>().ToArray(), new FloatTolerance(1e-5f)); // clipped to norm 1, then stepped
+
+        sgd.zero_grad();
+        SetGrad(a, [float.NaN, 1]);
+        Assert.True(double.IsNaN(GradientClipping.ClipAndStep([a], 1.0, sgd)!.Value));
+        Assert.Equal([-0.6f, -0.8f], a.data<float>().ToArray(), new FloatTolerance(1e-5f)); // skipped: weights untouched
+
+        sgd.zero_grad();
+        SetGrad(a, [1, 1]);
+        Assert.Null(GradientClipping.ClipAndStep([a], 0, sgd)); // clipping off: no norm, the step is taken
+        Assert.Equal([-1.6f, -1.8f], a.data<float>().ToArray(), new FloatTolerance(1e-5f));
+    }
+
     private static void SetGrad(Parameter p, float[] values)
     {
         // A real backward pass: d(sum(p * v))/dp = v.

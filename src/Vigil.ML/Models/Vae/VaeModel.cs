@@ -300,7 +300,7 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
     /// computed and dropped. On AVX-512 CPUs the libtorch build used here (TorchSharp-cpu 0.107) returns wrong input
     /// gradients — wrong values or NaN, varying from call to call — for a regular 3×3 convolution with fewer than 16
     /// output channels (1, 2, 3, 4 and 8 measured; 16 and more, depthwise and 1×1 convolutions are exact), which
-    /// corrupted every decoder gradient. <c>VaeModelTests</c> checks the gradients against a float64 copy.
+    /// corrupted every decoder gradient. <c>VaeTests</c> checks the gradients against a float64 copy.
     /// </summary>
     internal static int OutputConvChannels(int channels) => Math.Max(channels, 16);
 
