@@ -1,16 +1,13 @@
 import { useMemo } from 'react';
 import type { TimeAnchor } from '../lib/seriesData';
-import { viewedRunId, viewingLive, useMonitoring } from '../store/monitoring';
+import { viewedRun, viewingLive, useMonitoring } from '../store/monitoring';
 
 /** Known (step, wall time) pairs of the viewed run: its start, each epoch's end, and the live run's latest status. */
 export function useTimeAnchors(): TimeAnchor[] {
   const epochs = useMonitoring((s) => s.epochs);
   const live = useMonitoring(viewingLive);
   const liveStart = useMonitoring((s) => s.status?.started_at ?? null);
-  const storedStart = useMonitoring((s) => {
-    const id = viewedRunId(s);
-    return s.runs?.find((r) => r.id === id)?.created_at ?? null;
-  });
+  const storedStart = useMonitoring((s) => viewedRun(s)?.created_at ?? null);
   const step = useMonitoring((s) => (viewingLive(s) ? (s.status?.global_step ?? null) : null));
   const updatedAt = useMonitoring((s) => (viewingLive(s) ? (s.status?.updated_at ?? null) : null));
   const startedAt = live ? liveStart : storedStart;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert, MetricsUpdate, Run, ServerMessage, Status, SystemInfo } from '../api/types';
-import { createMonitoringStore, pinnedRunMissing, runMissingFromList, storedRunId, SYSTEM_HISTORY_LENGTH, viewedRunId, viewingLive } from './monitoring';
+import { createMonitoringStore, pinnedRunMissing, runMissingFromList, storedRunId, SYSTEM_HISTORY_LENGTH, viewedRun, viewedRunId, viewingLive } from './monitoring';
 
 const status = (over: Partial<Status> = {}): Status => ({
   run_id: 'r1', state: 'running', epoch: 1, epochs: 10, batch: 5, total_batches: 100, global_step: 5,
@@ -128,6 +128,18 @@ const run = (id: string): Run => ({
 const epochEnd = (runId: string | undefined, epoch: number, seq: number): ServerMessage => ({ type: 'epoch_end', seq, ...(runId ? { run_id: runId } : {}), epoch });
 
 describe('run selection', () => {
+  it('finds the viewed run in the run list once it is listed', () => {
+    const store = createMonitoringStore();
+    store.getState().applyMessages([hello()]);
+    expect(viewedRun(store.getState())).toBeUndefined(); // list not loaded
+    store.getState().setRuns([run('old'), run('r1')]);
+    expect(viewedRun(store.getState())?.id).toBe('r1');
+    store.getState().pinRun('old');
+    expect(viewedRun(store.getState())?.id).toBe('old');
+    store.getState().pinRun('gone');
+    expect(viewedRun(store.getState())).toBeUndefined();
+  });
+
   it('follows the live run by default', () => {
     const store = createMonitoringStore();
     store.getState().applyMessages([hello()]);

@@ -91,6 +91,12 @@ export function viewingLive(s: RunView): boolean {
 
 const listed = (runs: readonly Run[] | null, id: string) => runs !== null && runs.some((r) => r.id === id);
 
+/** The viewed run's entry in the loaded run list, or undefined (list not loaded, or the run not stored yet). */
+export function viewedRun(s: RunView & Pick<MonitoringState, 'runs'>): Run | undefined {
+  const id = viewedRunId(s);
+  return id === null ? undefined : s.runs?.find((r) => r.id === id);
+}
+
 /**
  * The viewed run's id once the server's run list holds it, else null. Routes under /api/runs/{id} answer 404 for a run
  * not stored yet (a live run is announced before its first write commits), so they are asked only then.

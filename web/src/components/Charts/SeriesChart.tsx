@@ -5,7 +5,7 @@ import { useSeries } from '../../hooks/useSeries';
 import { useTimeAnchors } from '../../hooks/useTimeAnchors';
 import { alignSeries, stepsToX, type XMode } from '../../lib/seriesData';
 import { batchesPerEpochOf } from '../../lib/runs';
-import { viewedRunId, viewingLive, useMonitoring } from '../../store/monitoring';
+import { viewedRun, viewingLive, useMonitoring } from '../../store/monitoring';
 import { download, toCsv } from '../../utils/csv';
 import { smoothEma } from '../../utils/smoothing';
 import { Button } from '../common/Button';
@@ -203,7 +203,7 @@ export const SeriesChart = memo(function SeriesChart({ title, specs, testId, exp
 function useBatchesPerEpoch(): number | null {
   const live = useMonitoring(viewingLive);
   const liveBatches = useMonitoring((s) => s.status?.total_batches ?? s.metrics?.total_batches ?? null);
-  const run = useMonitoring((s) => s.runs?.find((r) => r.id === viewedRunId(s)));
+  const run = useMonitoring(viewedRun);
   const epochs = useMonitoring((s) => s.epochs);
   return useMemo(() => (live ? liveBatches : batchesPerEpochOf(run, epochs)), [live, liveBatches, run, epochs]);
 }

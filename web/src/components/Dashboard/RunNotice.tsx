@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { formatStartTime } from '../../lib/runs';
-import { monitoringStore, pinnedRunMissing, viewingLive, useMonitoring } from '../../store/monitoring';
+import { monitoringStore, pinnedRunMissing, viewedRun, viewingLive, useMonitoring } from '../../store/monitoring';
 import { Button } from '../common/Button';
 
 const followLive = () => monitoringStore.getState().pinRun(null);
@@ -13,7 +13,8 @@ export const RunNotice = memo(function RunNotice() {
   const live = useMonitoring(viewingLive);
   const missing = useMonitoring(pinnedRunMissing);
   const pinned = useMonitoring((s) => s.pinnedRunId);
-  const run = useMonitoring((s) => s.runs?.find((r) => r.id === s.pinnedRunId));
+  // Shown only while a run is pinned, so the viewed run is the pinned one.
+  const run = useMonitoring(viewedRun);
   const liveId = useMonitoring((s) => s.status?.run_id ?? null);
   const epochCount = useMonitoring((s) => s.epochs.length);
   if (live || pinned === null) return null;
