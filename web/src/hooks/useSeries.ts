@@ -1,11 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
-import { api } from '../api/client';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { HISTORY_POINTS } from '../lib/chartSeries';
 import { loadHistory } from '../lib/historyPrefetch';
+import type { LiveReader } from '../lib/livePoller';
 import { appendBuckets, fromBuckets, lastStep, type SeriesData } from '../lib/seriesData';
 import { viewedRunId, viewingLive, useMonitoring } from '../store/monitoring';
-
-const LIVE_INTERVAL_MS = 1000;
+import { useLiveReader } from './useLiveReader';
 
 export interface SeriesState {
   data: Record<string, SeriesData>;
@@ -17,13 +16,13 @@ export interface SeriesState {
 
 /**
  * A chart's series of the viewed run: history from the server's downsampled endpoint (min/max/last per bucket), then,
- * while that run is the live one, the points added since, fetched at most once a second as metrics_update messages arrive.
+ * while that run is the live one, the points added since, read by the app's live poller (with every other chart's, at
+ * most once a second) and delivered with a live update.
  */
 export function useSeries(names: readonly string[]): SeriesState {
   const runId = useMonitoring(viewedRunId);
   const live = useMonitoring(viewingLive);
   const historyVersion = useMonitoring((s) => s.historyVersion);
-  const liveTick = useMonitoring((s) => s.liveTick);
   const [data, setData] = useState<Record<string, SeriesData>>({});
   const [historyLoad, setHistoryLoad] = useState<{ runId: string } | null>(null);
   const [loading, setLoading] = useState(false);
@@ -31,8 +30,7 @@ export function useSeries(names: readonly string[]): SeriesState {
   const dataRef = useRef(data);
   dataRef.current = data;
   const key = names.join(',');
-  const inFlight = useRef(false);
-  const lastFetch = useRef(0);
+  const historyLoading = useRef(false);
   const generation = useRef(0);
 
   useEffect(() => {
@@ -41,7 +39,7 @@ export function useSeries(names: readonly string[]): SeriesState {
     setHistoryLoad(null);
     if (!runId) return;
     setLoading(true);
-    inFlight.current = true;
+    historyLoading.current = true;
     loadHistory(runId, key.split(','), HISTORY_POINTS)
       .then((h) => {
         if (gen !== generation.current) return;
@@ -55,30 +53,24 @@ export function useSeries(names: readonly string[]): SeriesState {
       .finally(() => {
         if (gen === generation.current) {
           setLoading(false);
-          inFlight.current = false;
-          lastFetch.current = Date.now();
+          historyLoading.current = false;
         }
       });
   }, [runId, historyVersion, key]);
 
-  useEffect(() => {
-    if (!runId || !live || inFlight.current || Date.now() - lastFetch.current < LIVE_INTERVAL_MS) return;
-    const current = dataRef.current;
-    const lasts = key.split(',').map((n) => lastStep(current[n]));
-    if (lasts.every((l) => l === null) && Object.keys(current).length === 0 && loading) return;
-    const known = lasts.filter((l): l is number => l !== null);
-    const from = known.length === lasts.length && known.length > 0 ? Math.min(...known) + 1 : undefined;
-    const gen = generation.current;
-    inFlight.current = true;
-    lastFetch.current = Date.now();
-    api
-      .history(runId, key.split(','), { from, maxPoints: 1000 })
-      .then((h) => {
-        if (gen !== generation.current) return;
+  // Live points: read with the other charts' by the app's live poller, delivered with a live update (one render).
+  const reader = useMemo<LiveReader | null>(() => {
+    if (!live) return null;
+    const names = key.split(',');
+    return {
+      names,
+      ready: () => !historyLoading.current,
+      lastStep: (name) => lastStep(dataRef.current[name]),
+      deliver: (series) =>
         setData((prev) => {
           let changed = false;
           const next = { ...prev };
-          for (const s of h.series) {
+          for (const s of series) {
             const before = prev[s.series];
             const after = before ? appendBuckets(before, s.buckets) : fromBuckets(s.buckets);
             if (after !== before) {
@@ -87,15 +79,10 @@ export function useSeries(names: readonly string[]): SeriesState {
             }
           }
           return changed ? next : prev;
-        });
-      })
-      .catch(() => {
-        /* the next tick retries */
-      })
-      .finally(() => {
-        if (gen === generation.current) inFlight.current = false;
-      });
-  }, [liveTick, runId, live, key, loading]);
+        }),
+    };
+  }, [live, key]);
+  useLiveReader(runId, reader);
 
   return { data, loading, error, historyLoad };
 }

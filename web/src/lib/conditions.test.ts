@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PerClassRecord } from '../api/types';
-import { conditionsFromEpoch } from './conditions';
+import { conditionsFromEpoch, sameConditions } from './conditions';
 
 const cls = (name: string, sensitivity: PerClassRecord['sensitivity']): PerClassRecord => ({
   class: name, sensitivity, specificity: null, precision: null, f1: null, auroc: null, support: 10,
@@ -19,5 +19,20 @@ describe('conditions from an epoch', () => {
   it('leaves out a class without a finite sensitivity, and an epoch without per-class results', () => {
     expect(conditionsFromEpoch({ epoch: 1, per_class: [cls('RAO', null), cls('RVO', 'NaN')] }, { RAO: 0.99, RVO: 0.97 }, 0.02)).toEqual({});
     expect(conditionsFromEpoch(undefined, { RAO: 0.99 }, 0.02)).toEqual({});
+  });
+});
+
+describe('sameConditions', () => {
+  const a = { RAO: { sensitivity: 0.98, threshold: 0.99, status: 'warning' as const }, RVO: { sensitivity: 'NaN' as const, threshold: 0.95, status: 'critical' as const } };
+  it('is true for equal figures in new objects, NaN included', () => {
+    expect(sameConditions(a, JSON.parse(JSON.stringify(a)))).toBe(true);
+  });
+  it('tells a changed sensitivity, status, threshold or class set', () => {
+    expect(sameConditions(a, { ...a, RAO: { ...a.RAO, sensitivity: 0.981 } })).toBe(false);
+    expect(sameConditions(a, { ...a, RAO: { ...a.RAO, status: 'ok' } })).toBe(false);
+    expect(sameConditions(a, { ...a, RVO: { ...a.RVO, threshold: 0.9 } })).toBe(false);
+    expect(sameConditions(a, { RAO: a.RAO })).toBe(false);
+    expect(sameConditions(a, undefined)).toBe(false);
+    expect(sameConditions(undefined, undefined)).toBe(true);
   });
 });

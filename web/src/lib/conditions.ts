@@ -19,3 +19,20 @@ export function conditionsFromEpoch(epoch: EpochRecord | undefined, thresholds: 
   }
   return out;
 }
+
+/**
+ * Whether two sets of critical conditions read the same (same classes, figures and statuses). The live figures come
+ * as a new object with every metrics update but change only when the server re-rates them; equal ones keep the
+ * panel from re-rendering at the update rate.
+ */
+export function sameConditions(a: Record<string, CriticalCondition> | undefined, b: Record<string, CriticalCondition> | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => {
+    const x = a[k];
+    const y = b[k];
+    return x !== undefined && y !== undefined && Object.is(x.sensitivity, y.sensitivity) && x.threshold === y.threshold && x.status === y.status;
+  });
+}

@@ -1,4 +1,5 @@
 import { createStore, useStore } from 'zustand';
+import { useRef } from 'react';
 import type { Alert, EpochRecord, MetricsUpdate, Run, ServerMessage, Status, SystemInfo } from '../api/types';
 import { toNumber } from '../utils/formatters';
 
@@ -335,4 +336,19 @@ export const monitoringStore = createMonitoringStore();
 /** Subscribes a component to a slice of the store (re-renders only when the slice changes). */
 export function useMonitoring<T>(selector: (state: MonitoringState) => T): T {
   return useStore(monitoringStore, selector);
+}
+
+/**
+ * Like {@link useMonitoring}, for a slice rebuilt on every update: a new value `isEqual` to the last one is dropped
+ * in favour of the last one, so the component re-renders only when the slice really changes.
+ */
+export function useMonitoringEqual<T>(selector: (state: MonitoringState) => T, isEqual: (a: T, b: T) => boolean): T {
+  const last = useRef<{ value: T } | null>(null);
+  return useMonitoring((s) => {
+    const next = selector(s);
+    const kept = last.current;
+    if (kept && isEqual(kept.value, next)) return kept.value;
+    last.current = { value: next };
+    return next;
+  });
 }

@@ -35,9 +35,10 @@ const xLabels: Record<XMode, string> = { step: 'Step', epoch: 'Epoch', time: 'Wa
 export const SeriesChart = memo(function SeriesChart({ title, specs, testId, exportName, defaultLog = false, height = 240 }: SeriesChartProps) {
   const names = useMemo(() => specs.map((s) => s.name), [specs]);
   const { data, loading, error, historyLoad } = useSeries(names);
-  const anchors = useTimeAnchors();
-  const batchesPerEpoch = useBatchesPerEpoch();
   const [xMode, setXMode] = useState<XMode>('step');
+  // Only the wall-time axis needs the anchors (which move with every live update).
+  const anchors = useTimeAnchors(xMode === 'time');
+  const batchesPerEpoch = useBatchesPerEpoch();
   const [log, setLog] = useState(defaultLog);
   const [smoothing, setSmoothing] = useState(0.6);
   const host = useRef<HTMLDivElement>(null);

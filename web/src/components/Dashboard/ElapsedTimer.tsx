@@ -1,16 +1,31 @@
 import { useEffect, useState } from 'react';
 import { formatDuration } from '../../utils/formatters';
-import { useMonitoring } from '../../store/monitoring';
+import { monitoringStore, useMonitoring } from '../../store/monitoring';
 
-/** Elapsed time of the run, ticking every second while it runs (between status messages). */
+/** Elapsed time of the run, advancing every second while it runs (between status messages). */
 export function ElapsedTimer() {
   const status = useMonitoring((s) => s.status);
   const [now, setNow] = useState(() => Date.now());
   const running = status?.state === 'running';
   useEffect(() => {
     if (!running) return;
-    const id = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(id);
+    // Advanced by the live updates when they flow, so the new second is drawn in an update's frame rather than a
+    // frame of its own; the interval only takes over when they stop (a paused or quiet run).
+    let shown = Date.now();
+    const advance = () => {
+      const t = Date.now();
+      if (t - shown < 1000) return;
+      shown = t;
+      setNow(t);
+    };
+    const unsubscribe = monitoringStore.subscribe((s, prev) => {
+      if (s.liveTick !== prev.liveTick) advance();
+    });
+    const id = setInterval(advance, 1000);
+    return () => {
+      unsubscribe();
+      clearInterval(id);
+    };
   }, [running]);
   let seconds = status?.elapsed_seconds ?? null;
   if (running && status?.started_at) {

@@ -2,6 +2,7 @@ import { memo, useMemo } from 'react';
 import type { Num } from '../../api/types';
 import { headlineFromEpoch, headlineFromMetrics } from '../../lib/headline';
 import { viewingLive, useMonitoring } from '../../store/monitoring';
+import { OWN_LAYER } from '../common/Panel';
 import { formatLearningRate, formatNumber, formatPercent, trendOf, type Trend } from '../../utils/formatters';
 
 interface Card {
@@ -45,13 +46,14 @@ export const MetricsGrid = memo(function MetricsGrid() {
     { key: 'lr', label: 'Learning rate', value: m?.learningRate, previous: p?.learningRate, format: formatLearningRate, better: 'none' },
   ];
   return (
-    <section aria-label="Key metrics" className="grid grid-cols-2 gap-2 sm:grid-cols-4 xl:grid-cols-7" data-testid="metrics-grid">
+    <section aria-label="Key metrics" className={`grid grid-cols-2 gap-2 sm:grid-cols-4 xl:grid-cols-7 ${OWN_LAYER}`} data-testid="metrics-grid">
       {cards.map((c) => {
         const trend = trendOf(c.previous, c.value);
         return (
-          <div key={c.key} data-testid={`metric-${c.key}`} className="min-w-0 rounded-lg border border-[var(--border)] bg-[var(--bg-secondary)] px-3 py-2">
+          <div key={c.key} data-testid={`metric-${c.key}`} className={`min-w-0 rounded-lg border border-[var(--border)] bg-[var(--bg-secondary)] px-3 py-2`}>
             <div className="truncate text-xs text-[var(--text-secondary)]">{c.label}</div>
-            <div className="flex items-baseline gap-2">
+            {/* A fixed-height line that contains its own layout: a new value relays out this line, not the page. */}
+            <div className="flex h-7 items-baseline gap-2 [contain:strict]">
               <span className="font-mono text-lg tabular-nums" data-testid="metric-value">
                 {c.format(c.value)}
               </span>

@@ -1,8 +1,8 @@
 import { memo, useEffect, useMemo } from 'react';
 import { api } from '../../api/client';
 import type { ConditionStatus } from '../../api/types';
-import { conditionsFromEpoch } from '../../lib/conditions';
-import { monitoringStore, viewedRunId, viewingLive, useMonitoring } from '../../store/monitoring';
+import { conditionsFromEpoch, sameConditions } from '../../lib/conditions';
+import { monitoringStore, viewedRunId, viewingLive, useMonitoring, useMonitoringEqual } from '../../store/monitoring';
 import { formatClassName, formatPercent, toNumber } from '../../utils/formatters';
 import { Panel } from '../common/Panel';
 import { VirtualList } from '../common/VirtualList';
@@ -19,7 +19,7 @@ export const statusLook: Record<ConditionStatus, { color: string; icon: string; 
  */
 export const CriticalAlerts = memo(function CriticalAlerts() {
   const live = useMonitoring(viewingLive);
-  const liveConditions = useMonitoring((s) => s.metrics?.metrics.critical_conditions);
+  const liveConditions = useMonitoringEqual((s) => s.metrics?.metrics.critical_conditions, sameConditions);
   const lastEpoch = useMonitoring((s) => s.epochs.at(-1));
   const thresholds = useMonitoring((s) => s.thresholds);
   const warningMargin = useMonitoring((s) => s.warningMargin);

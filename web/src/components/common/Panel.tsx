@@ -8,13 +8,19 @@ interface PanelProps {
   testId?: string;
 }
 
+/**
+ * Classes that make a box that changes often its own compositor layer with layout, paint and style containment, so
+ * a live update repaints that box only, not the page's root layer (which holds everything not in such a box).
+ */
+export const OWN_LAYER = '[contain:content] will-change-transform';
+
 /** A titled card: every dashboard section sits in one, so the grid can place them uniformly. */
 export function Panel({ title, actions, children, className = '', testId }: PanelProps) {
   return (
     <section
       aria-label={title}
       data-testid={testId}
-      className={`min-w-0 rounded-lg border border-[var(--border)] bg-[var(--bg-secondary)] p-3 [contain:content] will-change-transform ${className}`}
+      className={`min-w-0 rounded-lg border border-[var(--border)] bg-[var(--bg-secondary)] p-3 ${OWN_LAYER} ${className}`}
     >
       <header className="mb-2 flex flex-wrap items-center justify-between gap-2">
         <h2 className="text-sm font-semibold tracking-wide text-[var(--text-primary)]">{title}</h2>
