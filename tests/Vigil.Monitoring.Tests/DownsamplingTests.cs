@@ -57,6 +57,17 @@ public abstract class DownsamplingContractTests(ITestOutputHelper output) : Stor
     }
 
     [Fact]
+    public async Task AStepWrittenAgainReadsItsLatestValue()
+    {
+        await using IMetricStore store = await OpenStoreAsync();
+        // A resumed run logs its last steps again: the later write is the one shown.
+        await store.AppendPointsAsync([Fixtures.Point("loss/train", 0, 1), Fixtures.Point("loss/train", 1, 2)]);
+        await store.AppendPointsAsync([Fixtures.Point("loss/train", 1, 0.5), Fixtures.Point("loss/train", 2, 3), Fixtures.Point("loss/train", 2, 4)]);
+        IReadOnlyList<HistoryBucket> buckets = (await store.QueryHistoryAsync(new HistoryQuery("run-1", [], null, null, 2)))[0].Buckets;
+        Assert.Equal([new HistoryBucket(0, 1, 0.5, 2, 0.5, 3), new HistoryBucket(2, 2, 3, 4, 4, 2)], buckets);
+    }
+
+    [Fact]
     public async Task QuarterMillionPointsDownsampleFast()
     {
         // The 1M-point target is measured by MonitoringBenchmarks; this keeps the suite quick and still catches a

@@ -3,7 +3,7 @@ import { HISTORY_POINTS } from '../lib/chartSeries';
 import { loadHistory } from '../lib/historyPrefetch';
 import type { LiveReader } from '../lib/livePoller';
 import { appendBuckets, fromBuckets, lastStep, type SeriesData } from '../lib/seriesData';
-import { viewedRunId, viewingLive, useMonitoring } from '../store/monitoring';
+import { viewedRunId, viewingLive, useMonitoring, viewedHistoryVersion } from '../store/monitoring';
 import { useLiveReader } from './useLiveReader';
 
 export interface SeriesState {
@@ -22,7 +22,7 @@ export interface SeriesState {
 export function useSeries(names: readonly string[]): SeriesState {
   const runId = useMonitoring(viewedRunId);
   const live = useMonitoring(viewingLive);
-  const historyVersion = useMonitoring((s) => s.historyVersion);
+  const historyVersion = useMonitoring(viewedHistoryVersion);
   const [data, setData] = useState<Record<string, SeriesData>>({});
   const [historyLoad, setHistoryLoad] = useState<{ runId: string } | null>(null);
   const [loading, setLoading] = useState(false);

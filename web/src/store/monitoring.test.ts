@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert, MetricsUpdate, Run, ServerMessage, Status, SystemInfo } from '../api/types';
-import { createMonitoringStore, pinnedRunMissing, runMissingFromList, storedRunId, SYSTEM_HISTORY_LENGTH, viewedRun, viewedRunId, viewingLive } from './monitoring';
+import { createMonitoringStore, pinnedRunMissing, runMissingFromList, storedRunId, SYSTEM_HISTORY_LENGTH, viewedHistoryVersion, viewedRun, viewedRunId, viewingLive } from './monitoring';
 
 const status = (over: Partial<Status> = {}): Status => ({
   run_id: 'r1', state: 'running', epoch: 1, epochs: 10, batch: 5, total_batches: 100, global_step: 5,
@@ -264,5 +264,19 @@ describe('run selection', () => {
     store.getState().applyMessages([{ type: 'alert', seq: 11, ...alert(1) }, { type: 'alert', seq: 12, ...alert(2) }, { type: 'alert', seq: 13, ...alert(2) }]);
     expect(store.getState().toasts).toHaveLength(1);
     expect(store.getState().alerts.map((a) => a.id)).toEqual([2, 1]);
+  });
+
+  it('reloads what is shown on a (re)connection only when the live run is viewed', () => {
+    const store = createMonitoringStore();
+    store.getState().pinRun('stored');
+    store.getState().applyMessages([hello()]);
+    expect(viewedHistoryVersion(store.getState())).toBe(0);
+    store.getState().applyMessages([hello({ seq: 20, missed_some: true })]);
+    expect(viewedHistoryVersion(store.getState())).toBe(0);
+    store.getState().pinRun('');
+    const live = viewedHistoryVersion(store.getState());
+    expect(live).toBe(store.getState().historyVersion);
+    store.getState().applyMessages([hello({ seq: 30, missed_some: true })]);
+    expect(viewedHistoryVersion(store.getState())).toBe(live + 1);
   });
 });

@@ -90,6 +90,15 @@ export function viewingLive(s: RunView): boolean {
   return s.pinnedRunId === null || s.pinnedRunId === (s.status?.run_id ?? null);
 }
 
+/**
+ * The history version that concerns the viewed run. A (re)connection to the live run can reload what is shown of
+ * it; a stored run's figures do not change with it, so its history is not fetched again (a 100,000-point run opened
+ * by link would otherwise load twice, the second time after the socket's first message).
+ */
+export function viewedHistoryVersion(s: RunView & { historyVersion: number }): number {
+  return viewingLive(s) ? s.historyVersion : 0;
+}
+
 const listed = (runs: readonly Run[] | null, id: string) => runs !== null && runs.some((r) => r.id === id);
 
 /** The viewed run's entry in the loaded run list, or undefined (list not loaded, or the run not stored yet). */

@@ -2,7 +2,7 @@ import { memo, useEffect, useMemo } from 'react';
 import { api } from '../../api/client';
 import type { ConditionStatus } from '../../api/types';
 import { conditionsFromEpoch, sameConditions } from '../../lib/conditions';
-import { monitoringStore, viewedRunId, viewingLive, useMonitoring, useMonitoringEqual } from '../../store/monitoring';
+import { monitoringStore, viewedRunId, viewingLive, useMonitoring, useMonitoringEqual, viewedHistoryVersion } from '../../store/monitoring';
 import { formatClassName, formatPercent, toNumber } from '../../utils/formatters';
 import { Panel } from '../common/Panel';
 import { VirtualList } from '../common/VirtualList';
@@ -25,7 +25,7 @@ export const CriticalAlerts = memo(function CriticalAlerts() {
   const warningMargin = useMonitoring((s) => s.warningMargin);
   const alerts = useMonitoring((s) => s.alerts);
   const runId = useMonitoring(viewedRunId);
-  const historyVersion = useMonitoring((s) => s.historyVersion);
+  const historyVersion = useMonitoring(viewedHistoryVersion);
   const conditions = useMemo(
     () => (live ? liveConditions : conditionsFromEpoch(lastEpoch, thresholds, warningMargin)),
     [live, liveConditions, lastEpoch, thresholds, warningMargin],

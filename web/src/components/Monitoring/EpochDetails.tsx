@@ -1,7 +1,7 @@
 import { memo, useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import type { EpochRecord } from '../../api/types';
-import { monitoringStore, storedRunId, useMonitoring } from '../../store/monitoring';
+import { monitoringStore, storedRunId, useMonitoring, viewedHistoryVersion } from '../../store/monitoring';
 import { formatClassName, formatDuration, formatLearningRate, formatNumber, formatPercent, toNumber } from '../../utils/formatters';
 import { Panel } from '../common/Panel';
 import { VirtualList } from '../common/VirtualList';
@@ -68,7 +68,7 @@ function Details({ epoch }: { epoch: EpochRecord }) {
 function EpochDetails() {
   // Asked for only once the run is stored: /api/runs/{id}/epochs answers 404 before (a live run is announced first).
   const runId = useMonitoring(storedRunId);
-  const historyVersion = useMonitoring((s) => s.historyVersion);
+  const historyVersion = useMonitoring(viewedHistoryVersion);
   const epochs = useMonitoring((s) => s.epochs);
   const [selected, setSelected] = useState<number | null>(null);
 
