@@ -91,6 +91,8 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
         var lines = run.Stdout.Trim().Split('\n');
         Assert.StartsWith("path,image,is_anomaly,predicted_class", lines[0]);
         Assert.Equal(2, lines.Length);
+        // One image is a batch of one, the case where libtorch tried NNPACK and warned at every convolution.
+        Assert.DoesNotContain("NNPACK", run.Stderr);
     }
 
     [Fact]
@@ -278,6 +280,11 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
         var detect = VigilProcess.Run(_run.Dir.Path, "detect", "--model", _run.Dir.Combine("none.vigil"), _run.Dataset);
         Assert.Equal(2, detect.ExitCode);
         Assert.Contains("does not exist", detect.Stderr);
+        // A mistaken option (images are arguments, not --input) is named as one, with the right form.
+        var option = VigilProcess.Run(_run.Dir.Path, "detect", "--model", _run.Model, "--input", _run.Dataset);
+        Assert.Equal(2, option.ExitCode);
+        Assert.Contains("unknown option '--input'", option.Stderr);
+        Assert.Contains("vigil detect scan.png", option.Stderr);
         var notModel = _run.Dir.Combine("fake.vigil");
         File.WriteAllText(notModel, "zip? no");
         var bad = VigilProcess.Run(_run.Dir.Path, "evaluate", "--model", notModel, "--dataset", _run.Dataset);

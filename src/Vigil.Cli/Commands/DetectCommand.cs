@@ -105,6 +105,8 @@ public static class DetectCommand
                 files.AddRange(Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
                     .Where(f => !Path.GetFileName(f).StartsWith('.') && (registry.HasKnownExtension(f) || Path.GetExtension(f) == ""))
                     .Order(StringComparer.Ordinal));
+            // An unknown option lands here as an input: say so, and how the images are given.
+            else if (input.StartsWith('-')) throw new UserInputException($"unknown option '{input}': images and folders are given as arguments, e.g. vigil detect scan.png folder/ --model model.vigil");
             else throw new UserInputException($"input '{input}' does not exist.");
         }
         if (files.Count == 0) throw new UserInputException("no image files among the inputs.");

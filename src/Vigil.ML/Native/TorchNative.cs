@@ -29,8 +29,9 @@ public static class TorchNative
     {
         try
         {
-            NativeLibrary.Load("LibTorchSharp", typeof(torch).Assembly, null);
+            nint library = NativeLibrary.Load("LibTorchSharp", typeof(torch).Assembly, null);
             torch.InitializeDeviceType(DeviceType.CPU);
+            Nnpack.Disable(library);
             return null;
         }
         catch (Exception e)

@@ -14,6 +14,15 @@ public sealed class TorchNativeTests
     }
 
     [Fact]
+    public void LoadingTurnsNnpackOff()
+    {
+        TorchNative.EnsureLoaded();
+        nint library = NativeLibrary.Load("LibTorchSharp", typeof(TorchSharp.torch).Assembly, null);
+        Assert.Equal(false, Nnpack.IsEnabled(library));
+        Assert.True(Nnpack.Disable(library)); // idempotent, and the symbols are found in this libtorch
+    }
+
+    [Fact]
     public void LoadFailureIsDescribedByTheLoadersOwnWords()
     {
         using var temp = new TempFolder();
