@@ -252,6 +252,18 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
         Assert.False(Directory.Exists(_run.Dir.Combine("never")));
     }
 
+    [Theory]
+    [InlineData("--augment", "none", "--augment none turns off")]
+    [InlineData("--no-augment", null, "--no-augment turns off")]
+    public void Erasing_without_augmentation_is_an_input_error(string option, string? value, string message)
+    {
+        string[] args = ["train", "--dataset", _run.Dataset, "--erase", "0.3", option, .. value is null ? Array.Empty<string>() : [value], "--output", _run.Dir.Combine("never")];
+        var run = VigilProcess.Run(_run.Dir.Path, args);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Stderr);
+        Assert.False(Directory.Exists(_run.Dir.Combine("never")));
+    }
+
     [Fact]
     public void Test_time_flip_is_kept_in_the_model_so_evaluate_reproduces_training()
     {

@@ -101,6 +101,8 @@ public static class TrainCommand
                 catch (ArgumentException) { throw new UserInputException($"--augment '{parse.GetValue(augment)}' is not a preset; use default, light or none."); }
             }
             if (parse.GetValue(erase) is < 0 or > 1) throw new UserInputException($"--erase {parse.GetValue(erase)} is not a probability; use a value from 0 to 1, e.g. --erase 0.5.");
+            if (parse.GetValue(erase) > 0 && (augmentation is null || parse.GetValue(noAugment)))
+                throw new UserInputException($"--erase {parse.GetValue(erase)} is part of the training augmentation, which {(augmentation is null ? "--augment none" : "--no-augment")} turns off; drop --erase, or use --augment default or light.");
             if (augmentation is not null) augmentation = augmentation with { EraseProbability = parse.GetValue(erase) };
             bool testTimeFlip = parse.GetValue(tta)!.Trim().ToLowerInvariant() switch
             {
