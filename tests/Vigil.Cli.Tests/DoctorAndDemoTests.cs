@@ -48,7 +48,9 @@ public class DoctorAndDemoTests
         Assert.Contains("Training plan", run.Stdout);
         Assert.True(File.Exists(dir.Combine("demo", "datasets", "synthetic_brain_chest", "training_config.json")));
         // Trained all phases and showed detections on held-out images.
-        Assert.True(File.Exists(dir.Combine("demo", "run", "model.vigil")));
+        string runFolder = Assert.Single(Directory.GetDirectories(dir.Combine("demo", "runs")));
+        Assert.Matches(@"^demo-\d{8}-\d{6}$", Path.GetFileName(runFolder));
+        Assert.True(File.Exists(Path.Combine(runFolder, "model.vigil")));
         Assert.Contains("supervised epoch 1/1", run.Stderr);
         Assert.Contains("unsupervised epoch 1/1", run.Stderr);
         Assert.Contains("Step 4/4", run.Stdout);
@@ -70,10 +72,11 @@ public class DoctorAndDemoTests
         await using var store = new Vigil.Monitoring.Storage.SqliteMetricStore(dir.Combine("demo", "monitoring.db"));
         await store.InitializeAsync();
         var recorded = Assert.Single(await store.ListRunsAsync());
-        Assert.Equal("run", recorded.Id);
+        // The run id is the run folder's name, one per demo.
+        Assert.Equal(Path.GetFileName(Assert.Single(Directory.GetDirectories(dir.Combine("demo", "runs")))), recorded.Id);
         Assert.Equal("completed", recorded.State);
-        Assert.Equal(2, (await store.ListEpochsAsync("run")).Count); // one supervised, one VAE epoch
-        Assert.Contains("loss/train", await store.ListSeriesAsync("run"));
+        Assert.Equal(2, (await store.ListEpochsAsync(recorded.Id)).Count); // one supervised, one VAE epoch
+        Assert.Contains("loss/train", await store.ListSeriesAsync(recorded.Id));
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
@@ -86,7 +89,7 @@ public class DoctorAndDemoTests
         Assert.Contains("211,952 images, 28 classes (18 fundus + 10 OCT)", run.Stdout);
         Assert.Contains("RAO ≥ 0.99, RVO ≥ 0.97, Retinal_Detachment ≥ 0.99", run.Stdout);
         Assert.Contains("Simulation complete", run.Stdout);
-        Assert.False(Directory.Exists(dir.Combine("demo", "run")), "nothing is trained");
+        Assert.False(Directory.Exists(dir.Combine("demo", "runs")), "nothing is trained");
         await using var store = new Vigil.Monitoring.Storage.SqliteMetricStore(dir.Combine("demo", "monitoring.db"));
         await store.InitializeAsync();
         var recorded = Assert.Single(await store.ListRunsAsync());
@@ -118,6 +121,6 @@ public class DoctorAndDemoTests
         var run = VigilProcess.Run(dir.Path, "demo", "--per-organ", "30", "--epochs", "0");
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Contains("Step 2/2", run.Stdout);
-        Assert.False(Directory.Exists(dir.Combine("demo", "run")));
+        Assert.False(Directory.Exists(dir.Combine("demo", "runs")));
     }
 }

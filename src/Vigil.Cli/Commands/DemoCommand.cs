@@ -76,7 +76,9 @@ public static class DemoCommand
             if (epochCount == 0) return ExitCodes.Ok;
 
             if (!json) Console.WriteLine($"\nStep 3/{steps} — training the detector ({epochCount} epochs per phase; progress on stderr)");
-            var runFolder = Path.Combine(root, "run");
+            // A folder (and so a run id in the monitoring store) per demo: a second demo is a second run on the dashboard,
+            // not points written over the first one's.
+            var runFolder = Path.Combine(root, "runs", $"demo-{DateTime.Now:yyyyMMdd-HHmmss}");
             var request = new ML.Runs.TrainRequest
             {
                 Dataset = ML.Data.DatasetSpec.FromFolder(result.DatasetPath), Phase = ML.Runs.PhaseSelection.All, Output = runFolder,
