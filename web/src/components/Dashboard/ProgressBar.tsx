@@ -48,7 +48,8 @@ export const ProgressBar = memo(function ProgressBar() {
         if (bucket.last !== null) monitoringStore.getState().setThroughput(bucket.last);
       },
     };
-  }, []);
+    // A reader per run: the last step held is that run's.
+  }, [runId]);
   useLiveReader(running ? runId : null, throughputReader);
   const eta = toNumber(metrics?.system.eta_seconds) ?? status?.eta_seconds ?? null;
   return (
