@@ -16,6 +16,10 @@ const loadLossChart = () => import('./components/Charts/LossChart');
 const loadMetricsChart = () => import('./components/Charts/MetricsChart');
 const LossChart = lazy(loadLossChart);
 const MetricsChart = lazy(loadMetricsChart);
+const ConfusionMatrix = lazy(() => import('./components/Charts/ConfusionMatrix'));
+const ClassPerformance = lazy(() => import('./components/Charts/ClassPerformance'));
+const GPUStats = lazy(() => import('./components/Monitoring/GPUStats'));
+const EpochDetails = lazy(() => import('./components/Monitoring/EpochDetails'));
 
 /**
  * Starts loading the two charts' chunks now (a link to a run is opened for its curves: they download while the page
@@ -25,10 +29,6 @@ export function preloadCharts(): void {
   void loadLossChart();
   void loadMetricsChart();
 }
-const ConfusionMatrix = lazy(() => import('./components/Charts/ConfusionMatrix'));
-const ClassPerformance = lazy(() => import('./components/Charts/ClassPerformance'));
-const GPUStats = lazy(() => import('./components/Monitoring/GPUStats'));
-const EpochDetails = lazy(() => import('./components/Monitoring/EpochDetails'));
 
 function Lazy({ title, children, className = '' }: { title: string; children: ReactNode; className?: string }) {
   return (

@@ -22,12 +22,10 @@ internal static unsafe class Nnpack
     public static bool Disable(nint library)
     {
         if (!NativeLibrary.TryGetExport(library, GlobalContext, out nint context)
-            || !NativeLibrary.TryGetExport(library, SetUserEnabled, out nint set)
-            || !NativeLibrary.TryGetExport(library, UserEnabled, out nint get)) return false;
-        nint instance = ((delegate* unmanaged<nint>)context)();
+            || !NativeLibrary.TryGetExport(library, SetUserEnabled, out nint set)) return false;
         // A member function takes `this` first; C++ bool is one byte.
-        ((delegate* unmanaged<nint, byte, void>)set)(instance, 0);
-        return ((delegate* unmanaged<nint, byte>)get)(instance) == 0;
+        ((delegate* unmanaged<nint, byte, void>)set)(((delegate* unmanaged<nint>)context)(), 0);
+        return IsEnabled(library) == false;
     }
 
     /// <summary>Whether libtorch's NNPACK path is switched on (null when the symbols are not found).</summary>

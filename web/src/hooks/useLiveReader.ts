@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { api } from '../api/client';
 import { createLivePoller, type LiveReader } from '../lib/livePoller';
-import { monitoringStore } from '../store/monitoring';
+import { onLiveUpdate } from '../store/monitoring';
 
 /** The app's one poller of live points: a request a second at most, answers delivered with the next live update. */
 const poller = createLivePoller(
@@ -20,9 +20,8 @@ let ticking = false;
 function startTicking() {
   if (ticking) return;
   ticking = true;
-  monitoringStore.subscribe((s, prev) => {
-    const runId = s.status?.run_id;
-    if (s.liveTick !== prev.liveTick && runId) poller.tick(runId);
+  onLiveUpdate((s) => {
+    if (s.status?.run_id) poller.tick(s.status.run_id);
   });
 }
 

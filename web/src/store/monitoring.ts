@@ -347,6 +347,13 @@ export function useMonitoring<T>(selector: (state: MonitoringState) => T): T {
   return useStore(monitoringStore, selector);
 }
 
+/** Calls `listener` after each live update (metrics_update of the live run) is applied; returns the unsubscribe. */
+export function onLiveUpdate(listener: (state: MonitoringState) => void): () => void {
+  return monitoringStore.subscribe((s, prev) => {
+    if (s.liveTick !== prev.liveTick) listener(s);
+  });
+}
+
 /**
  * Like {@link useMonitoring}, for a slice rebuilt on every update: a new value `isEqual` to the last one is dropped
  * in favour of the last one, so the component re-renders only when the slice really changes.

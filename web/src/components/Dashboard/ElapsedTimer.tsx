@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { formatDuration } from '../../utils/formatters';
-import { monitoringStore, useMonitoring } from '../../store/monitoring';
+import { onLiveUpdate, useMonitoring } from '../../store/monitoring';
 
 /** Elapsed time of the run, advancing every second while it runs (between status messages). */
 export function ElapsedTimer() {
@@ -18,9 +18,7 @@ export function ElapsedTimer() {
       shown = t;
       setNow(t);
     };
-    const unsubscribe = monitoringStore.subscribe((s, prev) => {
-      if (s.liveTick !== prev.liveTick) advance();
-    });
+    const unsubscribe = onLiveUpdate(advance);
     const id = setInterval(advance, 1000);
     return () => {
       unsubscribe();

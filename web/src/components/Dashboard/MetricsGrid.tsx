@@ -50,7 +50,7 @@ export const MetricsGrid = memo(function MetricsGrid() {
       {cards.map((c) => {
         const trend = trendOf(c.previous, c.value);
         return (
-          <div key={c.key} data-testid={`metric-${c.key}`} className={`min-w-0 rounded-lg border border-[var(--border)] bg-[var(--bg-secondary)] px-3 py-2`}>
+          <div key={c.key} data-testid={`metric-${c.key}`} className="min-w-0 rounded-lg border border-[var(--border)] bg-[var(--bg-secondary)] px-3 py-2">
             <div className="truncate text-xs text-[var(--text-secondary)]">{c.label}</div>
             {/* A fixed-height line that contains its own layout: a new value relays out this line, not the page. */}
             <div className="flex h-7 items-baseline gap-2 [contain:strict]">
