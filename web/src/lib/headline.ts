@@ -37,3 +37,33 @@ export function headlineFromEpoch(epoch: EpochRecord | undefined): Headline | un
     learningRate: epoch.learning_rate,
   };
 }
+
+/** What the metrics grid reads its figures from. */
+export interface HeadlineSource {
+  /** Whether the viewed run is the live one (figures from live updates, else from its stored epochs). */
+  live: boolean;
+  metrics: MetricsUpdate | null;
+  previousMetrics: MetricsUpdate | null;
+  epochs: readonly EpochRecord[];
+}
+
+/** The figures shown now and the ones before them (for trends): the live run's last two updates, or the last two epochs. */
+export function headlinePair(source: HeadlineSource): [Headline | undefined, Headline | undefined] {
+  return source.live
+    ? [headlineFromMetrics(source.metrics), headlineFromMetrics(source.previousMetrics)]
+    : [headlineFromEpoch(source.epochs.at(-1)), headlineFromEpoch(source.epochs.at(-2))];
+}
+
+/**
+ * {@link headlinePair} remembering its last answer while its inputs are the same objects: the grid's seven figures
+ * each read it on every update, and the pair is built once.
+ */
+export function memoHeadlinePair(): (source: HeadlineSource) => [Headline | undefined, Headline | undefined] {
+  let last: { source: HeadlineSource; pair: [Headline | undefined, Headline | undefined] } | null = null;
+  return (source) => {
+    const s = last?.source;
+    if (last && s && s.live === source.live && s.metrics === source.metrics && s.previousMetrics === source.previousMetrics && s.epochs === source.epochs) return last.pair;
+    last = { source, pair: headlinePair(source) };
+    return last.pair;
+  };
+}

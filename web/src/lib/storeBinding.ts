@@ -1,0 +1,33 @@
+/** The part of a Zustand store a binding needs. */
+export interface SubscribableStore<S> {
+  getState(): S;
+  subscribe(listener: (state: S, previous: S) => void): () => void;
+}
+
+/**
+ * Calls `write` with `select(state)` now and again whenever the selected value changes (`equal`, `Object.is` by
+ * default); returns the unsubscribe. It runs inside the store's own notification, with no React render: figures that
+ * change with every live update (ten a second) are cheaper to set on their element than to re-render.
+ */
+export function bindStore<S, T>(
+  store: SubscribableStore<S>,
+  select: (state: S) => T,
+  write: (value: T) => void,
+  equal: (a: T, b: T) => boolean = Object.is,
+): () => void {
+  let last = select(store.getState());
+  write(last);
+  return store.subscribe((state) => {
+    const next = select(state);
+    if (equal(last, next)) return;
+    last = next;
+    write(next);
+  });
+}
+
+/** Equality of two flat records by their own fields (a selector's small result object). */
+export function sameFields<T extends object>(a: T, b: T): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a) as (keyof T)[];
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.is(a[k], b[k]));
+}
