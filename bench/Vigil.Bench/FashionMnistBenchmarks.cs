@@ -94,7 +94,7 @@ public static class FashionMnistBenchmarks
         var result = Train(new TrainRequest
         {
             Dataset = DatasetSpec.FromFolder(dataset), Phase = PhaseSelection.Supervised,
-            Output = Path.Combine(work, "fmnist-runs", "supervised"), EpochsSupervised = epochs, ImageSize = imageSize, Channels = 1,
+            Output = Path.Combine(work, "fmnist-runs", $"supervised-{imageSize}px-{epochs}ep"), EpochsSupervised = epochs, ImageSize = imageSize, Channels = 1,
             BatchSize = 64, AllowHorizontalFlip = true, Compute = compute,
             // Fashion-MNIST items are centred and upright in both splits: with the default rotation and crop the
             // training accuracy stayed under the validation accuracy (0.904 vs 0.912 after 8 epochs), i.e. underfitting.
