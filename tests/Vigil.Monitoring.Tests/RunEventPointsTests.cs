@@ -45,6 +45,22 @@ public sealed class RunEventPointsTests
     }
 
     [Fact]
+    public void TheVaePhaseLossesHaveTheirOwnSeries()
+    {
+        var points = new RunEventPoints();
+        points.From(Fixtures.Started() with { Phase = TrainingPhase.Supervised });
+        Assert.Contains(points.From(Fixtures.Batch(1, 1, 4, loss: 0.7) with { GlobalStep = 1 }), p => p.Series == "loss/train" && p.Value == 0.7);
+
+        points.From(Fixtures.Started() with { Phase = TrainingPhase.Unsupervised });
+        var batch = points.From(Fixtures.Batch(1, 1, 4, loss: 350) with { GlobalStep = 1, LossParts = new Dictionary<string, double> { ["recon"] = 340, ["kl"] = 10 } });
+        Assert.Equal(["vae_loss/train", "vae_loss/train/recon", "vae_loss/train/kl"], batch.Select(p => p.Series).Where(s => s.Contains("loss", StringComparison.Ordinal)));
+        var epoch = points.From(Fixtures.Epoch(1, 2, 0, raoSensitivity: 0.9) with { ValLoss = 360, ValLossParts = new Dictionary<string, double> { ["recon"] = 350 } });
+        Assert.Contains(epoch, p => p.Series == "vae_loss/val" && p.Value == 360);
+        Assert.Contains(epoch, p => p.Series == "vae_loss/val/recon");
+        Assert.DoesNotContain(epoch, p => p.Series.StartsWith("loss/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AfterARestartACompletedPhaseStillPushesTheNextOneBack()
     {
         // A new process (or server) resumes a run whose classifier finished: 3 epochs, 12 steps, announced as complete.

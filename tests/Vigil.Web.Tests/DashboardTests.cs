@@ -210,6 +210,7 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
         // Its own history: 300 steps in the loss chart, drawn for this run; its epochs, matrix and conditions.
         await page.WaitForFunctionAsync("() => Number(document.querySelector('[data-testid=loss-chart-plot]')?.dataset.points) === 300", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
         Assert.Equal(id, await page.EvaluateAsync<string>("() => performance.getEntriesByName('loss-chart:history-drawn').at(-1).detail.runId"));
+        await Assertions.Expect(page.Locator("[data-testid=loss-chart-plot]")).ToHaveAttributeAsync("data-right-axes", ""); // no VAE loss
         await Assertions.Expect(page.Locator("[data-testid=epoch-details-panel] h2")).ToHaveTextAsync("Epochs (2)");
         await Assertions.Expect(page.Locator("[data-testid=confusion-matrix] h2")).ToHaveTextAsync("Confusion matrix · epoch 2");
         await Assertions.Expect(page.Locator("[data-testid=confusion-label]")).ToHaveCountAsync(6);
@@ -230,6 +231,36 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
         await picker.SelectOptionAsync(new SelectOptionValue { Value = id });
         await page.WaitForFunctionAsync("id => new URLSearchParams(location.search).get('run') === id", id);
         await Assertions.Expect(page.Locator("[data-testid=confusion-label]")).ToHaveCountAsync(6);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_classifier_then_VAE_run_draws_the_VAE_loss_on_its_own_axis()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Server.Url };
+        string id = "phases-" + Guid.NewGuid().ToString("N")[..8];
+        await ExternalRuns.CreateAsync(http, id, "classifier then VAE");
+        // The classifier's cross-entropy (about 1) for 100 steps, then the VAE's summed reconstruction error (about 300).
+        var points = new List<ExternalRuns.Point>();
+        for (int step = 1; step <= 100; step++) points.Add(new("loss/train", step, 1.0 - step / 200.0));
+        for (int step = 101; step <= 200; step++) points.Add(new("vae_loss/train", step, 300.0 - step / 2.0));
+        await ExternalRuns.LogPointsAsync(http, id, points);
+        await ExternalRuns.WaitUntilNotLiveAsync(http, id);
+
+        var (page, errors) = await fixture.OpenAsync(query: "?run=" + Uri.EscapeDataString(id));
+        ILocator plot = page.Locator("[data-testid=loss-chart-plot]");
+        await page.WaitForFunctionAsync("() => Number(document.querySelector('[data-testid=loss-chart-plot]')?.dataset.points) === 200", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        await Assertions.Expect(plot).ToHaveAttributeAsync("data-right-axes", "VAE loss");
+        // Its legend row (the envelope and raw helper rows of each series are hidden).
+        await Assertions.Expect(plot.Locator(".u-legend .u-series:visible", new LocatorLocatorOptions { HasText = "VAE train" })).ToHaveCountAsync(1);
+        Directory.CreateDirectory(BrowserFixture.ScreenshotFolder);
+        await page.Locator("[data-testid=loss-chart]").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "loss-two-axes.png") });
+        // The CSV export keeps the series' stored names.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-testid=loss-chart-csv]").ClickAsync());
+        string csv = await File.ReadAllTextAsync(await download.PathAsync());
+        Assert.Contains("\nvae_loss/train,101,", csv, StringComparison.Ordinal);
+        Assert.Contains("\nloss/train,1,", csv, StringComparison.Ordinal);
         Assert.True(errors.Count == 0, string.Join("\n", errors));
         await page.CloseAsync();
     }

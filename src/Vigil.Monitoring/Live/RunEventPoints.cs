@@ -13,7 +13,9 @@ namespace Vigil.Monitoring.Live;
 /// <c>accuracy/train_epoch</c>, <c>accuracy/val</c>, <c>auc_roc/macro</c>, <c>auc_roc/weighted</c>, <c>f1_score</c>,
 /// <c>epoch_seconds</c> and, with class monitoring on, <c>sensitivity|specificity|precision|f1|auroc/&lt;class&gt;</c>.
 /// After an evaluation: <c>eval/&lt;split&gt;/&lt;metric&gt;</c>. Steps of a run's later phases continue after the
-/// earlier phases' (<see cref="Timeline"/>).
+/// earlier phases' (<see cref="Timeline"/>). The VAE's losses (unsupervised phase) are <c>vae_loss/…</c> in place of
+/// <c>loss/…</c>: a reconstruction error summed over pixels is hundreds of times a cross-entropy, and one series
+/// holding both would flatten the classifier's curve of an <c>all</c> run.
 /// </remarks>
 public sealed class RunEventPoints(bool perClass = true)
 {
@@ -28,6 +30,7 @@ public sealed class RunEventPoints(bool perClass = true)
         ArgumentNullException.ThrowIfNull(runEvent);
         var points = new List<MetricPoint>();
         long step = _lastStep;
+        string loss = Timeline.Phase == TrainingPhase.Unsupervised ? "vae_loss" : "loss";
         void Add(string series, double? value)
         {
             if (value is { } v) points.Add(new MetricPoint(runEvent.RunId, series, step, v, runEvent.Timestamp));
@@ -39,8 +42,8 @@ public sealed class RunEventPoints(bool perClass = true)
                 break;
             case BatchCompleted batch:
                 step = _lastStep = Timeline.Step(batch.GlobalStep);
-                Add("loss/train", batch.Loss);
-                foreach ((string part, double value) in batch.LossParts) Add($"loss/train/{part}", value);
+                Add($"{loss}/train", batch.Loss);
+                foreach ((string part, double value) in batch.LossParts) Add($"{loss}/train/{part}", value);
                 Add("accuracy/train", batch.Accuracy);
                 Add("learning_rate", batch.LearningRate);
                 Add("throughput", batch.ImagesPerSecond);
@@ -48,9 +51,9 @@ public sealed class RunEventPoints(bool perClass = true)
                 break;
             case EpochCompleted epoch:
                 if (epoch.GlobalStep > 0) step = _lastStep = Timeline.Step(epoch.GlobalStep);
-                Add("loss/train_epoch", epoch.TrainLoss);
-                Add("loss/val", epoch.ValLoss);
-                foreach ((string part, double value) in epoch.ValLossParts) Add($"loss/val/{part}", value);
+                Add($"{loss}/train_epoch", epoch.TrainLoss);
+                Add($"{loss}/val", epoch.ValLoss);
+                foreach ((string part, double value) in epoch.ValLossParts) Add($"{loss}/val/{part}", value);
                 Add("accuracy/train_epoch", epoch.TrainAccuracy);
                 Add("accuracy/val", epoch.Accuracy);
                 Add("auc_roc/macro", epoch.AurocMacro);

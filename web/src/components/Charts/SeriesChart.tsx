@@ -58,6 +58,12 @@ export const SeriesChart = memo(function SeriesChart({ title, specs, testId, exp
     return { ...aligned, smoothed };
   }, [data, specs, smoothing]);
 
+  // Second axes (e.g. the VAE's loss) take room on the right only once one of their series has points.
+  const rightAxes = useMemo(
+    () => [...new Set(specs.filter((s, i) => s.axis !== undefined && prepared.columns[i]!.last.some((v) => v !== null)).map((s) => s.axis!))].join('\n'),
+    [specs, prepared],
+  );
+
   const plotData = useMemo<AlignedData>(() => {
     const x = stepsToX(prepared.x, xMode, batchesPerEpoch, anchors);
     const cols: (number | null)[][] = [];
@@ -78,10 +84,11 @@ export const SeriesChart = memo(function SeriesChart({ title, specs, testId, exp
     specs.forEach((s, i) => {
       const color = palette[i % palette.length]!;
       const base = series.length;
-      series.push({ label: `${s.label} max`, stroke: 'transparent', points: { show: false }, spanGaps: true, show: true });
-      series.push({ label: `${s.label} min`, stroke: 'transparent', points: { show: false }, spanGaps: true });
-      series.push({ label: `${s.label} raw`, stroke: withAlpha(color, 0.35), width: 1, points: { show: false }, spanGaps: true });
-      series.push({ label: s.label, stroke: color, width: 2, points: { show: false }, spanGaps: true });
+      const scale = s.axis ?? 'y';
+      series.push({ label: `${s.label} max`, scale, stroke: 'transparent', points: { show: false }, spanGaps: true, show: true });
+      series.push({ label: `${s.label} min`, scale, stroke: 'transparent', points: { show: false }, spanGaps: true });
+      series.push({ label: `${s.label} raw`, scale, stroke: withAlpha(color, 0.35), width: 1, points: { show: false }, spanGaps: true });
+      series.push({ label: s.label, scale, stroke: color, width: 2, points: { show: false }, spanGaps: true });
       bands.push({ series: [base, base + 1], fill: withAlpha(color, 0.12) });
     });
     const options: Options = {
@@ -91,10 +98,24 @@ export const SeriesChart = memo(function SeriesChart({ title, specs, testId, exp
       bands,
       legend: { show: true, live: true },
       cursor: { drag: { x: true, y: false, setScale: true }, points: { show: false } },
-      scales: { x: { time: xMode === 'time' }, y: log ? { distr: 3 } : { auto: true } },
+      scales: Object.fromEntries([
+        ['x', { time: xMode === 'time' }],
+        ...['y', ...new Set(specs.flatMap((s) => (s.axis ? [s.axis] : [])))].map((name) => [name, log ? { distr: 3 } : { auto: true }]),
+      ]),
       axes: [
         { stroke: axisStroke, grid: { stroke: gridStroke }, ticks: { stroke: gridStroke } },
         { stroke: axisStroke, grid: { stroke: gridStroke }, ticks: { stroke: gridStroke }, size: 56 },
+        ...(rightAxes === '' ? [] : rightAxes.split('\n')).map((name) => ({
+          scale: name,
+          side: 1,
+          label: name,
+          labelSize: 16,
+          labelFont: '11px system-ui, sans-serif',
+          stroke: axisStroke,
+          grid: { show: false },
+          ticks: { stroke: gridStroke },
+          size: 56,
+        })),
       ],
       hooks: {
         setSelect: [() => (zoomed.current = true)],
@@ -113,7 +134,7 @@ export const SeriesChart = memo(function SeriesChart({ title, specs, testId, exp
     };
     // plotData is applied by the effect below; recreating on every point would be wasteful.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [width, height, xMode, log, specs, testId]);
+  }, [width, height, xMode, log, specs, testId, rightAxes]);
 
   useEffect(() => {
     plot.current?.setData(plotData, !zoomed.current);
@@ -189,7 +210,7 @@ export const SeriesChart = memo(function SeriesChart({ title, specs, testId, exp
         <input type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(e) => setSmoothing(Number(e.target.value))} className="w-32 accent-[var(--accent)]" aria-label={`${title} smoothing`} />
         <span className="w-8 font-mono tabular-nums">{smoothing.toFixed(2)}</span>
       </label>
-      <div ref={host} className="relative w-full" style={{ minHeight: height }} data-testid={`${testId}-plot`} data-points={prepared.x.length}>
+      <div ref={host} className="relative w-full" style={{ minHeight: height }} data-testid={`${testId}-plot`} data-points={prepared.x.length} data-right-axes={rightAxes}>
         {!hasData && (
           <div className="absolute inset-0 flex items-center justify-center text-xs text-[var(--text-secondary)]">
             {error ? `⚠ ${error}` : loading ? 'Loading history…' : 'No data yet'}
