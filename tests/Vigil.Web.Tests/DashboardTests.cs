@@ -209,7 +209,8 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
         await Assertions.Expect(page.Locator("[data-testid=run-notice][data-kind=pinned]")).ToContainTextAsync("picker test");
         // Its own history: 300 steps in the loss chart, drawn for this run; its epochs, matrix and conditions.
         await page.WaitForFunctionAsync("() => Number(document.querySelector('[data-testid=loss-chart-plot]')?.dataset.points) === 300", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
-        Assert.Equal(id, await page.EvaluateAsync<string>("() => performance.getEntriesByName('loss-chart:history-drawn').at(-1).detail.runId"));
+        // The plot marks its first draw of the run's history (uPlot draws just after the points are counted).
+        await page.WaitForFunctionAsync("id => performance.getEntriesByName('loss-chart:history-drawn').some(e => e.detail.runId === id)", id);
         await Assertions.Expect(page.Locator("[data-testid=loss-chart-plot]")).ToHaveAttributeAsync("data-right-axes", ""); // no VAE loss
         await Assertions.Expect(page.Locator("[data-testid=epoch-details-panel] h2")).ToHaveTextAsync("Epochs (2)");
         await Assertions.Expect(page.Locator("[data-testid=confusion-matrix] h2")).ToHaveTextAsync("Confusion matrix · epoch 2");
