@@ -15,7 +15,7 @@ switch (which)
         await FashionMnistBenchmarks.OneClass(work, epochs: Arg(2, 20),
             classes: args.Length > 3 ? args[3].Split(',').Select(int.Parse).ToArray() : Enumerable.Range(0, 10).ToArray());
         break;
-    case "fmnist-supervised": await FashionMnistBenchmarks.Supervised(work, epochs: Arg(2, 15), imageSize: Arg(3, 32)); break;
+    case "fmnist-supervised": await FashionMnistBenchmarks.Supervised(work, epochs: Arg(2, 11), imageSize: Arg(3, 64)); break;
     // An optional postgres:// URL measures the PostgreSQL store instead of a fresh SQLite file.
     case "monitor-ingest": await MonitoringBenchmarks.Ingest(work, storeUrl: args.Length > 2 ? args[2] : null); break;
     case "monitor-downsample": await MonitoringBenchmarks.Downsample(work, storeUrl: args.Length > 2 ? args[2] : null); break;
