@@ -24,10 +24,3 @@ export function bindStore<S, T>(
     write(next);
   });
 }
-
-/** Equality of two flat records by their own fields (a selector's small result object). */
-export function sameFields<T extends object>(a: T, b: T): boolean {
-  if (a === b) return true;
-  const keys = Object.keys(a) as (keyof T)[];
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.is(a[k], b[k]));
-}

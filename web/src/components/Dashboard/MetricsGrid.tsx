@@ -1,8 +1,8 @@
 import { memo, useMemo } from 'react';
+import { shallow } from 'zustand/vanilla/shallow';
 import type { Num } from '../../api/types';
 import { useStoreDom, writeText } from '../../hooks/useStoreDom';
 import { memoHeadlinePair, type Headline, type HeadlineSource } from '../../lib/headline';
-import { sameFields } from '../../lib/storeBinding';
 import { viewingLive, type MonitoringState } from '../../store/monitoring';
 import { OWN_LAYER } from '../common/Panel';
 import { formatLearningRate, formatNumber, formatPercent, trendOf, type Trend } from '../../utils/formatters';
@@ -64,7 +64,7 @@ function MetricCard({ card, read }: { card: Card; read: ReadPair }) {
       trend!.setAttribute('aria-label', `trend ${shown.trend}`);
     },
     [card, read],
-    sameFields,
+    shallow,
   );
   return (
     <div data-testid={`metric-${card.testId}`} className="min-w-0 rounded-lg border border-[var(--border)] bg-[var(--bg-secondary)] px-3 py-2">

@@ -1,8 +1,8 @@
 import { memo, useMemo } from 'react';
+import { shallow } from 'zustand/vanilla/shallow';
 import { useLiveReader } from '../../hooks/useLiveReader';
 import { useStoreDom, writeText } from '../../hooks/useStoreDom';
 import type { LiveReader } from '../../lib/livePoller';
-import { sameFields } from '../../lib/storeBinding';
 import { monitoringStore, useMonitoring, type MonitoringState } from '../../store/monitoring';
 import { OWN_LAYER } from '../common/Panel';
 import { formatCompact, formatCount, formatDuration, toNumber } from '../../utils/formatters';
@@ -34,7 +34,7 @@ function Bar({ label, select, testId }: { label: string; select: (s: MonitoringS
       (bar.firstElementChild as HTMLElement).style.transform = `scaleX(${fraction})`;
     },
     [select],
-    sameFields,
+    shallow,
   );
   return (
     <div ref={root} className="min-w-0 flex-1">
