@@ -57,8 +57,8 @@ public static class MonitoringBenchmarks
             await store.AppendPointsAsync(Enumerable.Range(offset, Math.Min(50_000, points - offset))
                 .Select(i => new MetricPoint(run, "loss/train", i, Math.Sin(i * 0.001), DateTimeOffset.UtcNow)).ToArray());
         string kind = storeUrl is null ? "SQLite" : "PostgreSQL";
-        // The last case is the dashboard opening a 100,000-point run (its charts ask 2,000 buckets): under 2 tiles a
-        // bucket, so it is bucketed from the raw points.
+        // The last case is the dashboard opening a 100,000-point run (its charts ask 2,000 buckets): fewer whole tiles
+        // than buckets but more than half as many, so one tile a bucket (TileBuckets), 1,562 buckets.
         foreach ((string name, long? from, long? to, int maxPoints) in new[]
                  {
                      ("whole range", (long?)null, (long?)null, 1000), ("window 123,457..876,543", 123_457L, 876_543L, 1000),

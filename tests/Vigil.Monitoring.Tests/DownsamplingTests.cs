@@ -90,11 +90,35 @@ public abstract class DownsamplingContractTests(ITestOutputHelper output) : Stor
     }
 
     [Theory]
+    [InlineData(100_000, 2000, 1562, 64)] // the dashboard opening a 100,000-point series: a tile each, 78 % of 2,000
+    [InlineData(45_000, 500, 500, 128)]   // 1.4 tiles a bucket: 1 or 2 each, all 500 buckets used
+    [InlineData(150_000, 500, 500, 320)]  // 4.7 tiles a bucket: 4 or 5 each
+    [InlineData(30_000, 1000, 1000, 30)]  // under half a tile a bucket: from the points, as many as asked
+    public async Task BucketsFromTilesAreEvenAndKeepMoreThanHalfTheResolution(int count, int maxPoints, int buckets, int widest)
+    {
+        await using IMetricStore store = await OpenStoreAsync();
+        for (int offset = 0; offset < count; offset += 50_000)
+            await store.AppendPointsAsync(Fixtures.Ramp("run-1", "loss/train", Math.Min(50_000, count - offset), offset));
+        SeriesHistory history = (await store.QueryHistoryAsync(new HistoryQuery("run-1", ["loss/train"], null, null, maxPoints)))[0];
+        output.WriteLine($"{GetType().Name}: {count} points, max {maxPoints} → {history.Buckets.Count} buckets");
+        Assert.Equal(buckets, history.Buckets.Count);
+        Assert.Equal(count, history.Buckets.Sum(b => b.Count));
+        // Steps per bucket (the last one holds the partial tile at the end): at most one tile apart, and no wider than expected.
+        long[] widths = history.Buckets.SkipLast(1).Select(b => b.LastStep - b.FirstStep + 1).ToArray();
+        Assert.True(widths.Max() - widths.Min() <= TileWidth, $"bucket widths {widths.Min()}..{widths.Max()}");
+        Assert.Equal(widest, widths.Max());
+        Assert.All(history.Buckets, b => Assert.Equal(b.LastStep, b.Last)); // a ramp: the value is the step
+    }
+
+    private const long TileWidth = 64;
+
+    [Theory]
     [InlineData(0, 20_000, null, null, 10)]
     [InlineData(-5_000, 30_000, -3_333, 21_111, 7)]
     [InlineData(3, 9_000, 70, 8_999, 1)]
     [InlineData(0, 50_000, null, null, 1000)]
     [InlineData(0, 3_000, null, null, 20)]
+    [InlineData(0, 50_000, null, null, 1500)] // fewer whole tiles than buckets: one tile each
     public async Task TileBucketsAgreeWithTheRawPoints(int first, int count, int? from, int? to, int maxPoints)
     {
         // Unordered, duplicated steps and some NaNs, inserted in several batches: the tiles must still agree.

@@ -5,8 +5,9 @@ namespace Vigil.Monitoring.Storage;
 /// <summary>
 /// Server-side downsampling: at most n buckets per series, each with min, max and last (as W&amp;B draws them).
 /// Short ranges are bucketed from the points themselves, one range aggregate per bucket on the covering index.
-/// Long ranges are bucketed from the <c>tiles</c> summaries (whole tiles per bucket) plus the raw points of the two
-/// partial tiles at the edges, so a million points cost a read of ~16,000 tiles, not a million rows.
+/// Long ranges (<see cref="TileBuckets"/>) are bucketed from the <c>tiles</c> summaries (whole tiles per bucket) plus
+/// the raw points of the two partial tiles at the edges, so a million points cost a read of ~16,000 tiles, not a
+/// million rows.
 /// </summary>
 internal static class SqliteHistory
 {
@@ -26,7 +27,7 @@ internal static class SqliteHistory
             hi = reader.GetInt64(1);
         }
         using var raw = new RawBuckets(connection, snapshot, id);
-        List<HistoryBucket> buckets = (hi - lo + 1) / maxPoints >= 2 * TileAccumulator.Width
+        List<HistoryBucket> buckets = TileBuckets.Applies(hi - lo + 1, maxPoints)
             ? FromTiles(connection, snapshot, id, lo, hi, maxPoints, raw)
             : FromPoints(lo, hi, maxPoints, raw);
         return new SeriesHistory(name, buckets.Sum(b => b.Count), buckets);
@@ -67,7 +68,8 @@ internal static class SqliteHistory
         long currentIndex = -1;
         while (reader.Read())
         {
-            // Tiles spread evenly over the buckets (each gets ⌊tiles/n⌋ or ⌈tiles/n⌉), so all n buckets are used.
+            // Tiles spread evenly over the buckets (each gets ⌊tiles/n⌋ or ⌈tiles/n⌉, at least one), so all n buckets
+            // are used, or one a tile when there are fewer tiles.
             long index = (reader.GetInt64(0) - firstTile) * maxPoints / tiles;
             var tile = new HistoryBucket(reader.GetInt64(4), reader.GetInt64(5), Nullable(reader, 1), Nullable(reader, 2), Nullable(reader, 6), reader.GetInt64(3));
             if (index != currentIndex && current is not null)

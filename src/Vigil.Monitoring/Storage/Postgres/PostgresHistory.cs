@@ -27,7 +27,7 @@ internal static class PostgresHistory
         """;
 
     // Tiles spread evenly over the buckets; numeric keeps (tile offset × n) from overflowing on huge step ranges.
-    private const string TileBuckets = """
+    private const string TileGroups = """
         SELECT MIN(first_step), MAX(last_step), MIN(min_value), MAX(max_value),
                (array_agg(last_value ORDER BY tile DESC))[1], SUM(count)::bigint
         FROM tiles WHERE series_id = $1 AND tile BETWEEN $2 AND $3
@@ -53,7 +53,7 @@ internal static class PostgresHistory
         }
         // Checked: a span over the whole long range overflows and then goes the tile way, which handles any span.
         bool huge = hi - lo + 1 <= 0;
-        List<HistoryBucket> buckets = huge || (hi - lo + 1) / maxPoints >= 2 * TileAccumulator.Width
+        List<HistoryBucket> buckets = huge || TileBuckets.Applies(hi - lo + 1, maxPoints)
             ? await FromTilesAsync(connection, id, lo, hi, maxPoints, cancellationToken).ConfigureAwait(false)
             : await FromPointsAsync(connection, id, lo, hi, maxPoints, cancellationToken).ConfigureAwait(false);
         return new SeriesHistory(name, buckets.Sum(b => b.Count), buckets);
@@ -72,7 +72,7 @@ internal static class PostgresHistory
         long firstTile = TileAccumulator.TileOf(lo - 1) + 1;
         long lastTile = TileAccumulator.TileOf(hi + 1) - 1;
         long tiles = lastTile - firstTile + 1;
-        var tileCommand = new NpgsqlBatchCommand(TileBuckets);
+        var tileCommand = new NpgsqlBatchCommand(TileGroups);
         foreach (long value in new[] { id, firstTile, lastTile, maxPoints, tiles }) tileCommand.Parameters.Add(new NpgsqlParameter { Value = value });
         // Each edge is one bucket (n = 1); an edge that is empty (lo or hi on a tile boundary) spans 0 steps.
         long headEnd = firstTile * TileAccumulator.Width, tailStart = (lastTile + 1) * TileAccumulator.Width;
