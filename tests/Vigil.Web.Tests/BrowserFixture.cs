@@ -65,14 +65,21 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// </summary>
     public async Task<(IPage Page, List<string> Errors)> OpenAsync(int width = 1440, int height = 900, string query = "", string? initScript = null)
     {
-        IPage page = await Browser.NewPageAsync();
-        var errors = new List<string>();
-        page.Console += (_, message) => { if (message.Type == "error") errors.Add($"console: {message.Text} ({message.Location})"); };
-        page.PageError += (_, error) => errors.Add("page error: " + error);
+        var (page, errors) = await NewPageAsync();
         if (initScript is not null) await page.AddInitScriptAsync(initScript);
         await page.SetViewportSizeAsync(width, height);
         await page.GotoAsync(Server.Url + query, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
         await page.WaitForSelectorAsync("[data-testid=connection][data-state=live]", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        return (page, errors);
+    }
+
+    /// <summary>A blank page that collects console errors and uncaught exceptions.</summary>
+    public async Task<(IPage Page, List<string> Errors)> NewPageAsync()
+    {
+        IPage page = await Browser.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") errors.Add($"console: {message.Text} ({message.Location})"); };
+        page.PageError += (_, error) => errors.Add("page error: " + error);
         return (page, errors);
     }
 }

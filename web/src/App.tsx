@@ -9,25 +9,23 @@ import { Toasts } from './components/Monitoring/Toasts';
 import { useRunInUrl } from './hooks/useRunInUrl';
 import { useRunList } from './hooks/useRunList';
 import { useWebSocket } from './hooks/useWebSocket';
+import { preloadable } from './lib/preloadable';
 import { useMonitoring, viewingLive } from './store/monitoring';
 
-// Charts and the large tables load in their own chunks, after the first paint of the header and figures.
-const loadLossChart = () => import('./components/Charts/LossChart');
-const loadMetricsChart = () => import('./components/Charts/MetricsChart');
-const LossChart = lazy(loadLossChart);
-const MetricsChart = lazy(loadMetricsChart);
+// Charts and the large tables load in their own chunks. The two charts' chunks are hinted in index.html
+// (vite.config.ts) and awaited by the first render (main.tsx); the tables load after the first paint.
+const lossChart = preloadable(() => import('./components/Charts/LossChart'));
+const metricsChart = preloadable(() => import('./components/Charts/MetricsChart'));
+const LossChart = lossChart.Component;
+const MetricsChart = metricsChart.Component;
 const ConfusionMatrix = lazy(() => import('./components/Charts/ConfusionMatrix'));
 const ClassPerformance = lazy(() => import('./components/Charts/ClassPerformance'));
 const GPUStats = lazy(() => import('./components/Monitoring/GPUStats'));
 const EpochDetails = lazy(() => import('./components/Monitoring/EpochDetails'));
 
-/**
- * Starts loading the two charts' chunks now (a link to a run is opened for its curves: they download while the page
- * renders its first frame instead of after it). The lazy components then find them loaded or on the way.
- */
-export function preloadCharts(): void {
-  void loadLossChart();
-  void loadMetricsChart();
+/** Loads the two charts' chunks (or joins their loads); once settled, the charts render without suspending. */
+export function preloadCharts(): Promise<void> {
+  return Promise.all([lossChart.preload(), metricsChart.preload()]).then(() => undefined);
 }
 
 function Lazy({ title, children, className = '' }: { title: string; children: ReactNode; className?: string }) {

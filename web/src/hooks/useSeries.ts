@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { HISTORY_POINTS } from '../lib/chartSeries';
-import { loadHistory } from '../lib/historyPrefetch';
+import type { HistoryResponse } from '../api/types';
+import { loadHistory, takeArrivedHistory } from '../lib/earlyHistory';
 import type { LiveReader } from '../lib/livePoller';
 import { appendBuckets, fromBuckets, lastStep, type SeriesData } from '../lib/seriesData';
 import { viewedRunId, viewingLive, useMonitoring, viewedHistoryVersion } from '../store/monitoring';
@@ -23,17 +24,27 @@ export function useSeries(names: readonly string[]): SeriesState {
   const runId = useMonitoring(viewedRunId);
   const live = useMonitoring(viewingLive);
   const historyVersion = useMonitoring(viewedHistoryVersion);
-  const [data, setData] = useState<Record<string, SeriesData>>({});
-  const [historyLoad, setHistoryLoad] = useState<{ runId: string } | null>(null);
+  const key = names.join(',');
+  // A linked run's curves may have arrived before the first render (lib/earlyHistory.ts): then they are drawn with it.
+  const [initial] = useState(() => {
+    const arrived = runId ? takeArrivedHistory(runId, names, HISTORY_POINTS) : undefined;
+    return arrived && { data: fromHistory(arrived), load: `${runId}\n${historyVersion}\n${key}` };
+  });
+  const [data, setData] = useState<Record<string, SeriesData>>(initial?.data ?? {});
+  const [historyLoad, setHistoryLoad] = useState<{ runId: string } | null>(initial && runId ? { runId } : null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const dataRef = useRef(data);
   dataRef.current = data;
-  const key = names.join(',');
   const historyLoading = useRef(false);
   const generation = useRef(0);
+  // The load the first render already holds (kept across StrictMode's second effect run; dropped once anything changes).
+  const loaded = useRef(initial?.load ?? null);
 
   useEffect(() => {
+    const load = `${runId}\n${historyVersion}\n${key}`;
+    if (loaded.current === load) return;
+    loaded.current = null;
     const gen = ++generation.current;
     setData({});
     setHistoryLoad(null);
@@ -43,9 +54,7 @@ export function useSeries(names: readonly string[]): SeriesState {
     loadHistory(runId, key.split(','), HISTORY_POINTS)
       .then((h) => {
         if (gen !== generation.current) return;
-        const next: Record<string, SeriesData> = {};
-        for (const s of h.series) next[s.series] = fromBuckets(s.buckets);
-        setData(next);
+        setData(fromHistory(h));
         setHistoryLoad({ runId });
         setError(null);
       })
@@ -85,4 +94,10 @@ export function useSeries(names: readonly string[]): SeriesState {
   useLiveReader(runId, reader);
 
   return { data, loading, error, historyLoad };
+}
+
+function fromHistory(history: HistoryResponse): Record<string, SeriesData> {
+  const data: Record<string, SeriesData> = {};
+  for (const s of history.series) data[s.series] = fromBuckets(s.buckets);
+  return data;
 }
