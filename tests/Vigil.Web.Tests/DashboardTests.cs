@@ -249,6 +249,15 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
         await ExternalRuns.LogPointsAsync(http, id, points);
         await ExternalRuns.WaitUntilNotLiveAsync(http, id);
 
+        // The simulated live run is a classifier's: its loss legend lists train and val, no VAE rows.
+        var (live, liveErrors) = await fixture.OpenAsync();
+        await live.WaitForFunctionAsync("() => Number(document.querySelector('[data-testid=loss-chart-plot]')?.dataset.points) > 0", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        ILocator liveLegend = live.Locator("[data-testid=loss-chart-plot] .u-legend .u-series:visible");
+        await Assertions.Expect(liveLegend.Filter(new LocatorFilterOptions { HasText = "train" })).ToHaveCountAsync(1);
+        await Assertions.Expect(liveLegend.Filter(new LocatorFilterOptions { HasText = "VAE" })).ToHaveCountAsync(0);
+        Assert.True(liveErrors.Count == 0, string.Join("\n", liveErrors));
+        await live.CloseAsync();
+
         var (page, errors) = await fixture.OpenAsync(query: "?run=" + Uri.EscapeDataString(id));
         ILocator plot = page.Locator("[data-testid=loss-chart-plot]");
         await page.WaitForFunctionAsync("() => Number(document.querySelector('[data-testid=loss-chart-plot]')?.dataset.points) === 200", null, new PageWaitForFunctionOptions { Timeout = 30_000 });

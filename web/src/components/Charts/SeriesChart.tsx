@@ -124,8 +124,10 @@ export const SeriesChart = memo(function SeriesChart({ title, specs, testId, exp
       },
     };
     const u = new uPlot(options, plotData, el);
-    // Hide the envelope's helper series from the legend: only raw and smoothed curves are meaningful there.
-    hideHelperLegendRows(u, specs.length);
+    // Hide the envelope's helper series from the legend: only raw and smoothed curves are meaningful there. Series
+    // of a second axis that has no points yet (the VAE's loss in a classifier run) stay out of it until they have.
+    const shownAxes = new Set(rightAxes === '' ? [] : rightAxes.split('\n'));
+    hideLegendRows(u, specs.map((spec) => spec.axis !== undefined && !shownAxes.has(spec.axis)));
     plot.current = u;
     u.over.addEventListener('dblclick', () => (zoomed.current = false));
     return () => {
@@ -249,12 +251,13 @@ function formatX(v: number | null, mode: XMode): string {
   return String(Math.round(v));
 }
 
-function hideHelperLegendRows(u: uPlot, count: number) {
+// Each spec has four legend rows (max, min, raw, smoothed): the helpers always go, the smoothed one too when `hidden`.
+function hideLegendRows(u: uPlot, hidden: readonly boolean[]) {
   const rows = u.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
-  for (let i = 0; i < count; i++) {
+  hidden.forEach((all, i) => {
     const base = 1 + i * 4;
-    for (const k of [0, 1, 2]) rows[base + k]?.style.setProperty('display', 'none');
-  }
+    for (const k of all ? [0, 1, 2, 3] : [0, 1, 2]) rows[base + k]?.style.setProperty('display', 'none');
+  });
 }
 
 /** Wheel zooms the x axis around the cursor; Shift+wheel (or a horizontal wheel) pans. */
