@@ -26,7 +26,11 @@ public sealed class ServeProcess : IDisposable
     /// <summary>Starts <c>vigil serve ARGS</c> in <paramref name="directory"/> and waits for its URL.</summary>
     public static async Task<ServeProcess> StartAsync(string directory, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        // Through env --default-signal: a SIGINT ignored by whoever started the tests (a `nohup … &` launch) is inherited,
+        // and .NET keeps an ignored SIGINT ignored; a user's terminal never ignores it. env execs dotnet (same pid).
+        var start = new ProcessStartInfo("env") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vigil.dll"));
         start.ArgumentList.Add("serve");
         foreach (var a in args) start.ArgumentList.Add(a);
