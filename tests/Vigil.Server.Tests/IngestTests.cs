@@ -55,6 +55,9 @@ public sealed class IngestTests
             """;
         Assert.Equal(HttpStatusCode.OK, (await h.PostRawAsync("api/runs/pl/log", body)).StatusCode);
 
+        // The epoch (published first) carries the run it belongs to, whatever the trainer wrote in it.
+        JsonElement epochEnd = await socket.ReceiveTypeAsync("epoch_end");
+        Assert.Equal(("pl", 3), (epochEnd.GetProperty("run_id").GetString(), epochEnd.GetProperty("epoch").GetInt32()));
         JsonElement update = await socket.ReceiveTypeAsync("metrics_update");
         Assert.Equal(7, update.GetProperty("batch").GetInt32());
         Assert.True(update.GetProperty("seq").GetInt64() > 0);

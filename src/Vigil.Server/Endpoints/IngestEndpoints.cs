@@ -85,7 +85,11 @@ public static class IngestEndpoints
         {
             int number = epoch.GetProperty("epoch").GetInt32();
             await session.Writer.RunAsync((store, token) => store.SaveEpochAsync(new EpochRecord(id, number, now, epoch), token), ct);
-            session.Hub.Publish("epoch_end", epoch);
+            // Pushed with the run it belongs to (the record names it as the URL does), as the in-process runs' are:
+            // a client shows epochs of the run it views only.
+            var pushed = System.Text.Json.Nodes.JsonObject.Create(epoch)!;
+            pushed["run_id"] = id;
+            session.Hub.Publish("epoch_end", pushed);
         }
         if (body.MetricsUpdate is { } update) session.ApplyExternalUpdate(id, update);
         if (body.State is { } newState)
