@@ -21,8 +21,8 @@ export interface ReadResponse {
   text: string;
 }
 
-/** Reads a response's body. */
-export async function readResponse(response: Response): Promise<ReadResponse> {
+// Reads a response's body (index.html's inline script does the same: lib/earlyHistory.ts).
+async function readResponse(response: Response): Promise<ReadResponse> {
   return { status: response.status, statusText: response.statusText, text: response.status === 204 ? '' : await response.text() };
 }
 

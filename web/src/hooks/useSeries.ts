@@ -25,10 +25,12 @@ export function useSeries(names: readonly string[]): SeriesState {
   const live = useMonitoring(viewingLive);
   const historyVersion = useMonitoring(viewedHistoryVersion);
   const key = names.join(',');
+  // What the history effect loads: the run's series at this history version.
+  const load = `${runId}\n${historyVersion}\n${key}`;
   // A linked run's curves may have arrived before the first render (lib/earlyHistory.ts): then they are drawn with it.
   const [initial] = useState(() => {
     const arrived = runId ? takeArrivedHistory(runId, names, HISTORY_POINTS) : undefined;
-    return arrived && { data: fromHistory(arrived), load: `${runId}\n${historyVersion}\n${key}` };
+    return arrived && { data: fromHistory(arrived), load };
   });
   const [data, setData] = useState<Record<string, SeriesData>>(initial?.data ?? {});
   const [historyLoad, setHistoryLoad] = useState<{ runId: string } | null>(initial && runId ? { runId } : null);
@@ -42,7 +44,6 @@ export function useSeries(names: readonly string[]): SeriesState {
   const loaded = useRef(initial?.load ?? null);
 
   useEffect(() => {
-    const load = `${runId}\n${historyVersion}\n${key}`;
     if (loaded.current === load) return;
     loaded.current = null;
     const gen = ++generation.current;
@@ -65,7 +66,7 @@ export function useSeries(names: readonly string[]): SeriesState {
           historyLoading.current = false;
         }
       });
-  }, [runId, historyVersion, key]);
+  }, [runId, historyVersion, key]); // `load` is made of these three
 
   // Live points: read with the other charts' by the app's live poller, delivered with a live update (one render).
   const reader = useMemo<LiveReader | null>(() => {
