@@ -41,7 +41,7 @@ public static class VigilApp
         if (parse.Errors.Count > 0)
         {
             // Parse errors are bad input (exit 2), reported in one place and with a pointer to the right help.
-            foreach (var error in parse.Errors) Console.Error.WriteLine($"vigil: error: {error.Message}");
+            foreach (var error in parse.Errors) Console.Error.WriteLine($"vigil: error: {Infrastructure.ParseErrorText.Friendly(error.Message)}");
             var verb = parse.CommandResult.Command;
             var name = verb == root ? "vigil" : "vigil " + string.Join(' ', Ancestry(parse));
             Console.Error.WriteLine($"Run '{name} --help' for usage.");

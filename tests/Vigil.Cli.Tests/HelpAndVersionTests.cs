@@ -48,6 +48,18 @@ public class HelpAndVersionTests
         Assert.Equal("", run.Stdout);
     }
 
+    [Theory]
+    [InlineData("serve", "--port", "abc", "--port takes a whole number, not 'abc'")]
+    [InlineData("sample", "--image-size", "big", "--image-size takes a whole number, not 'big'")]
+    public void A_value_of_the_wrong_kind_is_named_in_words_not_dotnet_types(string verb, string option, string value, string message)
+    {
+        var run = VigilProcess.Run(Path.GetTempPath(), verb, option, value);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Stderr);
+        Assert.DoesNotContain("System.", run.Stderr);
+        Assert.Contains($"vigil {verb} --help", run.Stderr);
+    }
+
     [Fact]
     public void Docs_cli_reference_holds_every_help_text_verbatim()
     {
