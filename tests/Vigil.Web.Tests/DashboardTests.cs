@@ -18,6 +18,24 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
         return status.GetProperty("state").GetString()!;
     }
 
+    /// <summary>The server's status once it says <paramref name="expected"/>, or its last answer after 15 s: the
+    /// trainer confirms a pause or a resume at its next batch boundary, a moment after the control request returns.</summary>
+    private async Task<string> ApiStateWhenAsync(string expected)
+    {
+        string state = await ApiStateAsync();
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); state != expected && clock.Elapsed < TimeSpan.FromSeconds(15); state = await ApiStateAsync())
+            await Task.Delay(50);
+        return state;
+    }
+
+    /// <summary>Lets the shared simulated run go on whatever a test left it in, so one failure does not starve the
+    /// next tests (a 409 answers that it was not paused).</summary>
+    private async Task ResumeIfPausedAsync()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Server.Url };
+        (await http.PostAsync("api/training/resume", null)).Dispose();
+    }
+
     [Fact]
     public async Task Page_loads_without_console_errors_and_live_values_change()
     {
@@ -56,14 +74,26 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
 
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Pause", Exact = true }).ClickAsync();
         await dialog.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Pause", Exact = true }).ClickAsync();
-        await page.WaitForSelectorAsync("[data-testid=run-state][data-state=paused]");
-        Assert.Equal("paused", await ApiStateAsync());
-        // The buttons follow the state machine: no Pause while paused.
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Pause", Exact = true })).ToHaveCountAsync(0);
+        try
+        {
+            await page.WaitForSelectorAsync("[data-testid=run-state][data-state=paused]");
+            Assert.Equal("paused", await ApiStateWhenAsync("paused"));
+            // The buttons follow the state machine: no Pause while paused.
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Pause", Exact = true })).ToHaveCountAsync(0);
+            // Paused means held: the batch counter stands still (once the last update sent before the pause is shown).
+            await page.WaitForTimeoutAsync(300);
+            string held = await TextAsync(page, "[data-testid=progress-batch]");
+            await page.WaitForTimeoutAsync(1000);
+            Assert.Equal(held, await TextAsync(page, "[data-testid=progress-batch]"));
 
-        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Resume", Exact = true }).ClickAsync();
-        await page.WaitForSelectorAsync("[data-testid=run-state][data-state=running]");
-        Assert.Equal("running", await ApiStateAsync());
+            await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Resume", Exact = true }).ClickAsync();
+            await page.WaitForSelectorAsync("[data-testid=run-state][data-state=running]");
+            Assert.Equal("running", await ApiStateWhenAsync("running"));
+        }
+        finally
+        {
+            await ResumeIfPausedAsync();
+        }
         Assert.True(errors.Count == 0, string.Join("\n", errors));
         await page.CloseAsync();
     }
