@@ -230,7 +230,7 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
                 },
             });
         }
-        await ExternalRuns.WaitUntilNotLiveAsync(http, id);
+        await ExternalRuns.AssertNotLiveAsync(http, id);
 
         var (page, errors) = await fixture.OpenAsync(query: "?run=" + Uri.EscapeDataString(id));
         ILocator picker = page.Locator("[data-testid=run-picker]");
@@ -277,7 +277,7 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
         for (int step = 1; step <= 100; step++) points.Add(new("loss/train", step, 1.0 - step / 200.0));
         for (int step = 101; step <= 200; step++) points.Add(new("vae_loss/train", step, 300.0 - step / 2.0));
         await ExternalRuns.LogPointsAsync(http, id, points);
-        await ExternalRuns.WaitUntilNotLiveAsync(http, id);
+        await ExternalRuns.AssertNotLiveAsync(http, id);
 
         // The simulated live run is a classifier's: its loss legend lists train and val, no VAE rows.
         var (live, liveErrors) = await fixture.OpenAsync();

@@ -150,7 +150,7 @@ public sealed class PerformanceTests(BrowserFixture fixture, ITestOutputHelper o
         var ingest = System.Diagnostics.Stopwatch.StartNew();
         await ExternalRuns.LogPointsAsync(http, id, points);
         ingest.Stop();
-        await ExternalRuns.WaitUntilNotLiveAsync(http, id);
+        await ExternalRuns.AssertNotLiveAsync(http, id);
         JsonElement stored = await http.GetFromJsonAsync<JsonElement>($"api/metrics/history?run={id}&series=loss/train&max_points=1");
         long totalPoints = stored.GetProperty("series")[0].GetProperty("total_points").GetInt64();
         Assert.Equal(LargeSeriesPoints, totalPoints);

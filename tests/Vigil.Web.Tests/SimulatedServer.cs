@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
 
 namespace Vigil.Web.Tests;
 
@@ -41,7 +43,20 @@ public sealed class SimulatedServer : IAsyncDisposable
             if (string.IsNullOrEmpty(url)) { process.Kill(true); process.Dispose(); }
         }
         Assert.False(string.IsNullOrEmpty(url), "vigil serve printed no URL");
-        return new SimulatedServer(process, new Uri(url!), folder);
+        var server = new SimulatedServer(process, new Uri(url!), folder);
+        // Ready once the simulated run is under way: every test starts with a live run to watch and control.
+        using var http = new HttpClient { BaseAddress = server.Url };
+        for (var clock = Stopwatch.StartNew(); ; await Task.Delay(100))
+        {
+            JsonElement status = await http.GetFromJsonAsync<JsonElement>("api/status");
+            if (status.GetProperty("state").GetString() == "running") break;
+            if (clock.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                await server.DisposeAsync();
+                Assert.Fail($"the simulated run did not start within 30 s (status: {status})");
+            }
+        }
+        return server;
     }
 
     public async ValueTask DisposeAsync()

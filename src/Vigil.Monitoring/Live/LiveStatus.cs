@@ -43,13 +43,19 @@ public sealed record LiveStatus
     public DateTimeOffset UpdatedAt { get; init; }
 }
 
-/// <summary>Keeps <see cref="LiveStatus"/> current from run events (or from an external trainer's posts). Thread-safe.</summary>
+/// <summary>
+/// Keeps <see cref="LiveStatus"/> current from run events (or from an external trainer's posts). Thread-safe.
+/// A run trained in this process keeps the live status while it is active (running, paused, stopping): it is the one
+/// the controls act on, so another trainer's posts then go to their own run only (stored and pushed with its id).
+/// </summary>
 public sealed class RunStatusTracker
 {
     private readonly object _gate = new();
     private readonly TimeProvider _time;
     private LiveStatus _status = new();
     private DateTimeOffset? _endedAt;
+    // Whether the live status comes from this process's run events (rather than from an external trainer's posts).
+    private bool _inProcess;
 
     /// <summary>Creates an idle tracker.</summary>
     public RunStatusTracker(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
@@ -75,6 +81,7 @@ public sealed class RunStatusTracker
         lock (_gate)
         {
             string before = _status.State;
+            _inProcess = true;
             switch (runEvent)
             {
                 case RunStarted started:
@@ -102,7 +109,7 @@ public sealed class RunStatusTracker
                     };
                     break;
                 case RunStatusChanged changed:
-                    SetState(changed.RunId, RunStates.From(changed.Status), changed.Message, changed.Timestamp);
+                    SetStateLocked(changed.RunId, RunStates.From(changed.Status), changed.Message, changed.Timestamp);
                     if (changed.Epoch is { } at) _status = _status with { Epoch = at };
                     break;
             }
@@ -110,12 +117,17 @@ public sealed class RunStatusTracker
         }
     }
 
-    /// <summary>Updates the position from an external trainer's <c>metrics_update</c>.</summary>
-    public void ApplyExternal(string runId, MetricsUpdate update, DateTimeOffset time)
+    /// <summary>
+    /// Updates the position from an external trainer's <c>metrics_update</c>; false (nothing changed) when another run
+    /// of this process is active and keeps the live status.
+    /// </summary>
+    public bool ApplyExternal(string runId, MetricsUpdate update, DateTimeOffset time)
     {
         ArgumentNullException.ThrowIfNull(update);
         lock (_gate)
         {
+            if (HeldByAnotherInProcessRun(runId)) return false;
+            _inProcess = false;
             if (_status.RunId != runId) { _status = new LiveStatus { RunId = runId, StartedAt = time }; _endedAt = null; }
             _status = _status with
             {
@@ -123,19 +135,33 @@ public sealed class RunStatusTracker
                 Epoch = update.Epoch, Batch = update.Batch, TotalBatches = update.TotalBatches,
                 EtaSeconds = update.System.EtaSeconds ?? _status.EtaSeconds, UpdatedAt = time,
             };
+            return true;
         }
     }
 
-    /// <summary>Sets the state (from a status event or an external trainer); returns true when it changed.</summary>
-    public bool SetState(string runId, string state, string? message, DateTimeOffset time)
+    /// <summary>
+    /// Sets the state an external trainer reports (or a run created through the API starts in); returns true when the
+    /// live state changed. Ignored (false) while another run of this process is active.
+    /// </summary>
+    public bool SetExternalState(string runId, string state, string? message, DateTimeOffset time)
     {
         lock (_gate)
         {
-            if (_status.RunId != runId) { _status = new LiveStatus { RunId = runId, StartedAt = time }; _endedAt = null; }
-            bool changed = _status.State != state;
-            _status = _status with { State = state, Message = message, UpdatedAt = time };
-            _endedAt = RunStates.IsTerminal(state) ? time : null;
-            return changed;
+            if (HeldByAnotherInProcessRun(runId)) return false;
+            _inProcess = false;
+            return SetStateLocked(runId, state, message, time);
         }
+    }
+
+    private bool HeldByAnotherInProcessRun(string runId) =>
+        _inProcess && _status.RunId != runId && _status.State is RunStates.Running or RunStates.Paused or RunStates.Stopping;
+
+    private bool SetStateLocked(string runId, string state, string? message, DateTimeOffset time)
+    {
+        if (_status.RunId != runId) { _status = new LiveStatus { RunId = runId, StartedAt = time }; _endedAt = null; }
+        bool changed = _status.State != state;
+        _status = _status with { State = state, Message = message, UpdatedAt = time };
+        _endedAt = RunStates.IsTerminal(state) ? time : null;
+        return changed;
     }
 }

@@ -122,14 +122,16 @@ public sealed class MonitoringSession : IAsyncDisposable
 
     /// <summary>
     /// Takes an external trainer's <c>metrics_update</c>: the live status follows its position, its critical
-    /// conditions are checked against the configured thresholds (alerts when worse), and it is published.
+    /// conditions are checked against the configured thresholds (alerts when worse), and it is published. Returns null,
+    /// having done nothing, while a run of this process is active: that run keeps the live status, its conditions and
+    /// its current update (the external run's points and epochs are still stored by their own requests).
     /// </summary>
-    public HubMessage ApplyExternalUpdate(string runId, MetricsUpdate update)
+    public HubMessage? ApplyExternalUpdate(string runId, MetricsUpdate update)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         ArgumentNullException.ThrowIfNull(update);
         DateTimeOffset now = Time.GetUtcNow();
-        Status.ApplyExternal(runId, update, now);
+        if (!Status.ApplyExternal(runId, update, now)) return null;
         IReadOnlyList<ConditionChange> worse = Conditions.Observe(
             update.Metrics.CriticalConditions.Select(c => KeyValuePair.Create(c.Key, (double?)c.Value.Sensitivity))
                 .Concat(update.Metrics.PerClass.Select(c => KeyValuePair.Create(c.Key, (double?)c.Value))));

@@ -45,8 +45,7 @@ public static class IngestEndpoints
             CreatedAt = existing?.CreatedAt ?? now, UpdatedAt = now, Config = body.Config, Hyperparameters = body.Hyperparameters,
         };
         await session.Writer.RunAsync((store, token) => store.UpsertRunAsync(run, token), ct);
-        if (existing is null) session.Status.SetState(id, run.State, "created through the API", now);
-        session.PublishStatus();
+        if (existing is null && session.Status.SetExternalState(id, run.State, "created through the API", now)) session.PublishStatus();
         loggers.CreateLogger(RotatingFileLoggerProvider.MetricsCategory).LogInformation("run {Run} {Action} by an external trainer", id, existing is null ? "created" : "updated");
         RunInfo stored = (await session.Store.GetRunAsync(id, ct))!;
         return existing is null ? Results.Json(stored, statusCode: StatusCodes.Status201Created) : Results.Json(stored);
@@ -95,7 +94,7 @@ public static class IngestEndpoints
         if (body.State is { } newState)
         {
             await session.Writer.RunAsync((store, token) => store.SetRunStateAsync(id, newState, now, token), ct);
-            if (session.Status.SetState(id, newState, "reported by the trainer", now)) session.PublishStatus();
+            if (session.Status.SetExternalState(id, newState, "reported by the trainer", now)) session.PublishStatus();
         }
         return Results.Json(new LogResponse(id, stored.Length, session.Hub.LastSequence));
     }
