@@ -83,10 +83,17 @@ describe('monitoring store', () => {
     store.getState().applyMessages([hello(), { type: 'alert', seq: 11, ...alert(3) }, { type: 'alert', seq: 12, ...alert(3) }]);
     expect(store.getState().toasts).toHaveLength(1);
     expect(store.getState().toasts[0]!.severity).toBe('critical');
+    expect(store.getState().toasts[0]!.title).toBe('RAO critical');
     store.getState().setAlerts('r1', [alert(1), alert(2), alert(3)]);
     expect(store.getState().alerts.map((a) => a.id)).toEqual([3, 2, 1]);
     store.getState().dismissToast(store.getState().toasts[0]!.id);
     expect(store.getState().toasts).toHaveLength(0);
+  });
+
+  it('names a toast\'s condition as the conditions panel does, not by its configuration key', () => {
+    const store = createMonitoringStore();
+    store.getState().applyMessages([hello(), { type: 'alert', seq: 11, ...alert(4), condition: 'Retinal_Detachment' }]);
+    expect(store.getState().toasts.map((t) => t.title)).toEqual(['Retinal Detachment critical']);
   });
 
   it('keeps epochs ordered and replaced by number', () => {

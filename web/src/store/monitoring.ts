@@ -1,7 +1,7 @@
 import { createStore, useStore } from 'zustand';
 import { useRef } from 'react';
 import type { Alert, EpochRecord, MetricsUpdate, Run, ServerMessage, Status, SystemInfo } from '../api/types';
-import { toNumber } from '../utils/formatters';
+import { formatClassName, toNumber } from '../utils/formatters';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -177,7 +177,7 @@ function toastFor(alert: Alert, id: number): Toast | null {
   return {
     id,
     severity: alert.severity,
-    title: `${alert.condition} ${alert.severity}`,
+    title: `${formatClassName(alert.condition)} ${alert.severity}`, // as the conditions panel names it
     message: sens === null ? alert.message : `Sensitivity ${(sens * 100).toFixed(1)} % < threshold ${(alert.threshold * 100).toFixed(1)} %`,
   };
 }
