@@ -30,3 +30,24 @@ export function stateStyle(state: RunState | undefined): { color: string; label:
       return { color: 'var(--text-secondary)', label: 'Idle' };
   }
 }
+
+/** A control the trainer applies at its next batch boundary. */
+export type Move = 'pause' | 'resume' | 'stop';
+
+/** A control request and the live status it was made in. */
+export interface Transition {
+  action: Move;
+  runId: string | null;
+  from: RunState | undefined;
+}
+
+/**
+ * The move still awaiting the trainer's confirmation, or null: a request is in flight until the live status leaves
+ * the state it was made in, or the live run changes (so "Pausing…" is shown, not a pause the trainer has not reached).
+ */
+export function unconfirmedMove(transition: Transition | null, runId: string | null, state: RunState | undefined): Move | null {
+  return transition && transition.runId === runId && transition.from === state ? transition.action : null;
+}
+
+/** How the state badge reads while a move awaits confirmation. */
+export const moveLabels: Record<Move, string> = { pause: 'Pausing…', resume: 'Resuming…', stop: 'Stopping…' };

@@ -1,6 +1,6 @@
 import { memo, useState } from 'react';
 import { api } from '../../api/client';
-import { allowedActions, stateStyle } from '../../lib/runState';
+import { allowedActions, moveLabels, stateStyle, unconfirmedMove, type Move, type Transition } from '../../lib/runState';
 import { monitoringStore, useMonitoring } from '../../store/monitoring';
 import type { RunState, Status } from '../../api/types';
 import { Button } from '../common/Button';
@@ -24,18 +24,24 @@ export const Header = memo(function Header() {
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [transition, setTransition] = useState<Transition | null>(null);
+  const moving = unconfirmedMove(transition, status?.run_id ?? null, status?.state);
   const allowed = allowedActions(status?.state);
-  const look = stateStyle(status?.state);
+  const look = moving ? { color: 'var(--warning)', label: moveLabels[moving] } : stateStyle(status?.state);
 
-  const act = async (action: 'start' | 'pause' | 'resume' | 'stop', body?: Record<string, unknown>) => {
+  const act = async (action: 'start' | Move, body?: Record<string, unknown>) => {
     setBusy(true);
     setError(null);
+    if (action !== 'start') setTransition({ action, runId: status?.run_id ?? null, from: status?.state });
     try {
       const answer = await api.control(action, body);
-      // The answer carries the new state at once; the WebSocket confirms it shortly after.
-      const current = monitoringStore.getState();
-      current.setStatus({ ...(current.status ?? emptyStatus()), state: answer.state as RunState, run_id: answer.run_id ?? current.status?.run_id ?? null });
+      if (action === 'start') {
+        // A new run: shown as running at once; its first status message follows.
+        const current = monitoringStore.getState();
+        current.setStatus({ ...(current.status ?? emptyStatus()), state: answer.state as RunState, run_id: answer.run_id ?? current.status?.run_id ?? null });
+      }
     } catch (e) {
+      setTransition(null);
       setError(e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(false);
@@ -52,7 +58,9 @@ export const Header = memo(function Header() {
         <span
           data-testid="run-state"
           data-state={status?.state ?? 'idle'}
-          title="State of the live run"
+          data-transition={moving ?? undefined}
+          aria-live="polite"
+          title={moving ? 'Requested; the trainer acts at its next batch boundary' : 'State of the live run'}
           className="rounded-full border px-2 py-0.5 text-xs font-semibold"
           style={{ color: look.color, borderColor: look.color }}
         >
@@ -66,17 +74,17 @@ export const Header = memo(function Header() {
               Start
             </Button>
           )}
-          {allowed.pause && (
+          {allowed.pause && !moving && (
             <Button disabled={busy} onClick={() => setPending('pause')}>
               Pause
             </Button>
           )}
-          {allowed.resume && (
+          {allowed.resume && !moving && (
             <Button variant="accent" disabled={busy} onClick={() => void act('resume')}>
               Resume
             </Button>
           )}
-          {allowed.stop && (
+          {allowed.stop && moving !== 'stop' && (
             <Button variant="danger" disabled={busy} onClick={() => setPending('stop')}>
               Stop
             </Button>
