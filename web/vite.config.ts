@@ -2,8 +2,8 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
-import { earlyHistory } from './plugins/earlyHistory';
-import { preloadChunks } from './plugins/preloadChunks';
+import { earlyHistory } from './plugins/earlyHistory.ts';
+import { preloadChunks } from './plugins/preloadChunks.ts';
 
 // `npm run dev` proxies the API and WebSocket to a `vigil serve` on :8000, so the UI can be developed with hot reload.
 const backend = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env['VIGIL_URL'] ?? 'http://localhost:8000';

@@ -1,5 +1,5 @@
 import type { Plugin } from 'vite';
-import { earlyHistoryScript } from '../src/lib/earlyHistory';
+import { earlyHistoryScript } from '../src/lib/earlyHistory.ts';
 
 /**
  * Puts the early history requests (src/lib/earlyHistory.ts) inline at the top of index.html: a link to a run has its

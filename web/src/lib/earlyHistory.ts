@@ -1,7 +1,7 @@
-import { api, historyPath, parseAnswer, type ReadResponse } from '../api/client';
+import { api, historyPath, parseAnswer, type ReadResponse } from '../api/client.ts';
 import type { HistoryResponse } from '../api/types';
-import { HISTORY_POINTS, LOSS_SPECS, METRICS_SPECS } from './chartSeries';
-import { RUN_PARAM } from './runUrl';
+import { HISTORY_POINTS, LOSS_SPECS, METRICS_SPECS } from './chartSeries.ts';
+import { RUN_PARAM } from './runUrl.ts';
 
 /** History requests already sent, by path: their responses, read to the end as they arrive. */
 export type EarlyRequests = Record<string, Promise<ReadResponse>>;
