@@ -23,7 +23,7 @@ public static class DemoCommand
         };
         var perOrgan = SampleCommand.PerOrganOption();
         var seed = new Option<int>("--seed") { Description = "Seed for the images and the split", DefaultValueFactory = _ => 42, HelpName = "N" };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs per training phase (0 = organize only) (B0 from scratch needs about 10 on 1,000 images)", DefaultValueFactory = _ => 10, HelpName = "N" };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs per training phase (0 = organize only) (10 keep the demo to about 4 min on 2 CPU cores, where B0 from scratch stays rough: accuracy ~0.6, anomaly AUROC ~0.85; --model tiny --epochs 30 trains its classifier to ~0.8 and ~0.98 in about a minute)", DefaultValueFactory = _ => 10, HelpName = "N" };
         var model = new Option<string>("--model") { Description = "EfficientNet variant of the classifier", DefaultValueFactory = _ => "b0", HelpName = "b0|tiny|…" };
         var imageSize = new Option<int>("--image-size") { Description = "Training image size", DefaultValueFactory = _ => 64, HelpName = "S" };
         var device = CommonOptions.Device();
