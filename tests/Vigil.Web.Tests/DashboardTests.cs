@@ -149,6 +149,33 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
         // Nothing wider than the viewport (the confusion matrix scrolls inside its own panel).
         int overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
         Assert.True(overflow <= 0, $"the page is {overflow} px wider than the viewport at {width} px");
+        // Every row of panels fills the grid's width: no empty cell beside a panel.
+        string[] gaps = await page.EvaluateAsync<string[]>("""
+            () => {
+              const grid = document.querySelector('[data-testid=dashboard-grid]');
+              const gap = parseFloat(getComputedStyle(grid).columnGap) || 0;
+              const rows = new Map();
+              for (const child of grid.children) {
+                const r = child.getBoundingClientRect();
+                const row = rows.get(Math.round(r.top)) ?? { width: 0, panels: [] };
+                row.width += r.width;
+                row.panels.push(child.querySelector('h2')?.textContent ?? '?');
+                rows.set(Math.round(r.top), row);
+              }
+              return [...rows.values()].filter(row => row.width + gap * (row.panels.length - 1) < grid.clientWidth - 2)
+                .map(row => `${row.panels.join(' + ')} fill ${Math.round(row.width + gap * (row.panels.length - 1))} of ${grid.clientWidth} px`);
+            }
+            """);
+        Assert.True(gaps.Length == 0, $"rows with an empty cell at {width} px: " + string.Join("; ", gaps));
+        // Beside the (taller) confusion matrix, the class list grows to the matrix's height instead of leaving a gap.
+        double[] beside = await page.EvaluateAsync<double[]>("""
+            () => ['confusion-matrix', 'class-performance'].flatMap(id => {
+              const r = document.querySelector(`[data-testid=${id}]`).getBoundingClientRect();
+              return [r.top, r.bottom];
+            })
+            """);
+        if (Math.Abs(beside[0] - beside[2]) < 1)
+            Assert.True(Math.Abs(beside[1] - beside[3]) < 2, $"at {width} px the class list ends at {beside[3]:F0} px, the matrix beside it at {beside[1]:F0} px");
         await AssertConfusionLabelsReadableAsync(page, width);
         Directory.CreateDirectory(BrowserFixture.ScreenshotFolder);
         string file = Path.Combine(BrowserFixture.ScreenshotFolder, $"dashboard-{width}.png");

@@ -56,7 +56,8 @@ export function App() {
           <Lazy title="Metrics">
             <MetricsChart />
           </Lazy>
-          <div className="min-w-0">
+          {/* Two columns: the conditions take a row of their own, as the matrix below does, so no cell stays empty. */}
+          <div className="min-w-0 md:col-span-2 xl:col-span-1">
             <CriticalAlerts />
           </div>
           <Lazy title="Confusion matrix" className="md:col-span-2">
@@ -68,7 +69,7 @@ export function App() {
           <Lazy title="System">
             <GPUStats />
           </Lazy>
-          <Lazy title="Epochs" className="md:col-span-1 xl:col-span-2">
+          <Lazy title="Epochs" className="md:col-span-2">
             <EpochDetails />
           </Lazy>
         </div>

@@ -87,7 +87,7 @@ function ClassPerformance() {
   );
 
   return (
-    <Panel title={`Class performance${latest ? ` · epoch ${latest.epoch}` : ''}`} testId="class-performance">
+    <Panel title={`Class performance${latest ? ` · epoch ${latest.epoch}` : ''}`} testId="class-performance" className="flex h-full flex-col">
       <div className="mb-1 grid grid-cols-[minmax(0,1fr)_5rem_5rem] gap-2 px-1 text-xs text-[var(--text-secondary)]">
         {header('name', 'Class', '')}
         {header('sensitivity', 'Sensitivity', '')}
@@ -100,6 +100,7 @@ function ClassPerformance() {
           items={rows}
           rowHeight={30}
           height={330}
+          fill
           label="Classes"
           render={(row) =>
             row.kind === 'group' ? (
