@@ -50,4 +50,17 @@ public sealed class RunStatusTrackerTests
         Assert.True(status.SetExternalState("local", RunStates.Completed, "reported by the trainer", Fixtures.T0));
         Assert.Equal(RunStates.Completed, status.Current.State);
     }
+
+    [Fact]
+    public void TheNextPhaseOfARunKeepsItsClockAndARestartedRunGetsANewOne()
+    {
+        var status = new RunStatusTracker();
+        status.Apply(Fixtures.Started() with { RunId = "r", Timestamp = Fixtures.T0 });
+        status.Apply(Fixtures.Started() with { RunId = "r", Timestamp = Fixtures.T0.AddMinutes(5) }); // the VAE phase
+        Assert.Equal(Fixtures.T0, status.Current.StartedAt);
+
+        status.Apply(new RunStatusChanged { RunId = "r", Status = RunStatus.Interrupted, Timestamp = Fixtures.T0.AddMinutes(6) });
+        status.Apply(Fixtures.Started() with { RunId = "r", Timestamp = Fixtures.T0.AddHours(1) }); // --resume later
+        Assert.Equal(Fixtures.T0.AddHours(1), status.Current.StartedAt);
+    }
 }

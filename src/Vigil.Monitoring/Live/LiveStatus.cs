@@ -85,12 +85,16 @@ public sealed class RunStatusTracker
             switch (runEvent)
             {
                 case RunStarted started:
+                    // The next phase of a multi-phase run (the classifier, then the VAE) goes on with the same run and
+                    // its clock; a run started again after it ended (resumed in a new process) starts a new one.
+                    bool nextPhase = _status.RunId == started.RunId && _status.StartedAt is not null
+                        && !RunStates.IsTerminal(_status.State) && _status.State != RunStates.Idle;
                     _endedAt = null;
                     _status = new LiveStatus
                     {
                         RunId = started.RunId, State = RunStates.Running, Epoch = Math.Max(0, started.StartEpoch - 1),
-                        Epochs = started.Epochs, TotalBatches = started.BatchesPerEpoch, StartedAt = started.Timestamp,
-                        UpdatedAt = started.Timestamp,
+                        Epochs = started.Epochs, TotalBatches = started.BatchesPerEpoch,
+                        StartedAt = nextPhase ? _status.StartedAt : started.Timestamp, UpdatedAt = started.Timestamp,
                     };
                     return true;
                 case BatchCompleted batch:
