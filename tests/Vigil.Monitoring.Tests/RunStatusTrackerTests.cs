@@ -56,8 +56,10 @@ public sealed class RunStatusTrackerTests
     {
         var status = new RunStatusTracker();
         status.Apply(Fixtures.Started() with { RunId = "r", Timestamp = Fixtures.T0 });
-        status.Apply(Fixtures.Started() with { RunId = "r", Timestamp = Fixtures.T0.AddMinutes(5) }); // the VAE phase
+        Assert.Equal("supervised", status.Current.Phase);
+        status.Apply(Fixtures.Started() with { RunId = "r", Timestamp = Fixtures.T0.AddMinutes(5), Phase = TrainingPhase.Unsupervised });
         Assert.Equal(Fixtures.T0, status.Current.StartedAt);
+        Assert.Equal("unsupervised", status.Current.Phase);
 
         status.Apply(new RunStatusChanged { RunId = "r", Status = RunStatus.Interrupted, Timestamp = Fixtures.T0.AddMinutes(6) });
         status.Apply(Fixtures.Started() with { RunId = "r", Timestamp = Fixtures.T0.AddHours(1) }); // --resume later

@@ -12,10 +12,16 @@ public sealed record LiveStatus
     /// <summary>One of <see cref="RunStates.All"/>.</summary>
     public string State { get; init; } = RunStates.Idle;
 
-    /// <summary>The epoch in progress.</summary>
+    /// <summary>
+    /// What the run trains now when it said so: <c>supervised</c> (the classifier), <c>unsupervised</c> (the VAE),
+    /// <c>hybrid</c>; null for an external trainer. <see cref="Epoch"/> and <see cref="Epochs"/> count within it.
+    /// </summary>
+    public string? Phase { get; init; }
+
+    /// <summary>The epoch in progress (within <see cref="Phase"/>).</summary>
     public int Epoch { get; init; }
 
-    /// <summary>Epochs planned.</summary>
+    /// <summary>Epochs planned (for <see cref="Phase"/>).</summary>
     public int Epochs { get; init; }
 
     /// <summary>The batch within the epoch.</summary>
@@ -92,7 +98,8 @@ public sealed class RunStatusTracker
                     _endedAt = null;
                     _status = new LiveStatus
                     {
-                        RunId = started.RunId, State = RunStates.Running, Epoch = Math.Max(0, started.StartEpoch - 1),
+                        RunId = started.RunId, State = RunStates.Running, Phase = started.Phase.ToString().ToLowerInvariant(),
+                        Epoch = Math.Max(0, started.StartEpoch - 1),
                         Epochs = started.Epochs, TotalBatches = started.BatchesPerEpoch,
                         StartedAt = nextPhase ? _status.StartedAt : started.Timestamp, UpdatedAt = started.Timestamp,
                     };

@@ -8,6 +8,8 @@ export type ConditionStatus = 'ok' | 'warning' | 'critical';
 export interface Status {
   run_id: string | null;
   state: RunState;
+  /** What a Vigil run trains now (supervised: the classifier, unsupervised: the VAE, hybrid); null for an external trainer. */
+  phase?: string | null;
   epoch: number | null;
   epochs: number | null;
   batch: number | null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatClassName, formatCompact, formatCount, formatDuration, formatLearningRate, formatNumber, formatPercent, toNumber, trendOf } from './formatters';
+import { formatBytes, formatClassName, formatCompact, formatCount, formatDuration, formatLearningRate, formatNumber, formatPercent, formatPhase, toNumber, trendOf } from './formatters';
 
 describe('formatters', () => {
   it('writes counts with thousands separators whatever the browser locale', () => {
@@ -53,6 +53,13 @@ describe('formatters', () => {
     expect(trendOf(1, 1.00000001)).toBe('flat');
     expect(trendOf(null, 1)).toBe('unknown');
     expect(trendOf(1, 'NaN')).toBe('unknown');
+  });
+
+  it('names training phases by what they train', () => {
+    expect(formatPhase('supervised')).toBe('classifier');
+    expect(formatPhase('unsupervised')).toBe('VAE');
+    expect(formatPhase(null)).toBeNull();
+    expect(formatPhase('something-new')).toBeNull();
   });
 
   it('makes class names readable', () => {

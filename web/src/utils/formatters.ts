@@ -92,3 +92,19 @@ export function trendOf(previous: Num | undefined, current: Num | undefined, tol
 export function formatClassName(name: string): string {
   return name.replace(/_/g, ' ');
 }
+
+/** What a training phase trains, for people: the classifier, the VAE…; null when the phase is unknown. */
+export function formatPhase(phase: string | null | undefined): string | null {
+  switch (phase) {
+    case 'supervised':
+      return 'classifier';
+    case 'unsupervised':
+      return 'VAE';
+    case 'hybrid':
+      return 'hybrid';
+    case 'router':
+      return 'router';
+    default:
+      return null;
+  }
+}

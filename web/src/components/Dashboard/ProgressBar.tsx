@@ -5,7 +5,7 @@ import { useStoreDom, writeText } from '../../hooks/useStoreDom';
 import type { LiveReader } from '../../lib/livePoller';
 import { monitoringStore, useMonitoring, type MonitoringState } from '../../store/monitoring';
 import { OWN_LAYER } from '../common/Panel';
-import { formatCompact, formatCount, formatDuration, toNumber } from '../../utils/formatters';
+import { formatCompact, formatCount, formatDuration, formatPhase, toNumber } from '../../utils/formatters';
 
 interface Progress {
   value: number;
@@ -52,6 +52,8 @@ function Bar({ label, select, testId }: { label: string; select: (s: MonitoringS
 /** Epoch and batch progress, throughput and the server's ETA. */
 export const ProgressBar = memo(function ProgressBar() {
   const running = useMonitoring((s) => s.status?.state === 'running');
+  // Epochs count within a phase: a classifier-then-VAE run's bar starts again for the VAE, and says so.
+  const phase = useMonitoring((s) => formatPhase(s.status?.phase));
   const runId = useMonitoring((s) => s.status?.run_id ?? null);
   // Throughput is a series, not part of metrics_update: its latest value comes with the charts' live points.
   const throughputReader = useMemo<LiveReader>(() => {
@@ -74,7 +76,7 @@ export const ProgressBar = memo(function ProgressBar() {
   const eta = useStoreDom<HTMLSpanElement, string>(etaText, writeText, []);
   return (
     <section aria-label="Progress" className={`flex flex-col gap-3 rounded-lg border border-[var(--border)] bg-[var(--bg-secondary)] p-3 md:flex-row md:items-center ${OWN_LAYER}`}>
-      <Bar label="Epoch" select={epochProgress} testId="progress-epoch" />
+      <Bar label={phase ? `Epoch · ${phase}` : 'Epoch'} select={epochProgress} testId="progress-epoch" />
       <Bar label="Batch" select={batchProgress} testId="progress-batch" />
       <div className="flex h-4 gap-4 text-xs text-[var(--text-secondary)] [contain:strict] md:w-64 md:justify-end">
         <span>
