@@ -304,6 +304,9 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
         for (int step = 1; step <= 100; step++) points.Add(new("loss/train", step, 1.0 - step / 200.0));
         for (int step = 101; step <= 200; step++) points.Add(new("vae_loss/train", step, 300.0 - step / 2.0));
         await ExternalRuns.LogPointsAsync(http, id, points);
+        // One epoch of each phase, numbered run-wide as a Vigil run's are.
+        await ExternalRuns.LogEpochAsync(http, id, new { epoch = 1, phase = "supervised", phase_epoch = 1, train_loss = 0.75, global_step = 100 });
+        await ExternalRuns.LogEpochAsync(http, id, new { epoch = 2, phase = "unsupervised", phase_epoch = 1, train_loss = 225.0, global_step = 200 });
         await ExternalRuns.AssertNotLiveAsync(http, id);
 
         // The simulated live run is a classifier's: its loss legend lists train and val, no VAE rows.
@@ -319,6 +322,8 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
         ILocator plot = page.Locator("[data-testid=loss-chart-plot]");
         await page.WaitForFunctionAsync("() => Number(document.querySelector('[data-testid=loss-chart-plot]')?.dataset.points) === 200", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
         await Assertions.Expect(plot).ToHaveAttributeAsync("data-right-axes", "VAE loss");
+        // The epoch timeline says which phase each epoch belongs to (newest first).
+        await Assertions.Expect(page.Locator("[data-testid=epoch-phase]")).ToHaveTextAsync(["VAE 1", "classifier 1"]);
         // Its legend row (the envelope and raw helper rows of each series are hidden).
         await Assertions.Expect(plot.Locator(".u-legend .u-series:visible", new LocatorLocatorOptions { HasText = "VAE train" })).ToHaveCountAsync(1);
         Directory.CreateDirectory(BrowserFixture.ScreenshotFolder);

@@ -83,6 +83,9 @@ export interface EpochRecord {
   run_id?: string;
   epoch: number;
   epochs?: number | null;
+  /** The phase of a multi-phase run it belongs to (supervised, unsupervised…), and its number within that phase. */
+  phase?: string;
+  phase_epoch?: number;
   timestamp?: string;
   train_loss?: Num;
   val_loss?: Num;

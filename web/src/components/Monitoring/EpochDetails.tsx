@@ -2,7 +2,7 @@ import { memo, useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import type { EpochRecord } from '../../api/types';
 import { monitoringStore, storedRunId, useMonitoring, viewedHistoryVersion } from '../../store/monitoring';
-import { formatClassName, formatDuration, formatLearningRate, formatNumber, formatPercent, toNumber } from '../../utils/formatters';
+import { formatClassName, formatDuration, formatLearningRate, formatNumber, formatPercent, formatPhase, toNumber } from '../../utils/formatters';
 import { Panel } from '../common/Panel';
 import { VirtualList } from '../common/VirtualList';
 
@@ -85,6 +85,8 @@ function EpochDetails() {
   }, [runId, historyVersion]);
 
   const newestFirst = [...epochs].reverse();
+  // A classifier-then-VAE run numbers its epochs run-wide: each row then says which phase it was.
+  const multiPhase = new Set(epochs.map((e) => e.phase)).size > 1;
   const chosen = epochs.find((e) => e.epoch === selected) ?? null;
   return (
     <Panel title={`Epochs (${epochs.length})`} testId="epoch-details-panel">
@@ -104,6 +106,11 @@ function EpochDetails() {
               className={`flex h-full w-full items-center gap-3 border-b border-[var(--border)] px-2 text-left text-xs hover:bg-[#262626] ${selected === e.epoch ? 'bg-[#262626]' : ''}`}
             >
               <span className="w-20 shrink-0 whitespace-nowrap font-semibold">Epoch {e.epoch}</span>
+              {multiPhase && formatPhase(e.phase) && (
+                <span data-testid="epoch-phase" className="shrink-0 rounded bg-[#262626] px-1 text-[var(--text-secondary)]" title={`epoch ${e.phase_epoch ?? '?'} of this phase`}>
+                  {formatPhase(e.phase)} {e.phase_epoch ?? ''}
+                </span>
+              )}
               <span className="font-mono text-[var(--text-secondary)]">val {formatNumber(e.val_loss, 3)}</span>
               <span className="font-mono text-[var(--text-secondary)]">AUC {formatNumber(e.auroc_macro, 3)}</span>
               <span className="hidden font-mono text-[var(--text-secondary)] sm:inline">acc {formatPercent(e.accuracy)}</span>
