@@ -77,6 +77,16 @@ public class DoctorAndDemoTests
         Assert.Equal("completed", recorded.State);
         Assert.Equal(2, (await store.ListEpochsAsync(recorded.Id)).Count); // one supervised, one VAE epoch
         Assert.Contains("loss/train", await store.ListSeriesAsync(recorded.Id));
+        // Hemorrhage is watched as a critical class: an epoch under 0.95 sensitivity raised an alert for it.
+        Assert.Contains("Critical classes watched live: hemorrhage (sensitivity ≥ 0.95)", run.Stdout);
+        var supervised = (await store.ListEpochsAsync(recorded.Id)).First();
+        System.Text.Json.JsonElement measured = supervised.Data.GetProperty("per_class").EnumerateArray()
+            .Single(c => c.GetProperty("class").GetString() == "hemorrhage").GetProperty("sensitivity");
+        // Undefined (no hemorrhage in so small a validation split) is not read as zero: no alert then.
+        double? sensitivity = measured.ValueKind == System.Text.Json.JsonValueKind.Number ? measured.GetDouble() : null;
+        var alerts = await store.ListAlertsAsync(recorded.Id, 10);
+        if (sensitivity < 0.95) Assert.Contains(alerts, a => a.Condition == "hemorrhage" && a.Severity is "warning" or "critical");
+        else Assert.DoesNotContain(alerts, a => a.Condition == "hemorrhage");
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 

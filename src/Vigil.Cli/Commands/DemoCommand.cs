@@ -86,10 +86,19 @@ public static class DemoCommand
                 Variant = ML.Models.EfficientNet.EfficientNetScaling.FromName(parse.GetValue(model)!), Seed = parse.GetValue(seed), Compute = compute,
             };
             var control = new Core.Runs.TrainingControl();
+            // Hemorrhage is the demo's must-not-miss class: the dashboard watches its validation sensitivity and alerts
+            // under 0.95, as a team sets MONITORING_CRITICAL_THRESHOLDS for its own classes (a value set there wins).
+            var watched = new Dictionary<string, double>();
+            if (monitoring is not null && !monitoring.CriticalThresholds.ContainsKey(CriticalClass)) watched[CriticalClass] = CriticalSensitivity;
             TrainingMonitor? live = monitoring is null ? null
-                : await TrainingMonitor.StartEmbeddedAsync(monitoring, Path.GetFileName(Path.GetFullPath(runFolder)), control, new Dictionary<string, double>(), anyPortIfBusy: DemoMonitoring.AnyPortIfBusy(parse.GetValue(port)), token);
+                : await TrainingMonitor.StartEmbeddedAsync(monitoring, Path.GetFileName(Path.GetFullPath(runFolder)), control, watched, anyPortIfBusy: DemoMonitoring.AnyPortIfBusy(parse.GetValue(port)), token);
             await using var liveScope = live;
-            if (live is not null) Console.WriteLine($"Monitor: {live.Url}  (REST {live.Url}api/status, WebSocket {live.Url.ToString().Replace("http", "ws", StringComparison.Ordinal)}ws, store {Monitoring.Storage.MetricStores.Describe(monitoring!.DbPath)})");
+            if (live is not null)
+            {
+                Console.WriteLine($"Monitor: {live.Url}  (REST {live.Url}api/status, WebSocket {live.Url.ToString().Replace("http", "ws", StringComparison.Ordinal)}ws, store {Monitoring.Storage.MetricStores.Describe(monitoring!.DbPath)})");
+                var critical = monitoring.CriticalThresholds.Concat(watched).OrderBy(t => t.Key, StringComparer.Ordinal);
+                Console.WriteLine($"Critical classes watched live: {string.Join(", ", critical.Select(t => $"{t.Key} (sensitivity ≥ {t.Value:0.00})"))}");
+            }
             var trained = TrainCommand.Run(request, token, control, live?.Observer);
             if (trained.Stopped) { TrainSummary.Print(trained); return ExitCodes.Interrupted; }
             if (!json) { TrainSummary.Print(trained); Console.WriteLine($"\nStep 4/{steps} — detecting anomalies in held-out test images"); }
@@ -118,6 +127,9 @@ public static class DemoCommand
         }));
         return command;
     }
+
+    private const string CriticalClass = "hemorrhage";
+    private const double CriticalSensitivity = 0.95;
 
     // A few test-split images per class: held out from training, so the detections shown are honest.
     // Read through the training pipeline's split reader, which also handles quoted labels and relative paths.
