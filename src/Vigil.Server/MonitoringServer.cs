@@ -95,7 +95,7 @@ public sealed class MonitoringServer : IAsyncDisposable
         app.MapSystemEndpoints();
         app.MapPrometheusEndpoints();
         app.MapIngestEndpoints(_options);
-        app.MapControlEndpoints(_options);
+        app.MapControlEndpoints(_options, _setup.Datasets);
         app.MapWebSocketEndpoint();
         MapDashboard(app);
 
@@ -214,6 +214,9 @@ public sealed record MonitoringServerSetup
 
     /// <summary>Starts runs for <c>POST /api/training/start</c> with the default controller.</summary>
     public TrainingLauncher? Launcher { get; init; }
+
+    /// <summary>The organized datasets to offer for <c>POST /api/training/start</c> (<c>GET /api/training</c>), read on each request.</summary>
+    public Func<IReadOnlyList<DatasetChoice>>? Datasets { get; init; }
 
     /// <summary>A store to use instead of the one the options name.</summary>
     public IMetricStore? Store { get; init; }

@@ -25,7 +25,8 @@ public sealed class ServeTests
     {
         using var dir = new TempFolder();
         Assert.Equal(0, VigilProcess.Run(dir.Path, "sample", "--output", "s", "--per-organ", "20", "--image-size", "32").ExitCode);
-        Assert.Equal(0, VigilProcess.Run(dir.Path, "organize", "--source", dir.Combine("s", "manifest.csv"), "--name", "tiny", "--output", "out").ExitCode);
+        // Organized where organize puts datasets by default: the server offers it to the dashboard's Start form.
+        Assert.Equal(0, VigilProcess.Run(dir.Path, "organize", "--source", dir.Combine("s", "manifest.csv"), "--name", "tiny").ExitCode);
         using var serve = await ServeProcess.StartAsync(dir.Path, "--port", "0", "--db", "runs.db");
         using var http = new HttpClient { BaseAddress = serve.Url };
         async Task<(int Code, JsonElement Body)> Post(string path, string json = "")
@@ -45,15 +46,22 @@ public sealed class ServeTests
             }
         }
 
+        var info = JsonDocument.Parse(await http.GetStringAsync("api/training")).RootElement;
+        Assert.True(info.GetProperty("can_start").GetBoolean());
+        var offered = Assert.Single(info.GetProperty("datasets").EnumerateArray());
+        Assert.Equal("tiny", offered.GetProperty("name").GetString());
+        Assert.Equal(Path.GetFullPath(dir.Combine("datasets", "anomaly_detection", "tiny")), offered.GetProperty("path").GetString());
+        Assert.Equal(40, offered.GetProperty("images").GetInt32());
+
         // Bad requests are refused with the train verb's own reasons; nothing starts.
         var (code, body) = await Post("api/training/start", "{\"dataset\":\"nowhere\"}");
         Assert.Equal((400, "idle"), (code, body.GetProperty("state").GetString()));
         Assert.Contains("--dataset 'nowhere' is not a folder", body.GetProperty("error").GetString());
-        (code, body) = await Post("api/training/start", "{\"dataset\":\"out/tiny\",\"no_such_option\":1}");
+        (code, body) = await Post("api/training/start", "{\"dataset\":\"datasets/anomaly_detection/tiny\",\"no_such_option\":1}");
         Assert.Equal(400, code);
         Assert.Contains("--no-such-option", body.GetProperty("error").GetString());
 
-        const string run = "{\"dataset\":\"out/tiny\",\"phase\":\"supervised\",\"epochs\":2,\"image_size\":32,\"batch_size\":2,\"model\":\"tiny\",\"max_batches\":60,\"output\":\"runs/api\"%RESUME%}";
+        const string run = "{\"dataset\":\"datasets/anomaly_detection/tiny\",\"phase\":\"supervised\",\"epochs\":2,\"image_size\":32,\"batch_size\":2,\"model\":\"tiny\",\"max_batches\":60,\"output\":\"runs/api\"%RESUME%}";
         (code, body) = await Post("api/training/start", run.Replace("%RESUME%", ""));
         Assert.True(code == 200, body.ToString());
         Assert.Equal("api", body.GetProperty("run_id").GetString());

@@ -65,6 +65,29 @@ public sealed class ControlAndSecurityTests
     }
 
     [Fact]
+    public async Task TrainingInfoSaysWhetherRunsCanStartAndOffersTheDatasets()
+    {
+        await using (ServerHarness bare = await ServerHarness.StartAsync())
+        {
+            JsonElement info = await bare.GetJsonAsync("api/training");
+            Assert.False(info.GetProperty("can_start").GetBoolean()); // no launcher: the dashboard hides Start
+            Assert.Equal(0, info.GetProperty("datasets").GetArrayLength());
+        }
+        var offered = new DatasetChoice("retina", "/data/retina", 1200, ["normal", "RAO"]);
+        await using ServerHarness h = await ServerHarness.StartAsync(setup: new MonitoringServerSetup
+        {
+            Launcher = (_, _) => Task.FromResult("launched-1"),
+            Datasets = () => [offered],
+        });
+        JsonElement answer = await h.GetJsonAsync("api/training");
+        Assert.True(answer.GetProperty("can_start").GetBoolean());
+        Assert.Equal("idle", answer.GetProperty("state").GetString());
+        JsonElement dataset = Assert.Single(answer.GetProperty("datasets").EnumerateArray());
+        Assert.Equal(("retina", "/data/retina", 1200), (dataset.GetProperty("name").GetString(), dataset.GetProperty("path").GetString(), dataset.GetProperty("images").GetInt32()));
+        Assert.Equal(["normal", "RAO"], dataset.GetProperty("classes").EnumerateArray().Select(c => c.GetString()));
+    }
+
+    [Fact]
     public async Task WhenATokenIsRequiredControlAndIngestionNeedItAndReadsDoNot()
     {
         await using ServerHarness h = await ServerHarness.StartAsync(o => o with { RequireToken = true, Token = "s3cret" });

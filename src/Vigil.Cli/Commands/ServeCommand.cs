@@ -44,7 +44,12 @@ public static class ServeCommand
                     new Monitoring.Simulation.SimulationOptions { Epochs = parse.GetValue(epochs), EpochSeconds = SimulationLauncher.CheckEpochSeconds(parse.GetValue(epochSeconds)) });
                 options = options with { CriticalThresholds = simulation.Profile.CriticalThresholds.Concat(options.CriticalThresholds).DistinctBy(t => t.Key).ToDictionary() };
             }
-            await using var server = created = new MonitoringServer(options, new MonitoringServerSetup { Launcher = simulation is null ? training.LaunchAsync : simulation.LaunchAsync });
+            await using var server = created = new MonitoringServer(options, new MonitoringServerSetup
+            {
+                Launcher = simulation is null ? training.LaunchAsync : simulation.LaunchAsync,
+                // A simulated run trains on nothing: no datasets to offer then.
+                Datasets = simulation is null ? () => ServeTrainingLauncher.OfferedDatasets() : null,
+            });
             var url = await server.StartAsync(token);
             // One line on stdout that scripts can read; the rest on stderr.
             Console.WriteLine(url);

@@ -48,6 +48,16 @@ public sealed class ServeTrainingLauncher
         return Task.FromResult(runId);
     }
 
+    /// <summary>
+    /// The datasets <c>vigil organize</c> wrote under <paramref name="root"/> (its default output folder, relative to
+    /// where the server runs), offered by <c>GET /api/training</c>; unreadable ones are left out.
+    /// </summary>
+    public static IReadOnlyList<DatasetChoice> OfferedDatasets(string root = Datasets.OrganizeOptions.DefaultOutputRoot) =>
+        Datasets.DatasetCatalog.List(root)
+            .Where(d => d.Metadata is not null)
+            .Select(d => new DatasetChoice(d.Name, d.Path, d.Metadata!.NumImages, d.Metadata.Classes))
+            .ToList();
+
     /// <summary>Stops the run in progress, if any, and waits until it has saved its checkpoint and ended.</summary>
     public async Task StopAsync(string reason)
     {

@@ -12,6 +12,9 @@ public interface ITrainingController
     /// <summary>The state the controller sees now (one of <see cref="Storage.RunStates.All"/>).</summary>
     string State { get; }
 
+    /// <summary>Whether <see cref="StartAsync"/> can launch runs here at all (the dashboard offers Start only then).</summary>
+    bool CanStart => true;
+
     /// <summary>Launches a run. Refused (not accepted, state unchanged) while one is active.</summary>
     Task<ControlResult> StartAsync(TrainingStartRequest request, CancellationToken cancellationToken = default);
 

@@ -12,9 +12,14 @@ namespace Vigil.Server.Endpoints;
 public static class ControlEndpoints
 {
     /// <summary>Maps the routes (behind the bearer token when the server requires one).</summary>
-    public static IEndpointRouteBuilder MapControlEndpoints(this IEndpointRouteBuilder routes, MonitoringOptions options)
+    /// <param name="routes">The application.</param>
+    /// <param name="options">The server's options (token).</param>
+    /// <param name="datasets">The datasets <c>GET /api/training</c> offers; none when null.</param>
+    public static IEndpointRouteBuilder MapControlEndpoints(this IEndpointRouteBuilder routes, MonitoringOptions options, Func<IReadOnlyList<DatasetChoice>>? datasets = null)
     {
         RouteGroupBuilder group = routes.MapGroup("/api/training").WithTags("control").RequireTokenIf(options.TokenRequired, options.Token);
+        group.MapGet("/", (ITrainingController controller) => Results.Json(new TrainingInfo(controller.CanStart, controller.State, controller.CanStart ? datasets?.Invoke() ?? [] : []), MonitoringJson.Options))
+            .WithName("TrainingInfo").WithSummary("Whether this server can start runs, the controller's state, and the organized datasets it offers to train on.");
         group.MapPost("/start", async (HttpRequest request, ITrainingController controller, ILoggerFactory loggers, CancellationToken ct) =>
         {
             (TrainingStartRequest? body, IResult? error) = await JsonBody.ReadAsync<TrainingStartRequest>(request, MonitoringJson.Options, ct);
@@ -44,3 +49,9 @@ public static class ControlEndpoints
         ? Results.Json(new { accepted = true, state = result.State, run_id = result.RunId, message = result.Message })
         : ApiError.Result(StatusCodes.Status409Conflict, result.Message ?? $"not possible while {result.State}", result.State);
 }
+
+/// <summary>The answer of <c>GET /api/training</c>.</summary>
+/// <param name="CanStart">Whether <c>POST /api/training/start</c> can launch runs on this server.</param>
+/// <param name="State">The controller's state.</param>
+/// <param name="Datasets">Organized datasets offered to train on (the Start form's choices); a path typed by hand works too.</param>
+public sealed record TrainingInfo(bool CanStart, string State, IReadOnlyList<DatasetChoice> Datasets);

@@ -1,4 +1,4 @@
-import type { AlertsResponse, EpochRecord, HistoryResponse, Run, Status, SystemInfo } from './types';
+import type { AlertsResponse, EpochRecord, HistoryResponse, Run, Status, SystemInfo, TrainingInfo } from './types';
 
 /** An API error carrying the server's own message (`{"error": …}`). */
 export class ApiError extends Error {
@@ -62,6 +62,7 @@ export const api = {
   epochs: (id: string) => request<{ run_id: string; epochs: EpochRecord[] }>(`/api/runs/${q(id)}/epochs`),
   alerts: (run?: string, limit = 200) => request<AlertsResponse>(`/api/alerts?limit=${limit}${run ? `&run=${q(run)}` : ''}`),
   history: (run: string, series: readonly string[], options: HistoryOptions = {}) => request<HistoryResponse>(historyPath(run, series, options)),
+  training: () => request<TrainingInfo>('/api/training'),
   control: (action: 'start' | 'pause' | 'resume' | 'stop', body?: Record<string, unknown>) =>
     request<{ accepted: boolean; state: string; run_id: string | null; message: string | null }>(`/api/training/${action}`, {
       method: 'POST',

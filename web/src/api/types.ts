@@ -165,3 +165,19 @@ export type ServerMessage =
   | (SystemInfo & { type: 'system'; seq: number })
   | (EpochRecord & { type: 'epoch_end'; seq: number })
   | (Alert & { type: 'alert'; seq: number });
+
+/** An organized dataset the server offers to train on. */
+export interface DatasetChoice {
+  name: string;
+  /** What `POST /api/training/start` takes as `dataset`. */
+  path: string;
+  images: number;
+  classes: string[];
+}
+
+/** `GET /api/training`: whether this server can start runs, and the datasets it offers. */
+export interface TrainingInfo {
+  can_start: boolean;
+  state: string;
+  datasets: DatasetChoice[];
+}

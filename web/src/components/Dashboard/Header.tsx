@@ -1,8 +1,8 @@
-import { memo, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import { allowedActions, moveLabels, stateStyle, unconfirmedMove, type Move, type Transition } from '../../lib/runState';
 import { monitoringStore, useMonitoring } from '../../store/monitoring';
-import type { RunState, Status } from '../../api/types';
+import type { RunState, Status, TrainingInfo } from '../../api/types';
 import { Button } from '../common/Button';
 import { ConfirmDialog } from '../common/Dialog';
 import { ConnectionIndicator } from './ConnectionIndicator';
@@ -25,8 +25,21 @@ export const Header = memo(function Header() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [transition, setTransition] = useState<Transition | null>(null);
+  // Whether this server can launch runs, and what it offers to train on (null until known: Start is not offered yet).
+  const [training, setTraining] = useState<TrainingInfo | null>(null);
   const moving = unconfirmedMove(transition, status?.run_id ?? null, status?.state);
   const allowed = allowedActions(status?.state);
+  useEffect(() => {
+    let cancelled = false;
+    api
+      .training()
+      .then((info) => !cancelled && setTraining(info))
+      .catch(() => !cancelled && setTraining({ can_start: true, state: 'idle', datasets: [] })); // an older server: let it answer
+    return () => {
+      cancelled = true;
+    };
+    // Asked again when a run ends: datasets organized meanwhile are offered too.
+  }, [allowed.start]);
   const look = moving ? { color: 'var(--warning)', label: moveLabels[moving] } : stateStyle(status?.state);
 
   const act = async (action: 'start' | Move, body?: Record<string, unknown>) => {
@@ -69,7 +82,7 @@ export const Header = memo(function Header() {
         <ConnectionIndicator />
         <ElapsedTimer />
         <div className="ml-auto flex flex-wrap gap-2">
-          {allowed.start && (
+          {allowed.start && training?.can_start && (
             <Button variant="accent" disabled={busy} onClick={() => setStarting(true)}>
               Start
             </Button>
@@ -113,6 +126,7 @@ export const Header = memo(function Header() {
       )}
       <StartForm
         open={starting}
+        datasets={training?.datasets ?? []}
         onCancel={() => setStarting(false)}
         onSubmit={(request: StartRequest) => {
           setStarting(false);

@@ -1,4 +1,6 @@
 import { useState, type FormEvent } from 'react';
+import type { DatasetChoice } from '../../api/types';
+import { formatCount } from '../../utils/formatters';
 import { Dialog } from '../common/Dialog';
 
 export interface StartRequest {
@@ -9,6 +11,8 @@ export interface StartRequest {
 
 interface StartFormProps {
   open: boolean;
+  /** Organized datasets the server offers (suggested; any folder path can still be typed). */
+  datasets: readonly DatasetChoice[];
   onCancel: () => void;
   onSubmit: (request: StartRequest) => void;
 }
@@ -16,7 +20,7 @@ interface StartFormProps {
 const inputClass = 'w-full rounded border border-[var(--border)] bg-[var(--bg-primary)] px-2 py-1 text-sm';
 
 /** Start a training run: dataset folder, phase and epochs, the fields `POST /api/training/start` needs most. */
-export function StartForm({ open, onCancel, onSubmit }: StartFormProps) {
+export function StartForm({ open, datasets, onCancel, onSubmit }: StartFormProps) {
   const [dataset, setDataset] = useState('');
   const [phase, setPhase] = useState('supervised');
   const [epochs, setEpochs] = useState(20);
@@ -29,7 +33,23 @@ export function StartForm({ open, onCancel, onSubmit }: StartFormProps) {
       <form onSubmit={submit} className="space-y-3 text-sm">
         <label className="block">
           <span className="mb-1 block text-[var(--text-secondary)]">Dataset folder</span>
-          <input className={inputClass} value={dataset} onChange={(e) => setDataset(e.target.value)} placeholder="datasets/brain_mri" />
+          <input
+            className={inputClass}
+            value={dataset}
+            onChange={(e) => setDataset(e.target.value)}
+            placeholder={datasets[0]?.path ?? 'datasets/anomaly_detection/brain_mri'}
+            list="vigil-datasets"
+          />
+          <datalist id="vigil-datasets" data-testid="dataset-choices">
+            {datasets.map((d) => (
+              <option key={d.path} value={d.path} label={`${d.name} · ${formatCount(d.images)} images · ${d.classes.length} classes`} />
+            ))}
+          </datalist>
+          <span className="mt-1 block text-xs text-[var(--text-secondary)]">
+            {datasets.length > 0
+              ? `${datasets.length} organized dataset${datasets.length === 1 ? '' : 's'} on the server: ${datasets.map((d) => d.name).join(', ')}`
+              : 'An organized dataset folder on the server (vigil organize writes them)'}
+          </span>
         </label>
         <label className="block">
           <span className="mb-1 block text-[var(--text-secondary)]">Phase</span>
