@@ -11,16 +11,16 @@ public sealed class BrowserCollection
 }
 
 /// <summary>
-/// One simulated server and one headless Debian chromium for the test class. Browsers cannot be downloaded here, so
-/// Playwright launches /usr/bin/chromium with a fresh profile.
+/// One server (by default <c>vigil serve --simulate</c>) and one headless Debian chromium for the test class. Browsers
+/// cannot be downloaded here, so Playwright launches /usr/bin/chromium with a fresh profile.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
     private IPlaywright? _playwright;
     private string? _profile;
 
-    public SimulatedServer Server { get; private set; } = null!;
+    public VigilServer Server { get; private set; } = null!;
     public IBrowserContext Browser { get; private set; } = null!;
 
     public static string RepositoryRoot => typeof(BrowserFixture).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
@@ -32,7 +32,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: apt-get install chromium");
-        Server = await SimulatedServer.StartAsync();
+        Server = await StartServerAsync();
         _playwright = await Playwright.CreateAsync();
         _profile = Path.Combine(Path.GetTempPath(), "vigil-web-tests", "profile-" + Guid.NewGuid().ToString("N"));
         Browser = await _playwright.Chromium.LaunchPersistentContextAsync(_profile, new BrowserTypeLaunchPersistentContextOptions
@@ -44,6 +44,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             AcceptDownloads = true,
         });
     }
+
+    /// <summary>The server the class's tests run against.</summary>
+    protected virtual Task<VigilServer> StartServerAsync() => VigilServer.StartSimulatedAsync();
 
     public async Task DisposeAsync()
     {
@@ -82,4 +85,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         page.PageError += (_, error) => errors.Add("page error: " + error);
         return (page, errors);
     }
+}
+
+/// <summary>A plain, idle <c>vigil serve</c> whose working folder holds one organized dataset, <see cref="Dataset"/>.</summary>
+public sealed class IdleServerBrowserFixture : BrowserFixture
+{
+    public const string Dataset = "synthetic_scans";
+
+    protected override Task<VigilServer> StartServerAsync() => VigilServer.StartIdleWithDatasetAsync(Dataset);
 }
