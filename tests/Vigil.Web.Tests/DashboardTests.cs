@@ -315,6 +315,7 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
         ILocator liveLegend = live.Locator("[data-testid=loss-chart-plot] .u-legend .u-series:visible");
         await Assertions.Expect(liveLegend.Filter(new LocatorFilterOptions { HasText = "train" })).ToHaveCountAsync(1);
         await Assertions.Expect(liveLegend.Filter(new LocatorFilterOptions { HasText = "VAE" })).ToHaveCountAsync(0);
+        await Assertions.Expect(live.Locator("[data-testid=metric-auc-macro]")).ToContainTextAsync("AUC-ROC macro");
         Assert.True(liveErrors.Count == 0, string.Join("\n", liveErrors));
         await live.CloseAsync();
 
@@ -324,6 +325,8 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
         await Assertions.Expect(plot).ToHaveAttributeAsync("data-right-axes", "VAE loss");
         // The epoch timeline says which phase each epoch belongs to (newest first).
         await Assertions.Expect(page.Locator("[data-testid=epoch-phase]")).ToHaveTextAsync(["VAE 1", "classifier 1"]);
+        // Its last epoch is the VAE's: the AUROC card says whose AUROC it shows.
+        await Assertions.Expect(page.Locator("[data-testid=metric-auc-macro]")).ToContainTextAsync("AUROC (VAE, anomaly)");
         // Its legend row (the envelope and raw helper rows of each series are hidden).
         await Assertions.Expect(plot.Locator(".u-legend .u-series:visible", new LocatorLocatorOptions { HasText = "VAE train" })).ToHaveCountAsync(1);
         Directory.CreateDirectory(BrowserFixture.ScreenshotFolder);

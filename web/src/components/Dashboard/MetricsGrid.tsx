@@ -3,7 +3,7 @@ import { shallow } from 'zustand/vanilla/shallow';
 import type { Num } from '../../api/types';
 import { useStoreDom, writeText } from '../../hooks/useStoreDom';
 import { memoHeadlinePair, type Headline, type HeadlineSource } from '../../lib/headline';
-import { viewingLive, type MonitoringState } from '../../store/monitoring';
+import { useMonitoring, viewingLive, type MonitoringState } from '../../store/monitoring';
 import { OWN_LAYER } from '../common/Panel';
 import { formatLearningRate, formatNumber, formatPercent, trendOf, type Trend } from '../../utils/formatters';
 
@@ -46,7 +46,7 @@ interface Shown {
 }
 
 /** One figure and its direction; its line is written from the store on each update, not re-rendered. */
-function MetricCard({ card, read }: { card: Card; read: ReadPair }) {
+function MetricCard({ card, read, label }: { card: Card; read: ReadPair; label: string }) {
   const line = useStoreDom<HTMLDivElement, Shown>(
     (s) => {
       const [now, before] = read(sourceOf(s));
@@ -68,7 +68,9 @@ function MetricCard({ card, read }: { card: Card; read: ReadPair }) {
   );
   return (
     <div data-testid={`metric-${card.testId}`} className="min-w-0 rounded-lg border border-[var(--border)] bg-[var(--bg-secondary)] px-3 py-2">
-      <div className="truncate text-xs text-[var(--text-secondary)]">{card.label}</div>
+      <div className="truncate text-xs text-[var(--text-secondary)]" title={label}>
+        {label}
+      </div>
       {/* A fixed-height line that contains its own layout: a new value relays out this line, not the page. */}
       <div ref={line} className="flex h-7 items-baseline gap-2 [contain:strict]">
         <span className="font-mono text-lg tabular-nums" data-testid="metric-value" />
@@ -84,10 +86,12 @@ function MetricCard({ card, read }: { card: Card; read: ReadPair }) {
  */
 export const MetricsGrid = memo(function MetricsGrid() {
   const read = useMemo(memoHeadlinePair, []);
+  // While a run trains its VAE, the AUROC it reports is the VAE's normal-vs-anomalous one, not a classifier's macro.
+  const vae = useMonitoring((s) => (viewingLive(s) ? s.status?.phase : s.epochs.at(-1)?.phase) === 'unsupervised');
   return (
     <section aria-label="Key metrics" className={`grid grid-cols-2 gap-2 sm:grid-cols-4 xl:grid-cols-7 ${OWN_LAYER}`} data-testid="metrics-grid">
       {CARDS.map((card) => (
-        <MetricCard key={card.key} card={card} read={read} />
+        <MetricCard key={card.key} card={card} read={read} label={vae && card.key === 'aucMacro' ? 'AUROC (VAE, anomaly)' : card.label} />
       ))}
     </section>
   );
