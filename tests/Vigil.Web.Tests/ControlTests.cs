@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 
@@ -8,12 +7,6 @@ namespace Vigil.Web.Tests;
 [Collection(BrowserCollection.Name)]
 public sealed class ControlTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private async Task<JsonElement> ApiStatusAsync()
-    {
-        using var http = new HttpClient { BaseAddress = fixture.Server.Url };
-        return await http.GetFromJsonAsync<JsonElement>("api/status");
-    }
-
     private static ILocator HeaderButton(IPage page, string name) =>
         page.Locator("header").GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = name, Exact = true });
 
@@ -22,7 +15,7 @@ public sealed class ControlTests(BrowserFixture fixture) : IClassFixture<Browser
     {
         var (page, errors) = await fixture.OpenAsync();
         await page.WaitForSelectorAsync("[data-testid=run-state][data-state=running]", new PageWaitForSelectorOptions { Timeout = 30_000 });
-        string first = (await ApiStatusAsync()).GetProperty("run_id").GetString()!;
+        string first = (await fixture.Server.StatusAsync()).GetProperty("run_id").GetString()!;
         await Assertions.Expect(HeaderButton(page, "Start")).ToHaveCountAsync(0); // not while a run is active
 
         ILocator dialog = page.Locator("dialog[open]");
@@ -30,13 +23,13 @@ public sealed class ControlTests(BrowserFixture fixture) : IClassFixture<Browser
         await Assertions.Expect(dialog).ToContainTextAsync("Stop training?");
         await dialog.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Cancel" }).ClickAsync();
         await Assertions.Expect(dialog).ToHaveCountAsync(0);
-        Assert.Equal("running", (await ApiStatusAsync()).GetProperty("state").GetString());
+        Assert.Equal("running", (await fixture.Server.StatusAsync()).GetProperty("state").GetString());
 
         await HeaderButton(page, "Stop").ClickAsync();
         await dialog.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Stop", Exact = true }).ClickAsync();
         // The trainer ends at its next batch boundary; the badge follows its report, and only Start is offered then.
         await page.WaitForSelectorAsync("[data-testid=run-state][data-state=stopped]", new PageWaitForSelectorOptions { Timeout = 30_000 });
-        Assert.Equal("stopped", (await ApiStatusAsync()).GetProperty("state").GetString());
+        Assert.Equal("stopped", (await fixture.Server.StatusAsync()).GetProperty("state").GetString());
         await Assertions.Expect(HeaderButton(page, "Pause")).ToHaveCountAsync(0);
         await Assertions.Expect(HeaderButton(page, "Stop")).ToHaveCountAsync(0);
 
@@ -49,7 +42,7 @@ public sealed class ControlTests(BrowserFixture fixture) : IClassFixture<Browser
 
         // A new run, live and running, with the epochs asked for; the page follows it.
         await page.WaitForSelectorAsync("[data-testid=run-state][data-state=running]", new PageWaitForSelectorOptions { Timeout = 30_000 });
-        JsonElement status = await ApiStatusAsync();
+        JsonElement status = await fixture.Server.StatusAsync();
         string second = status.GetProperty("run_id").GetString()!;
         Assert.NotEqual(first, second);
         Assert.Equal(5, status.GetProperty("epochs").GetInt32());

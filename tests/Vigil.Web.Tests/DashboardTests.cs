@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -11,12 +10,7 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
 {
     private static async Task<string> TextAsync(IPage page, string selector) => (await page.Locator(selector).First.InnerTextAsync()).Trim();
 
-    private async Task<string> ApiStateAsync()
-    {
-        using var http = new HttpClient { BaseAddress = fixture.Server.Url };
-        JsonElement status = await http.GetFromJsonAsync<JsonElement>("api/status");
-        return status.GetProperty("state").GetString()!;
-    }
+    private async Task<string> ApiStateAsync() => (await fixture.Server.StatusAsync()).GetProperty("state").GetString()!;
 
     /// <summary>The server's status once it says <paramref name="expected"/>, or its last answer after 15 s: the
     /// trainer confirms a pause or a resume at its next batch boundary, a moment after the control request returns.</summary>

@@ -80,10 +80,9 @@ public sealed class VigilServer : IAsyncDisposable
         Assert.False(string.IsNullOrEmpty(url), "vigil serve printed no URL");
         var server = new VigilServer(process, new Uri(url!), folder);
         // Ready in the state the tests start from: a simulated run under way, or idle.
-        using var http = new HttpClient { BaseAddress = server.Url };
         for (var clock = Stopwatch.StartNew(); ; await Task.Delay(100))
         {
-            JsonElement status = await http.GetFromJsonAsync<JsonElement>("api/status");
+            JsonElement status = await server.StatusAsync();
             if (status.GetProperty("state").GetString() == readyState) break;
             if (clock.Elapsed > TimeSpan.FromSeconds(30))
             {
@@ -92,6 +91,13 @@ public sealed class VigilServer : IAsyncDisposable
             }
         }
         return server;
+    }
+
+    /// <summary><c>GET /api/status</c>: the live run and its state.</summary>
+    public async Task<JsonElement> StatusAsync()
+    {
+        using var http = new HttpClient { BaseAddress = Url };
+        return await http.GetFromJsonAsync<JsonElement>("api/status");
     }
 
     public async ValueTask DisposeAsync()

@@ -61,7 +61,7 @@ public sealed class InProcessTrainingController : ITrainingController
         {
             string state = StateLocked();
             if (_launcher is null) return new ControlResult(false, state, "this server cannot launch runs (no launcher configured)", _runId);
-            if (_starting || state is RunStates.Running or RunStates.Paused or RunStates.Stopping)
+            if (_starting || RunStates.IsActive(state))
                 return new ControlResult(false, state, $"a run is already {(_starting ? "starting" : state)}", _runId);
             _starting = true;
         }

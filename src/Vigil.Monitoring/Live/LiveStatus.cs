@@ -93,8 +93,7 @@ public sealed class RunStatusTracker
                 case RunStarted started:
                     // The next phase of a multi-phase run (the classifier, then the VAE) goes on with the same run and
                     // its clock; a run started again after it ended (resumed in a new process) starts a new one.
-                    bool nextPhase = _status.RunId == started.RunId && _status.StartedAt is not null
-                        && !RunStates.IsTerminal(_status.State) && _status.State != RunStates.Idle;
+                    bool nextPhase = _status.RunId == started.RunId && _status.StartedAt is not null && RunStates.IsActive(_status.State);
                     _endedAt = null;
                     _status = new LiveStatus
                     {
@@ -139,7 +138,7 @@ public sealed class RunStatusTracker
         {
             if (HeldByAnotherInProcessRun(runId)) return false;
             _inProcess = false;
-            if (_status.RunId != runId) { _status = new LiveStatus { RunId = runId, StartedAt = time }; _endedAt = null; }
+            FollowLocked(runId, time);
             _status = _status with
             {
                 State = RunStates.IsTerminal(_status.State) || _status.State == RunStates.Idle ? RunStates.Running : _status.State,
@@ -165,11 +164,19 @@ public sealed class RunStatusTracker
     }
 
     private bool HeldByAnotherInProcessRun(string runId) =>
-        _inProcess && _status.RunId != runId && _status.State is RunStates.Running or RunStates.Paused or RunStates.Stopping;
+        _inProcess && _status.RunId != runId && RunStates.IsActive(_status.State);
+
+    // Another run becomes the live one: its status starts afresh from time.
+    private void FollowLocked(string runId, DateTimeOffset time)
+    {
+        if (_status.RunId == runId) return;
+        _status = new LiveStatus { RunId = runId, StartedAt = time };
+        _endedAt = null;
+    }
 
     private bool SetStateLocked(string runId, string state, string? message, DateTimeOffset time)
     {
-        if (_status.RunId != runId) { _status = new LiveStatus { RunId = runId, StartedAt = time }; _endedAt = null; }
+        FollowLocked(runId, time);
         bool changed = _status.State != state;
         _status = _status with { State = state, Message = message, UpdatedAt = time };
         _endedAt = RunStates.IsTerminal(state) ? time : null;

@@ -38,6 +38,9 @@ public static class RunStates
     /// <summary>Whether nothing follows this state (the run is over).</summary>
     public static bool IsTerminal(string state) => state is Stopped or Completed or Failed;
 
+    /// <summary>Whether a run in this state is under way (running, paused or stopping): it can still be controlled.</summary>
+    public static bool IsActive(string state) => state is Running or Paused or Stopping;
+
     /// <summary>Whether <paramref name="state"/> is one of <see cref="All"/>.</summary>
     public static bool IsKnown(string state) => All.Contains(state);
 }

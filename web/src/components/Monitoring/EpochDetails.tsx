@@ -64,6 +64,17 @@ function Details({ epoch }: { epoch: EpochRecord }) {
   );
 }
 
+/** Which phase of a multi-phase run an epoch belongs to, and its number there ("VAE 1"); nothing when unknown. */
+function PhaseTag({ epoch }: { epoch: EpochRecord }) {
+  const phase = formatPhase(epoch.phase);
+  if (!phase) return null;
+  return (
+    <span data-testid="epoch-phase" className="shrink-0 rounded bg-[#262626] px-1 text-[var(--text-secondary)]" title={`epoch ${epoch.phase_epoch ?? '?'} of this phase`}>
+      {phase} {epoch.phase_epoch ?? ''}
+    </span>
+  );
+}
+
 /** The viewed run's epochs as a timeline; choosing one shows all its metrics. */
 function EpochDetails() {
   // Asked for only once the run is stored: /api/runs/{id}/epochs answers 404 before (a live run is announced first).
@@ -106,11 +117,7 @@ function EpochDetails() {
               className={`flex h-full w-full items-center gap-3 border-b border-[var(--border)] px-2 text-left text-xs hover:bg-[#262626] ${selected === e.epoch ? 'bg-[#262626]' : ''}`}
             >
               <span className="w-20 shrink-0 whitespace-nowrap font-semibold">Epoch {e.epoch}</span>
-              {multiPhase && formatPhase(e.phase) && (
-                <span data-testid="epoch-phase" className="shrink-0 rounded bg-[#262626] px-1 text-[var(--text-secondary)]" title={`epoch ${e.phase_epoch ?? '?'} of this phase`}>
-                  {formatPhase(e.phase)} {e.phase_epoch ?? ''}
-                </span>
-              )}
+              {multiPhase && <PhaseTag epoch={e} />}
               <span className="font-mono text-[var(--text-secondary)]">val {formatNumber(e.val_loss, 3)}</span>
               <span className="font-mono text-[var(--text-secondary)]">AUC {formatNumber(e.auroc_macro, 3)}</span>
               <span className="hidden font-mono text-[var(--text-secondary)] sm:inline">acc {formatPercent(e.accuracy)}</span>
