@@ -87,10 +87,14 @@ public class BrowserFixture : IAsyncLifetime
     }
 }
 
-/// <summary>A plain, idle <c>vigil serve</c> whose working folder holds one organized dataset, <see cref="Dataset"/>.</summary>
+/// <summary>
+/// A plain, idle <c>vigil serve</c> whose working folder holds one organized dataset, <see cref="Dataset"/>, and which
+/// watches <see cref="CriticalClass"/> as a critical class.
+/// </summary>
 public sealed class IdleServerBrowserFixture : BrowserFixture
 {
     public const string Dataset = "synthetic_scans";
+    public const string CriticalClass = "tumor";
 
-    protected override Task<VigilServer> StartServerAsync() => VigilServer.StartIdleWithDatasetAsync(Dataset);
+    protected override Task<VigilServer> StartServerAsync() => VigilServer.StartIdleWithDatasetAsync(Dataset, $$"""{"{{CriticalClass}}": 0.9}""");
 }

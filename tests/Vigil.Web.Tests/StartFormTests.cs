@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace Vigil.Web.Tests;
 
-/// <summary>The Start form against a plain <c>vigil serve</c> (no run yet) that has an organized dataset to offer.</summary>
+/// <summary>A plain <c>vigil serve</c> with no run yet: its critical classes, and the Start form offering its organized dataset.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class StartFormTests(IdleServerBrowserFixture fixture) : IClassFixture<IdleServerBrowserFixture>
 {
@@ -11,6 +11,10 @@ public sealed class StartFormTests(IdleServerBrowserFixture fixture) : IClassFix
     {
         var (page, errors) = await fixture.OpenAsync();
         await Assertions.Expect(page.Locator("[data-testid=run-state]")).ToHaveAttributeAsync("data-state", "idle");
+        // A configured critical class is listed before any run reports it, with no figure yet.
+        ILocator condition = page.Locator($"[data-testid=condition-{IdleServerBrowserFixture.CriticalClass}]");
+        await Assertions.Expect(condition).ToHaveAttributeAsync("data-status", "unknown");
+        await Assertions.Expect(condition).ToContainTextAsync("No data");
         ILocator start = page.Locator("header").GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Start", Exact = true });
         await start.ClickAsync();
         ILocator dialog = page.Locator("dialog[open]");

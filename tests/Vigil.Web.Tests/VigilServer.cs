@@ -32,14 +32,15 @@ public sealed class VigilServer : IAsyncDisposable
 
     /// <summary>
     /// A plain <c>vigil serve</c>, idle, in a folder where <c>vigil organize</c> has written the dataset
-    /// <paramref name="dataset"/> (synthetic sample images) at its default place.
+    /// <paramref name="dataset"/> (synthetic sample images) at its default place; <paramref name="critical"/> is its
+    /// <c>MONITORING_CRITICAL_THRESHOLDS</c>.
     /// </summary>
-    public static async Task<VigilServer> StartIdleWithDatasetAsync(string dataset)
+    public static async Task<VigilServer> StartIdleWithDatasetAsync(string dataset, string critical)
     {
         string folder = NewFolder();
         Vigil(folder, "sample", "--output", "sample", "--per-organ", "20", "--image-size", "32");
         Vigil(folder, "organize", "--source", Path.Combine("sample", "manifest.csv"), "--name", dataset);
-        return await StartAsync(folder, [], "idle");
+        return await StartAsync(folder, [], "idle", critical);
     }
 
     private static string NewFolder()
@@ -66,10 +67,11 @@ public sealed class VigilServer : IAsyncDisposable
         Assert.True(process.ExitCode == 0, $"vigil {string.Join(' ', args)} failed: {stderr.Result}");
     }
 
-    private static async Task<VigilServer> StartAsync(string folder, string[] extra, string readyState)
+    private static async Task<VigilServer> StartAsync(string folder, string[] extra, string readyState, string? critical = null)
     {
         var start = Command(folder, ["serve", .. extra, "--port", "0", "--db", Path.Combine(folder, "monitor.db")]);
         start.Environment["MONITORING_LOG_DIR"] = folder;
+        if (critical is not null) start.Environment["MONITORING_CRITICAL_THRESHOLDS"] = critical;
         var process = Process.Start(start)!;
         string? url = null;
         try { url = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)); }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PerClassRecord } from '../api/types';
-import { conditionsFromEpoch, sameConditions } from './conditions';
+import { conditionNames, conditionsFromEpoch, sameConditions } from './conditions';
 
 const cls = (name: string, sensitivity: PerClassRecord['sensitivity']): PerClassRecord => ({
   class: name, sensitivity, specificity: null, precision: null, f1: null, auroc: null, support: 10,
@@ -34,5 +34,17 @@ describe('sameConditions', () => {
     expect(sameConditions(a, { RAO: a.RAO })).toBe(false);
     expect(sameConditions(a, undefined)).toBe(false);
     expect(sameConditions(undefined, undefined)).toBe(true);
+  });
+});
+
+describe('condition names', () => {
+  it('lists the configured thresholds even before a live update reports any condition', () => {
+    expect(conditionNames({ RAO: 0.99, RVO: 0.97 }, {})).toEqual(['RAO', 'RVO']);
+    expect(conditionNames({ RAO: 0.99 }, undefined)).toEqual(['RAO']);
+  });
+
+  it('adds the conditions a live sender reports beyond them, once each', () => {
+    const reported = { RVO: { sensitivity: 0.9, threshold: 0.97, status: 'critical' as const }, RAO: { sensitivity: 0.99, threshold: 0.99, status: 'ok' as const } };
+    expect(conditionNames({ RAO: 0.99 }, reported)).toEqual(['RAO', 'RVO']);
   });
 });

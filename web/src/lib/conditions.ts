@@ -36,3 +36,11 @@ export function sameConditions(a: Record<string, CriticalCondition> | undefined,
     return x !== undefined && y !== undefined && Object.is(x.sensitivity, y.sensitivity) && x.threshold === y.threshold && x.status === y.status;
   });
 }
+
+/**
+ * The conditions the panel lists: every configured threshold (one with no figure yet, before the first epoch or absent
+ * from a pinned run's last epoch, reads "No data"), then any a live sender reports beyond them.
+ */
+export function conditionNames(thresholds: Record<string, number>, live: Record<string, CriticalCondition> | undefined): string[] {
+  return Object.keys({ ...thresholds, ...live });
+}

@@ -1,7 +1,7 @@
 import { memo, useEffect, useMemo } from 'react';
 import { api } from '../../api/client';
 import type { ConditionStatus } from '../../api/types';
-import { conditionsFromEpoch, sameConditions } from '../../lib/conditions';
+import { conditionNames, conditionsFromEpoch, sameConditions } from '../../lib/conditions';
 import { monitoringStore, viewedRunId, viewingLive, useMonitoring, useMonitoringEqual, viewedHistoryVersion } from '../../store/monitoring';
 import { formatClassName, formatPercent, toNumber } from '../../utils/formatters';
 import { Panel } from '../common/Panel';
@@ -43,8 +43,7 @@ export const CriticalAlerts = memo(function CriticalAlerts() {
     };
   }, [runId, historyVersion]);
 
-  // A pinned run lists every configured threshold; one its last epoch gives no figure for reads "No data".
-  const names = Object.keys(live ? (conditions ?? thresholds) : thresholds);
+  const names = conditionNames(thresholds, live ? conditions : undefined);
   return (
     <Panel title="Critical conditions" testId="critical-alerts">
       <ul className="mb-3 space-y-2" aria-label="Critical conditions">
