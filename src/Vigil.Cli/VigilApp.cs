@@ -34,6 +34,8 @@ public static class VigilApp
     /// <summary>Runs the CLI asynchronously; Ctrl+C cancels the running verb.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        // Before anything allocates natively (libtorch, image codecs): freed blocks stay in the process.
+        Core.Runtime.NativeHeap.Tune();
         var root = BuildRoot();
         // Redirected output has no width; keep summary lines whole instead of wrapping them at 80 columns.
         if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 160;

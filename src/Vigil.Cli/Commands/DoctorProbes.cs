@@ -21,6 +21,9 @@ internal static class DoctorProbes
         // Resolved exactly as train/evaluate/detect will; a bad --device/--threads is an input error (exit 2).
         var compute = ComputeResolver.Resolve(device, threads);
         yield return new DoctorCheck("threads", "ok", $"{compute.Threads} torch threads on {t.LogicalCores} logical cores (set with --threads N)", true);
+        var heap = Core.Runtime.NativeHeap.Tune();
+        yield return new DoctorCheck("native memory", heap is Core.Runtime.NativeHeapState.Tuned or Core.Runtime.NativeHeapState.NotGlibc ? "ok" : "warning",
+            Core.Runtime.NativeHeap.Describe(heap), false);
         yield return new DoctorCheck("compute", "ok", $"--device {device ?? "auto"} resolves to {compute.Description}", true);
         yield return new DoctorCheck("CUDA", t.CudaAvailable ? "ok" : "warning",
             t.CudaAvailable ? $"{t.CudaDeviceCount} device(s) available (--device cuda)" : "not available: CPU training only (--device auto picks cpu)", false);

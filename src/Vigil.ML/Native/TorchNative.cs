@@ -27,6 +27,8 @@ public static class TorchNative
 
     private static string? Load()
     {
+        // libtorch frees and re-allocates every step's buffers: keep them in the heap (why: NativeHeap).
+        Core.Runtime.NativeHeap.Tune();
         try
         {
             nint library = NativeLibrary.Load("LibTorchSharp", typeof(torch).Assembly, null);
