@@ -21,5 +21,7 @@ if [[ "${1:-}" == monitor-ingest || "${1:-}" == monitor-downsample ]] && [ "${2:
   psql -X -q "$server" -c "DROP DATABASE IF EXISTS vigil_bench WITH (FORCE)" -c "CREATE DATABASE vigil_bench" >/dev/null
   set -- "$1" "${server%/*}/vigil_bench" "${@:3}"
 fi
+case "${1:-all}" in all|train-speed) "$VIGIL_ROOT/vigil" --version >/dev/null;; esac  # the CLI that train-speed runs, built as ./vigil builds it
+export VIGIL_BUILD
 dotnet build "$VIGIL_ROOT/bench/Vigil.Bench/Vigil.Bench.csproj" -c Release -nologo -v q -clp:ErrorsOnly -o "$VIGIL_BUILD/bench"
 exec dotnet "$VIGIL_BUILD/bench/Vigil.Bench.dll" "${1:-all}" "${VIGIL_BENCH_DIR:-$VIGIL_BUILD}" "${@:2}"

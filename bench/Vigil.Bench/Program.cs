@@ -10,6 +10,7 @@ switch (which)
     case "organize-idx": await OrganizeBenchmarks.FashionMnistIdx(work); break;
     case "organize-png": await OrganizeBenchmarks.PngFolder(work); break;
     case "train-speed": TrainingBenchmarks.Speed(work); break;
+    case "compute-step": TrainingBenchmarks.ComputeStep(args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), args[4]); break; // train-speed's reference, in a process of its own
     // Quality on Fashion-MNIST: long runs (tens of minutes on 2 cores), so not part of "all".
     case "fmnist-oneclass":
         await FashionMnistBenchmarks.OneClass(work, epochs: Arg(2, 20),

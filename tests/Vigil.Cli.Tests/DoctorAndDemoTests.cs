@@ -55,6 +55,13 @@ public class DoctorAndDemoTests
         Assert.Contains("unsupervised epoch 1/1", run.Stderr);
         Assert.Contains("Step 4/4", run.Stdout);
         Assert.Matches("(ANOMALY|normal) +│ +0\\.\\d{3}", run.Stdout);
+        // Every row says whether it is right, and the count of wrong rows under the table matches the rows.
+        var rows = run.Stdout.Split('\n').Where(l => l.StartsWith("│ synthetic_", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r => Assert.Matches("│ (yes|.*WRONG.*) +│$", r.TrimEnd()));
+        int wrong = rows.Count(r => r.Contains("WRONG", StringComparison.Ordinal));
+        Assert.Contains(wrong == 0 ? $"All {rows.Count} verdicts and classes above are right." : $"{wrong} of {rows.Count} rows above are WRONG", run.Stdout);
+        Assert.Matches("Test AUROC \\d\\.\\d{3} on all \\d+ test images; by part: ", run.Stdout);
         // The monitoring server was live during training and recorded the run in the workspace's store.
         Assert.Matches("Monitor: http://(localhost|127\\.0\\.0\\.1):\\d+/", run.Stdout);
         Assert.True(File.Exists(dir.Combine("demo", "monitoring.db")));
