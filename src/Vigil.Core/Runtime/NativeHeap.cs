@@ -41,7 +41,7 @@ public static class NativeHeap
     /// <summary>One line for people: what the native heap does in this process.</summary>
     public static string Describe(NativeHeapState state) => state switch
     {
-        NativeHeapState.Tuned => "glibc malloc keeps freed blocks up to 1 GiB (mmap/trim thresholds raised: no page faults per training step)",
+        NativeHeapState.Tuned => "glibc malloc keeps freed blocks up to 1 GiB in the process (mmap/trim thresholds raised), so training steps reuse their memory instead of faulting it in again",
         NativeHeapState.SetByEnvironment => "glibc malloc as set by MALLOC_* / GLIBC_TUNABLES in the environment",
         NativeHeapState.TurnedOff => $"glibc malloc defaults ({SwitchVariable}=default): each training step faults its memory in again",
         NativeHeapState.NotGlibc => "not glibc: the C library's own allocator settings",
