@@ -30,6 +30,9 @@ public static class NativeHeap
     /// <summary>Environment variable that turns the tuning off when it is "default".</summary>
     public const string SwitchVariable = "VIGIL_NATIVE_HEAP";
 
+    /// <summary>glibc's own variables for the parameters tuned here; when one is set, the user's choice is kept.</summary>
+    public static IReadOnlyList<string> GlibcVariables { get; } = ["MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_MMAP_MAX_"];
+
     // glibc's <malloc.h> parameter numbers.
     private const int MTrimThreshold = -1, MMmapThreshold = -3;
 
@@ -61,7 +64,7 @@ public static class NativeHeap
 
     private static bool EnvironmentSetsMalloc()
     {
-        foreach (var name in new[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_MMAP_MAX_" })
+        foreach (var name in GlibcVariables)
             if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name))) return true;
         return Environment.GetEnvironmentVariable("GLIBC_TUNABLES")?.Contains("glibc.malloc.", StringComparison.Ordinal) == true;
     }

@@ -9,7 +9,7 @@ public sealed class NativeHeapTests
     public void Tune_raises_the_thresholds_on_glibc_unless_the_environment_sets_them()
     {
         var state = NativeHeap.Tune();
-        bool environmentSets = Environment.GetEnvironmentVariables().Keys.Cast<string>().Any(k => k.StartsWith("MALLOC_", StringComparison.Ordinal))
+        bool environmentSets = NativeHeap.GlibcVariables.Any(k => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(k)))
             || Environment.GetEnvironmentVariable("GLIBC_TUNABLES")?.Contains("glibc.malloc.", StringComparison.Ordinal) == true;
         bool off = Environment.GetEnvironmentVariable(NativeHeap.SwitchVariable) == "default";
         Assert.Equal(off ? NativeHeapState.TurnedOff : environmentSets ? NativeHeapState.SetByEnvironment : NativeHeapState.Tuned, state);
@@ -22,12 +22,11 @@ public sealed class NativeHeapTests
     {
         Assert.Equal(NativeHeapState.Tuned, NativeHeap.Tune());
         const int size = 48 << 20; // above glibc's largest default mmap threshold (32 MiB): without the tuning, every round maps it afresh
-        long Round()
+        void Round()
         {
             byte* block = (byte*)NativeMemory.Alloc(size);
             for (int i = 0; i < size; i += 4096) block[i] = 1; // touch every page
             NativeMemory.Free(block);
-            return 0;
         }
         Round(); // the first round faults the pages in
         long before = MinorFaults();
