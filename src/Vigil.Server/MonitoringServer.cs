@@ -12,6 +12,7 @@ using Vigil.Monitoring.Storage;
 using Vigil.Monitoring.Systems;
 using Vigil.Server.Endpoints;
 using Vigil.Server.Hosting;
+using Vigil.Server.Http;
 using Vigil.Server.Logging;
 using Vigil.Server.WebSockets;
 
@@ -69,6 +70,8 @@ public sealed class MonitoringServer : IAsyncDisposable
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
         });
         builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
+        // Binding failures throw, so ErrorAnswers words them for the client instead of an empty 400.
+        builder.Services.Configure<RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
         if (_options.CorsOrigins.Count > 0)
             builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy.WithOrigins(_options.CorsOrigins.ToArray()).AllowAnyHeader().AllowAnyMethod()));
@@ -85,7 +88,9 @@ public sealed class MonitoringServer : IAsyncDisposable
 
         WebApplication app = builder.Build();
         storeLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vigil.Server.Store");
+        app.UseErrorAnswers();
         if (_options.CorsOrigins.Count > 0) app.UseCors();
+        app.UseRequestGuards(_options);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapOpenApi();
         app.MapStatusEndpoints();
@@ -94,8 +99,9 @@ public sealed class MonitoringServer : IAsyncDisposable
         app.MapAlertEndpoints();
         app.MapSystemEndpoints();
         app.MapPrometheusEndpoints();
-        app.MapIngestEndpoints(_options);
-        app.MapControlEndpoints(_options, _setup.Datasets);
+        app.MapIngestEndpoints();
+        app.MapControlEndpoints(_setup.Datasets);
+        app.MapSessionEndpoints(_options);
         app.MapWebSocketEndpoint();
         MapDashboard(app);
 
@@ -155,9 +161,6 @@ public sealed class MonitoringServer : IAsyncDisposable
         return $"http://{host}:{options.Port}";
     }
 
-    // Paths the dashboard's SPA fallback must never answer: an unknown API route stays a 404, not the app's HTML.
-    private static readonly string[] ReservedPrefixes = ["/api", "/ws", "/metrics", "/healthz", "/openapi"];
-
     /// <summary>
     /// The web dashboard (web/, built into <c>wwwroot</c> next to the assembly by the build): hashed assets are served
     /// with a long cache life, and any other non-API path answers <c>index.html</c> so the app's own routes load.
@@ -179,8 +182,8 @@ public sealed class MonitoringServer : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             PathString path = context.Request.Path;
-            bool reserved = ReservedPrefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
-            bool page = context.GetEndpoint() is null && !reserved && !Path.HasExtension(path.Value)
+            // An unknown API route stays a 404, not the app's HTML.
+            bool page = context.GetEndpoint() is null && !ApiPaths.IsApi(path) && !Path.HasExtension(path.Value)
                         && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method));
             if (!page)
             {

@@ -53,15 +53,28 @@ public sealed class ServeTests
         Assert.Equal(Path.GetFullPath(dir.Combine("datasets", "anomaly_detection", "tiny")), offered.GetProperty("path").GetString());
         Assert.Equal(40, offered.GetProperty("images").GetInt32());
 
-        // Bad requests are refused with the train verb's own reasons; nothing starts.
+        // Bad requests are refused, naming what is wrong; nothing starts, and no path leaves the server's folders.
         var (code, body) = await Post("api/training/start", "{\"dataset\":\"nowhere\"}");
         Assert.Equal((400, "idle"), (code, body.GetProperty("state").GetString()));
-        Assert.Contains("--dataset 'nowhere' is not a folder", body.GetProperty("error").GetString());
-        (code, body) = await Post("api/training/start", "{\"dataset\":\"datasets/anomaly_detection/tiny\",\"no_such_option\":1}");
+        Assert.Contains("\"nowhere\" is not a dataset this server offers; choose one of: tiny", body.GetProperty("error").GetString());
+        (code, body) = await Post("api/training/start", "{\"dataset\":\"tiny\",\"no_such_option\":1,\"train_csv\":\"/etc/passwd\"}");
         Assert.Equal(400, code);
-        Assert.Contains("--no-such-option", body.GetProperty("error").GetString());
+        Assert.Contains("unknown fields \"no_such_option\", \"train_csv\"", body.GetProperty("error").GetString());
+        foreach (string escape in new[]
+                 {
+                     "{\"dataset\":\"/etc\"}", "{\"dataset\":\"../datasets/anomaly_detection/tiny\"}", "{\"dataset\":\"tiny\",\"output\":\"../outside\"}",
+                     "{\"dataset\":\"tiny\",\"output\":\"/tmp/outside\"}", "{\"dataset\":\"tiny\",\"init_weights\":\"../../etc/passwd\"}",
+                     "{\"dataset\":\"tiny\",\"epochs\":\"abc\"}",
+                 })
+        {
+            (code, body) = await Post("api/training/start", escape);
+            Assert.True(code == 400, $"{escape} → {code} {body}");
+        }
+        Assert.Contains("\"epochs\" must be a whole number", body.GetProperty("error").GetString());
+        Assert.False(Directory.Exists(dir.Combine("outside")));
+        Assert.False(Directory.Exists(dir.Combine("runs")));
 
-        const string run = "{\"dataset\":\"datasets/anomaly_detection/tiny\",\"phase\":\"supervised\",\"epochs\":2,\"image_size\":32,\"batch_size\":2,\"model\":\"tiny\",\"max_batches\":60,\"output\":\"runs/api\"%RESUME%}";
+        const string run = "{\"dataset\":\"tiny\",\"phase\":\"supervised\",\"epochs\":2,\"image_size\":32,\"batch_size\":2,\"model\":\"tiny\",\"max_batches\":60,\"output\":\"api\"%RESUME%}";
         (code, body) = await Post("api/training/start", run.Replace("%RESUME%", ""));
         Assert.True(code == 200, body.ToString());
         Assert.Equal("api", body.GetProperty("run_id").GetString());

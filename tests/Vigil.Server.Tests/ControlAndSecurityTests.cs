@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Vigil.Core.Runs;
 using Vigil.Monitoring.Control;
@@ -60,7 +61,7 @@ public sealed class ControlAndSecurityTests
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("launched-1", body.GetProperty("run_id").GetString());
         Assert.Equal(("/data/retina", "hybrid", 5, 16), (seen!.Dataset, seen.Phase, seen.Epochs, seen.BatchSize));
-        Assert.Equal(7, seen.Extra!["seed"].GetInt32());
+        Assert.Equal(7, seen.Seed);
         Assert.Equal(HttpStatusCode.BadRequest, (await h.PostRawAsync("api/training/start", "{nope")).StatusCode);
     }
 
@@ -88,24 +89,83 @@ public sealed class ControlAndSecurityTests
     }
 
     [Fact]
-    public async Task WhenATokenIsRequiredControlAndIngestionNeedItAndReadsDoNot()
+    public async Task WhenATokenIsRequiredEveryApiRouteAndTheLiveStreamNeedIt()
     {
         await using ServerHarness h = await ServerHarness.StartAsync(o => o with { RequireToken = true, Token = "s3cret" });
         HttpResponseMessage anonymous = await h.PostJsonAsync("api/runs", new { id = "r" });
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal("Bearer", anonymous.Headers.WwwAuthenticate.Single().Scheme);
         Assert.Equal(HttpStatusCode.Unauthorized, (await h.Http.PostAsync("api/training/pause", null)).StatusCode);
+        // Reads hold file paths, class names and clinical figures: they need it too, as do /metrics and the API description.
+        foreach (string read in new[] { "api/runs", "api/status", "api/metrics/current", "api/alerts", "api/system", "metrics", "openapi/v1.json", "api/training" })
+            Assert.Equal((read, HttpStatusCode.Unauthorized), (read, (await h.Http.GetAsync(read)).StatusCode));
+        var refused = await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => h.ConnectAsync());
+        Assert.Contains("401", refused.Message);
+        // Liveness stays open for probes; the sign-in route says a token is needed.
+        Assert.Equal(HttpStatusCode.OK, (await h.Http.GetAsync("healthz")).StatusCode);
+        JsonElement session = await h.GetJsonAsync("api/session");
+        Assert.Equal((true, false), (session.GetProperty("token_required").GetBoolean(), session.GetProperty("signed_in").GetBoolean()));
 
         h.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "wrong");
-        Assert.Equal(HttpStatusCode.Unauthorized, (await h.PostJsonAsync("api/runs", new { id = "r" })).StatusCode);
+        HttpResponseMessage wrong = await h.PostJsonAsync("api/runs", new { id = "r" });
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Contains("not this server's MONITORING_TOKEN", await wrong.Content.ReadAsStringAsync());
 
         h.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "s3cret");
         Assert.Equal(HttpStatusCode.Created, (await h.PostJsonAsync("api/runs", new { id = "r" })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await h.Http.PostAsync("api/training/pause", null)).StatusCode); // past auth, idle
-
-        h.Http.DefaultRequestHeaders.Authorization = null;
         Assert.Equal(HttpStatusCode.OK, (await h.Http.GetAsync("api/runs")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await h.Http.GetAsync("api/status")).StatusCode);
+        using System.Net.WebSockets.ClientWebSocket socket = await h.ConnectAsync();
+        Assert.Equal("hello", (await socket.ReceiveJsonAsync())!.Value.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task TheDashboardSignsInWithTheTokenAndGetsACookieThatIsNotTheToken()
+    {
+        await using ServerHarness h = await ServerHarness.StartAsync(o => o with { RequireToken = true, Token = "s3cret-token" });
+        var cookies = new CookieContainer();
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = h.Url };
+        HttpResponseMessage bad = await browser.PostAsJsonAsync("api/session", new { token = "guess" });
+        Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
+        Assert.Empty(cookies.GetCookies(h.Url));
+
+        HttpResponseMessage good = await browser.PostAsJsonAsync("api/session", new { token = "s3cret-token" });
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+        string setCookie = good.Headers.GetValues("Set-Cookie").Single();
+        Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", setCookie, StringComparison.OrdinalIgnoreCase);
+        Cookie session = Assert.Single(cookies.GetCookies(h.Url));
+        Assert.DoesNotContain("s3cret-token", session.Value);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("api/runs")).StatusCode);
+        Assert.True((await browser.GetFromJsonAsync<JsonElement>("api/session")).GetProperty("signed_in").GetBoolean());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await browser.DeleteAsync("api/session")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("api/runs")).StatusCode);
+
+        // A cookie made with another token (the token was rotated) opens nothing.
+        await using ServerHarness rotated = await ServerHarness.StartAsync(o => o with { RequireToken = true, Token = "new-token" });
+        var old = new CookieContainer();
+        old.Add(rotated.Url, new Cookie("vigil_session", session.Value));
+        using var stale = new HttpClient(new HttpClientHandler { CookieContainer = old }) { BaseAddress = rotated.Url };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await stale.GetAsync("api/runs")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheTokenIsNeverWrittenToTheLogs()
+    {
+        const string secret = "tok-9f8e7d6c5b4a";
+        await using (ServerHarness h = await ServerHarness.StartAsync(o => o with { RequireToken = true, Token = secret, Debug = true }))
+        {
+            h.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+            Assert.Equal(HttpStatusCode.Created, (await h.PostJsonAsync("api/runs", new { id = "r" })).StatusCode);
+            await h.PostJsonAsync("api/session", new { token = secret });
+            h.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret + "-wrong");
+            await h.Http.GetAsync("api/runs");
+            await h.Server.StopAsync();
+            string[] logs = Directory.GetFiles(h.Folder, "*.log");
+            Assert.NotEmpty(logs);
+            foreach (string log in logs) Assert.DoesNotContain(secret, await File.ReadAllTextAsync(log));
+        }
     }
 
     [Fact]

@@ -119,13 +119,13 @@ public sealed class IngestTests
     }
 
     [Theory]
-    [InlineData("api/runs/r/log", "{\"points\": [", "malformed JSON")]
-    [InlineData("api/runs/r/log", "{\"points\": [{\"series\": \"s\", \"step\": \"one\", \"value\": 1}]}", "malformed JSON")]
-    [InlineData("api/runs/r/log", "{\"points\": [{\"series\": \"s\", \"value\": 1}]}", "malformed JSON")]
+    [InlineData("api/runs/r/log", "{\"points\": [", "the body is not valid JSON (line 1, character 13)")]
+    [InlineData("api/runs/r/log", "{\"points\": [{\"series\": \"s\", \"step\": \"one\", \"value\": 1}]}", "\"points[0].step\" must be a whole number, not \"one\"")]
+    [InlineData("api/runs/r/log", "{\"points\": [{\"series\": \"s\", \"value\": 1}]}", "\"points[0]\" is missing \"step\"")]
     [InlineData("api/runs/r/log", "{\"state\": \"sleeping\"}", "state 'sleeping' is not one of idle, running")]
     [InlineData("api/runs/r/log", "{\"epoch\": {\"loss\": 1}}", "epoch must be an object with an integer")]
-    [InlineData("api/runs/r/log", "null", "the body is empty")]
-    [InlineData("api/runs", "[1,2]", "malformed JSON")]
+    [InlineData("api/runs/r/log", "null", "the body is null")]
+    [InlineData("api/runs", "[1,2]", "the body must be an object, not an array")]
     [InlineData("api/runs", "{\"config\": 5}", "config and hyperparameters must be JSON objects")]
     public async Task MalformedBodiesGet400WithTheReason(string path, string body, string reason)
     {
@@ -133,7 +133,7 @@ public sealed class IngestTests
         await h.PostJsonAsync("api/runs", new { id = "r" });
         HttpResponseMessage response = await h.PostRawAsync(path, body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains(reason, await response.Content.ReadAsStringAsync());
+        Assert.Contains(reason, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
     }
 
     [Fact]
@@ -145,5 +145,12 @@ public sealed class IngestTests
         Assert.Contains("POST /api/runs", await missing.Content.ReadAsStringAsync());
         HttpResponseMessage text = await h.Http.PostAsync("api/runs", new StringContent("id=x", Encoding.UTF8, "text/plain"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        // JSON without saying so is refused too: a browser form or a "simple" cross-site fetch cannot set application/json.
+        var unlabeled = new ByteArrayContent(Encoding.UTF8.GetBytes("{\"id\": \"x\"}"));
+        HttpResponseMessage bare = await h.Http.PostAsync("api/runs", unlabeled);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, bare.StatusCode);
+        Assert.Contains("Content-Type: application/json", await bare.Content.ReadAsStringAsync());
+        var withCharset = new StringContent("{\"id\": \"x\"}", Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.Created, (await h.Http.PostAsync("api/runs", withCharset)).StatusCode);
     }
 }

@@ -12,6 +12,7 @@ public sealed class RemoteRunObserverTests
     public async Task ARunInAnotherProcessReachesTheServerInOrder()
     {
         await using ServerHarness h = await ServerHarness.StartAsync(o => o with { RequireToken = true, Token = "t0ken" });
+        h.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "t0ken");
         using ClientWebSocket socket = await h.ConnectAsync();
         await socket.ReceiveTypeAsync("hello");
         var options = new MonitorCallbackOptions { UpdateFrequency = 20, CriticalThresholds = new Dictionary<string, double> { ["RAO"] = 0.99 }, EnableSystemMonitoring = false };

@@ -43,6 +43,8 @@ public sealed class ServerHarness : IAsyncDisposable
         var socket = new ClientWebSocket();
         socket.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
         socket.Options.CollectHttpResponseDetails = true;
+        // The token the HTTP client carries, if any, opens the live stream too.
+        if (Http.DefaultRequestHeaders.Authorization is { } auth) socket.Options.SetRequestHeader("Authorization", auth.ToString());
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await socket.ConnectAsync(WebSocketUrl(query), timeout.Token);
         return socket;

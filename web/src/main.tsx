@@ -2,6 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './index.css';
 import { App, preloadCharts } from './App';
+import { api } from './api/client';
+import { SignIn } from './components/Dashboard/SignIn';
 import { earlyHistoryArrived } from './lib/earlyHistory';
 import { runFromSearch } from './lib/runUrl';
 import { monitoringStore } from './store/monitoring';
@@ -14,10 +16,21 @@ monitoringStore.getState().pinRun(linkedRun);
 // charts then mount with their curves, rather than behind a fallback React reveals up to 300 ms later and then empty.
 const FIRST_RENDER_WAIT_MS = 250;
 const ready = Promise.all([preloadCharts().catch(() => undefined), earlyHistoryArrived()]);
-void Promise.race([ready, new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS))]).then(() =>
-  createRoot(document.getElementById('root')!).render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
-  ),
-);
+const root = createRoot(document.getElementById('root')!);
+// Off loopback the server needs its token: without a session the API answers 401, so ask for the token first.
+void api
+  .session()
+  .catch(() => ({ token_required: false, signed_in: true }))
+  .then((session) => {
+    if (session.token_required && !session.signed_in) {
+      root.render(<SignIn />);
+      return;
+    }
+    void Promise.race([ready, new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS))]).then(() =>
+      root.render(
+        <StrictMode>
+          <App />
+        </StrictMode>,
+      ),
+    );
+  });

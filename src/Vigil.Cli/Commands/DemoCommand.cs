@@ -98,7 +98,7 @@ public static class DemoCommand
             var watched = new Dictionary<string, double>();
             if (monitoring is not null && !monitoring.CriticalThresholds.ContainsKey(CriticalClass)) watched[CriticalClass] = CriticalSensitivity;
             TrainingMonitor? live = monitoring is null ? null
-                : await TrainingMonitor.StartEmbeddedAsync(monitoring, Path.GetFileName(Path.GetFullPath(runFolder)), control, watched, anyPortIfBusy: DemoMonitoring.AnyPortIfBusy(parse.GetValue(port)), token);
+                : await TrainingMonitor.StartEmbeddedAsync(monitoring, TrainCommand.RunId(runFolder), control, watched, anyPortIfBusy: DemoMonitoring.AnyPortIfBusy(parse.GetValue(port)), token);
             await using var liveScope = live;
             if (live is not null)
             {

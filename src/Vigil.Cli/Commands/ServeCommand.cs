@@ -18,11 +18,14 @@ public static class ServeCommand
         var profile = new Option<string?>("--profile") { Description = "With --simulate: a profile JSON file instead of the built-in RETFound one", HelpName = "FILE" };
         var epochSeconds = new Option<double>("--epoch-seconds") { Description = "With --simulate: wall-clock seconds per simulated epoch", DefaultValueFactory = _ => 20, HelpName = "S" };
         var epochs = new Option<int?>("--epochs") { Description = "With --simulate: epochs of the simulated run (default: the profile's)", HelpName = "N" };
+        var datasets = new Option<string>("--datasets") { Description = "Folder of organized datasets that POST /api/training/start may train on", DefaultValueFactory = _ => Datasets.OrganizeOptions.DefaultOutputRoot, HelpName = "DIR" };
+        var runs = new Option<string>("--runs") { Description = "Folder that runs started from the API write into (their \"output\" is a name inside it)", DefaultValueFactory = _ => "runs", HelpName = "DIR" };
+        var weights = new Option<string>("--weights") { Description = "Folder of .safetensors files that a start request's \"init_weights\" may name", DefaultValueFactory = _ => "weights", HelpName = "DIR" };
         var command = new Command("serve",
             "Run the training monitor: REST API, WebSocket /ws and the run store, until Ctrl-C; POST /api/training/start trains here (vigil train's options as JSON). Configuration comes from the MONITORING_* and WS_* " +
             "environment variables (docs/monitoring-api.md); the flags override them. Logs go to monitoring.log, websocket.log and metrics.log.")
         {
-            host, port, db, simulate, profile, epochSeconds, epochs,
+            host, port, db, datasets, runs, weights, simulate, profile, epochSeconds, epochs,
         };
         command.SetAction(VigilApp.Guarded("serve", async (parse, token) =>
         {
@@ -35,7 +38,8 @@ public static class ServeCommand
             if (!simulated && (parse.GetResult(profile) is { Implicit: false } || parse.GetResult(epochSeconds) is { Implicit: false } || parse.GetValue(epochs) is not null))
                 throw new Core.UserInputException("--profile, --epoch-seconds and --epochs go with --simulate.");
             MonitoringServer? created = null;
-            var training = new ServeTrainingLauncher(() => created!);
+            var folders = new ServeFolders(parse.GetValue(datasets)!, parse.GetValue(runs)!, parse.GetValue(weights)!);
+            var training = new ServeTrainingLauncher(() => created!, folders);
             SimulationLauncher? simulation = null;
             if (simulated)
             {
@@ -48,7 +52,7 @@ public static class ServeCommand
             {
                 Launcher = simulation is null ? training.LaunchAsync : simulation.LaunchAsync,
                 // A simulated run trains on nothing: no datasets to offer then.
-                Datasets = simulation is null ? () => ServeTrainingLauncher.OfferedDatasets() : null,
+                Datasets = simulation is null ? () => ServeTrainingLauncher.OfferedDatasets(folders.Datasets) : null,
             });
             var url = await server.StartAsync(token);
             // One line on stdout that scripts can read; the rest on stderr.

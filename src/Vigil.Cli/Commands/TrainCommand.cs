@@ -85,8 +85,7 @@ public static class TrainCommand
             EfficientNetScaling variant;
             try { variant = EfficientNetScaling.FromName(parse.GetValue(model)!); }
             catch (ArgumentException) { throw new UserInputException($"--model '{parse.GetValue(model)}' is not a variant; use b0, b1, b2, b3 or tiny."); }
-            var name = spec.Folder is { } f ? Path.GetFileName(Path.TrimEndingDirectorySeparator(f)) : "csv";
-            var runFolder = parse.GetValue(output) ?? Path.Combine("runs", $"{name}-{selection.ToString().ToLowerInvariant()}");
+                        var runFolder = parse.GetValue(output) ?? DefaultRunFolder(spec.Name, selection.ToString());
             if (parse.GetValue(resume) && !Directory.Exists(runFolder)) throw new UserInputException($"--resume: no run folder '{runFolder}' to continue; pass the --output of the run.");
             IReadOnlyDictionary<string, double> criticalClasses = new Dictionary<string, double>();
             if (parse.GetValue(critical) is { } c)
@@ -160,7 +159,11 @@ public static class TrainCommand
     }
 
     /// <summary>The run id events carry: the run folder's name (as <see cref="TrainingRun"/> names it).</summary>
-    public static string RunId(string runFolder) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runFolder)));
+    public static string RunId(string runFolder) => FolderNames.Of(runFolder);
+
+    /// <summary>The run folder when <c>--output</c> is not given: <c>&lt;root&gt;/&lt;dataset&gt;-&lt;phase&gt;</c>.</summary>
+    public static string DefaultRunFolder(string datasetName, string phase, string root = "runs") =>
+        Path.Combine(root, $"{datasetName}-{phase.Trim().ToLowerInvariant()}");
 
     private static PhaseSelection ParsePhase(string text) => text.Trim().ToLowerInvariant() switch
     {

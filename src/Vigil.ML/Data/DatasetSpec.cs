@@ -19,6 +19,8 @@ public sealed class DatasetSpec
 
     /// <summary>The dataset folder, or null when the data came from explicit CSVs.</summary>
     public string? Folder { get; }
+    /// <summary>The dataset's name: its folder's name (trailing separators ignored), or <c>csv</c> for explicit CSVs.</summary>
+    public string Name => Folder is null ? "csv" : Core.Runs.FolderNames.Of(Folder);
     /// <summary>Class names; a label's index in this list is its class id (the classifier's output index).</summary>
     public IReadOnlyList<string> Classes { get; }
     /// <summary>The class meaning "no anomaly", or null.</summary>

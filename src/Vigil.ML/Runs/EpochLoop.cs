@@ -64,7 +64,7 @@ internal static class EpochLoop
 
         RunStarted Started(int first) => new()
         {
-            Phase = trainer.Phase, ModelKind = trainer.ModelKind, Dataset = request.Dataset.Folder is { } f ? Path.GetFileName(f) : "csv",
+            Phase = trainer.Phase, ModelKind = trainer.ModelKind, Dataset = request.Dataset.Name,
             DatasetPath = request.Dataset.Folder, Classes = request.Dataset.Classes, NormalClass = request.Dataset.NormalClass,
             Epochs = epochs, BatchesPerEpoch = batchesPerEpoch, BatchSize = loader.Options.BatchSize, StartEpoch = first, StepsDone = globalStep,
             ResumedFrom = resumedFrom, TrainImages = trainImages, ValImages = valImages, ImageSize = loader.Data.ImageSize,

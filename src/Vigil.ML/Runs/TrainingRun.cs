@@ -36,7 +36,7 @@ public static class TrainingRun
         int batchSize = request.BatchSize ?? config?.BatchSize ?? 32;
         request = request with { ImageSize = size, Channels = channels, BatchSize = batchSize };
         using var jsonl = new JsonLinesRunObserver(request.Output);
-        var publisher = new RunEventPublisher(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.Output))), new CompositeObserver(observer, jsonl));
+        var publisher = new RunEventPublisher(FolderNames.Of(request.Output), new CompositeObserver(observer, jsonl));
         var ctx = new RunContext(request, publisher, control, log, cancellation);
         try
         {
@@ -359,7 +359,7 @@ public static class TrainingRun
                 PerClass = detector.Critical.ToDictionary(r => r.ClassName, r => r.ProbabilityThreshold),
                 RequiredSensitivity = detector.Critical.ToDictionary(r => r.ClassName, r => r.RequiredSensitivity),
             },
-            Dataset = new PackageDataset { Name = request.Dataset.Folder is { } f ? Path.GetFileName(f) : "csv", Path = request.Dataset.Folder, CsvHash = DatasetHash(request.Dataset) },
+            Dataset = new PackageDataset { Name = request.Dataset.Name, Path = request.Dataset.Folder, CsvHash = DatasetHash(request.Dataset) },
             Training = new PackageTraining { Epochs = history.Count, BestMetric = best?.Monitor, BestValue = best?.MonitorValue, BestEpoch = best?.Epoch, Phases = phases },
         };
         ModelPackage.Save(path, manifest, modules);

@@ -35,10 +35,14 @@ public interface ITrainingController
 /// <param name="RunId">The run concerned, when there is one.</param>
 public sealed record ControlResult(bool Accepted, string State, string? Message = null, string? RunId = null);
 
-/// <summary>The body of <c>POST /api/training/start</c>: the options of <c>vigil train</c>.</summary>
+/// <summary>
+/// The body of <c>POST /api/training/start</c>: the <c>vigil train</c> options a client may set, in snake_case. Paths are
+/// names the server resolves in its own folders (<c>dataset</c> among the datasets it offers, <c>output</c> under its
+/// runs folder, <c>init_weights</c> in its weights folder), never arbitrary files. Any other field is refused.
+/// </summary>
 public sealed record TrainingStartRequest
 {
-    /// <summary>The dataset folder.</summary>
+    /// <summary>An organized dataset the server offers (its name, or the path <c>GET /api/training</c> lists).</summary>
     public string? Dataset { get; init; }
 
     /// <summary><c>supervised</c>, <c>unsupervised</c>, <c>hybrid</c> or <c>all</c>.</summary>
@@ -56,15 +60,74 @@ public sealed record TrainingStartRequest
     /// <summary><c>auto</c>, <c>cpu</c> or <c>cuda</c>.</summary>
     public string? Device { get; init; }
 
-    /// <summary>Where the run folder goes.</summary>
+    /// <summary>The run folder's name (or a relative path) under the server's runs folder.</summary>
     public string? Output { get; init; }
 
     /// <summary>Resume from the last checkpoint.</summary>
     public bool Resume { get; init; }
 
-    /// <summary>Anything else, passed through to the launcher.</summary>
+    /// <summary>EfficientNet variant: b0, b1, b2, b3 or tiny.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>A <c>.safetensors</c> file name in the server's weights folder to start the classifier from.</summary>
+    public string? InitWeights { get; init; }
+
+    /// <summary>Images the VAE learns normality from: normal, unlabeled or both.</summary>
+    public string? VaeData { get; init; }
+
+    /// <summary>Fit the hybrid ensemble weights on the validation split.</summary>
+    public bool? FitWeights { get; init; }
+
+    /// <summary>f1, youden or sensitivity:S.</summary>
+    public string? ThresholdMethod { get; init; }
+
+    /// <summary>Critical classes and their sensitivity, e.g. <c>Tumor=0.99</c>.</summary>
+    public string? Critical { get; init; }
+
+    /// <summary>Peak learning rate of the classifier.</summary>
+    public double? Lr { get; init; }
+
+    /// <summary>Draw classes equally often.</summary>
+    public bool? BalancedSampling { get; init; }
+
+    /// <summary>default, light or none.</summary>
+    public string? Augment { get; init; }
+
+    /// <summary>Turn augmentation off.</summary>
+    public bool? NoAugment { get; init; }
+
+    /// <summary>Allow horizontal flips in augmentation.</summary>
+    public bool? Hflip { get; init; }
+
+    /// <summary>Random-erasing probability.</summary>
+    public double? Erase { get; init; }
+
+    /// <summary>Test-time augmentation: none or hflip.</summary>
+    public string? Tta { get; init; }
+
+    /// <summary>Early-stopping patience in epochs (0 = off).</summary>
+    public int? Patience { get; init; }
+
+    /// <summary>Seed of weights, data order and augmentation.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Stop each epoch after N batches.</summary>
+    public int? MaxBatches { get; init; }
+
+    /// <summary>CPU threads for libtorch.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Fields the request carried that are none of the above; the start route refuses the request when there are any.</summary>
     [System.Text.Json.Serialization.JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
+
+    /// <summary>The fields a request may carry, as JSON names (read from this type, so the list cannot drift), for messages.</summary>
+    public static IReadOnlyList<string> FieldNames => Names.Value;
+
+    private static readonly Lazy<IReadOnlyList<string>> Names = new(() =>
+        MonitoringJson.Options.GetTypeInfo(typeof(TrainingStartRequest)).Properties
+            .Where(p => p.PropertyType != typeof(Dictionary<string, JsonElement>))
+            .Select(p => p.Name).ToList());
 }
 
 /// <summary>Starts a training run for <see cref="InProcessTrainingController"/>; returns the new run's id.</summary>

@@ -9,10 +9,11 @@ public static class AlertEndpoints
     /// <summary>Maps the route.</summary>
     public static IEndpointRouteBuilder MapAlertEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/alerts", async (string? run, int? limit, MonitoringSession session, CancellationToken ct) =>
+        routes.MapGet("/api/alerts", async (HttpRequest request, MonitoringSession session, CancellationToken ct) =>
         {
-            int take = limit ?? 100;
-            if (take is < 1 or > 10_000) return ApiError.Result(400, $"limit={take} is out of range; use 1..10000");
+            string? run = request.Query["run"].FirstOrDefault();
+            if (!QueryValues.TryLong(request, "limit", 1, 10_000, out long? limit, out IResult? error)) return error!;
+            int take = (int)(limit ?? 100);
             return Results.Json(new
             {
                 thresholds = session.Conditions.Thresholds,

@@ -11,19 +11,22 @@ namespace Vigil.Server.Endpoints;
 /// </summary>
 public static class ControlEndpoints
 {
-    /// <summary>Maps the routes (behind the bearer token when the server requires one).</summary>
+    /// <summary>Maps the routes (the request guards ask for the token when the server requires one).</summary>
     /// <param name="routes">The application.</param>
-    /// <param name="options">The server's options (token).</param>
     /// <param name="datasets">The datasets <c>GET /api/training</c> offers; none when null.</param>
-    public static IEndpointRouteBuilder MapControlEndpoints(this IEndpointRouteBuilder routes, MonitoringOptions options, Func<IReadOnlyList<DatasetChoice>>? datasets = null)
+    public static IEndpointRouteBuilder MapControlEndpoints(this IEndpointRouteBuilder routes, Func<IReadOnlyList<DatasetChoice>>? datasets = null)
     {
-        RouteGroupBuilder group = routes.MapGroup("/api/training").WithTags("control").RequireTokenIf(options.TokenRequired, options.Token);
+        RouteGroupBuilder group = routes.MapGroup("/api/training").WithTags("control");
         group.MapGet("/", (ITrainingController controller) => Results.Json(new TrainingInfo(controller.CanStart, controller.State, controller.CanStart ? datasets?.Invoke() ?? [] : []), MonitoringJson.Options))
             .WithName("TrainingInfo").WithSummary("Whether this server can start runs, the controller's state, and the organized datasets it offers to train on.");
         group.MapPost("/start", async (HttpRequest request, ITrainingController controller, ILoggerFactory loggers, CancellationToken ct) =>
         {
             (TrainingStartRequest? body, IResult? error) = await JsonBody.ReadAsync<TrainingStartRequest>(request, MonitoringJson.Options, ct);
             if (error is not null) return error;
+            if (body!.Unknown is { Count: > 0 } unknown)
+                return ApiError.Result(StatusCodes.Status400BadRequest,
+                    $"unknown field{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Keys.Select(k => $"\"{k}\""))}; the start route takes {string.Join(", ", TrainingStartRequest.FieldNames)}",
+                    controller.State);
             ControlResult result;
             try { result = await controller.StartAsync(body!, ct); }
             catch (InvalidTrainingRequestException e) { return ApiError.Result(StatusCodes.Status400BadRequest, e.Message, controller.State); }

@@ -20,31 +20,16 @@ public static class HistoryEndpoints
             string? run = query["run"].FirstOrDefault() ?? session.Status.Current.RunId;
             if (string.IsNullOrWhiteSpace(run)) return ApiError.Result(400, "run is required (no run is active to default to)");
             string[] series = (query["series"].FirstOrDefault() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (!TryLong(query["from"], "from", out long? from, out IResult? error)
-                || !TryLong(query["to"], "to", out long? to, out error)
-                || !TryLong(query["max_points"], "max_points", out long? maxPoints, out error)) return error!;
+            if (!QueryValues.TryLong(request, "from", long.MinValue, long.MaxValue, out long? from, out IResult? error)
+                || !QueryValues.TryLong(request, "to", long.MinValue, long.MaxValue, out long? to, out error)
+                || !QueryValues.TryLong(request, "max_points", 1, MaxPointsLimit, out long? maxPoints, out error)) return error!;
             maxPoints ??= 1000;
-            if (maxPoints is < 1 or > MaxPointsLimit) return ApiError.Result(400, $"max_points={maxPoints} is out of range; use 1..{MaxPointsLimit}");
             if (from > to) return ApiError.Result(400, $"from={from} is after to={to}");
             IReadOnlyList<SeriesHistory> history = await session.Store.QueryHistoryAsync(new HistoryQuery(run, series, from, to, (int)maxPoints), cancellationToken);
             return Results.Json(new HistoryResponse(run, (int)maxPoints, history));
         }).WithName("GetHistory").WithTags("metrics")
           .WithSummary("Stored series of a run, at most max_points buckets per series, each with min, max and last.");
         return routes;
-    }
-
-    private static bool TryLong(Microsoft.Extensions.Primitives.StringValues values, string name, out long? value, out IResult? error)
-    {
-        value = null;
-        error = null;
-        if (values.FirstOrDefault() is not { Length: > 0 } text) return true;
-        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long parsed))
-        {
-            value = parsed;
-            return true;
-        }
-        error = ApiError.Result(400, $"{name}={text} is not a whole number");
-        return false;
     }
 }
 

@@ -15,10 +15,10 @@ namespace Vigil.Server.Endpoints;
 /// </summary>
 public static class IngestEndpoints
 {
-    /// <summary>Maps the routes (behind the bearer token when the server requires one).</summary>
-    public static IEndpointRouteBuilder MapIngestEndpoints(this IEndpointRouteBuilder routes, MonitoringOptions options)
+    /// <summary>Maps the routes (the request guards ask for the token when the server requires one).</summary>
+    public static IEndpointRouteBuilder MapIngestEndpoints(this IEndpointRouteBuilder routes)
     {
-        RouteGroupBuilder group = routes.MapGroup("/api/runs").WithTags("ingestion").RequireTokenIf(options.TokenRequired, options.Token);
+        RouteGroupBuilder group = routes.MapGroup("/api/runs").WithTags("ingestion");
         group.MapPost("/", CreateAsync).WithName("CreateRun").WithSummary("Creates (or updates) a run for an external trainer; 201 when new, 200 when it existed.")
             .Accepts<CreateRunRequest>("application/json");
         group.MapPost("/{id}/log", LogAsync).WithName("LogToRun")

@@ -28,8 +28,9 @@ public static class RunEndpoints
                 return Results.Json(new { run_id = id, epochs = epochs.Select(e => e.Data) });
             })
             .WithName("GetEpochs").WithSummary("The run's epoch timeline: every epoch's full metrics, in order.");
-        runs.MapGet("/{id}/confusion", async (string id, int? epoch, MonitoringSession session, CancellationToken ct) =>
+        runs.MapGet("/{id}/confusion", async (string id, HttpRequest request, MonitoringSession session, CancellationToken ct) =>
             {
+                if (!QueryValues.TryLong(request, "epoch", int.MinValue, int.MaxValue, out long? epoch, out IResult? error)) return error!;
                 IReadOnlyList<EpochRecord> epochs = await session.Store.ListEpochsAsync(id, ct);
                 EpochRecord? chosen = epoch is { } e ? epochs.FirstOrDefault(r => r.Epoch == e) : epochs.LastOrDefault();
                 if (chosen is null)

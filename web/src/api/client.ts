@@ -1,4 +1,4 @@
-import type { AlertsResponse, EpochRecord, HistoryResponse, Run, Status, SystemInfo, TrainingInfo } from './types';
+import type { AlertsResponse, EpochRecord, HistoryResponse, Run, SessionInfo, Status, SystemInfo, TrainingInfo } from './types';
 
 /** An API error carrying the server's own message (`{"error": …}`). */
 export class ApiError extends Error {
@@ -63,6 +63,10 @@ export const api = {
   alerts: (run?: string, limit = 200) => request<AlertsResponse>(`/api/alerts?limit=${limit}${run ? `&run=${q(run)}` : ''}`),
   history: (run: string, series: readonly string[], options: HistoryOptions = {}) => request<HistoryResponse>(historyPath(run, series, options)),
   training: () => request<TrainingInfo>('/api/training'),
+  session: () => request<SessionInfo>('/api/session'),
+  /** Trades the server's token for an HttpOnly session cookie (the page never keeps the token). */
+  signIn: (token: string) =>
+    request<SessionInfo>('/api/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }) }),
   control: (action: 'start' | 'pause' | 'resume' | 'stop', body?: Record<string, unknown>) =>
     request<{ accepted: boolean; state: string; run_id: string | null; message: string | null }>(`/api/training/${action}`, {
       method: 'POST',

@@ -181,3 +181,9 @@ export interface TrainingInfo {
   state: string;
   datasets: DatasetChoice[];
 }
+
+/** `GET|POST /api/session`: whether the server needs its token, and whether this browser has signed in. */
+export interface SessionInfo {
+  token_required: boolean;
+  signed_in: boolean;
+}

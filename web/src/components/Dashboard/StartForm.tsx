@@ -11,7 +11,7 @@ export interface StartRequest {
 
 interface StartFormProps {
   open: boolean;
-  /** Organized datasets the server offers (suggested; any folder path can still be typed). */
+  /** Organized datasets the server offers: the only ones it trains on. */
   datasets: readonly DatasetChoice[];
   onCancel: () => void;
   onSubmit: (request: StartRequest) => void;
@@ -48,7 +48,7 @@ export function StartForm({ open, datasets, onCancel, onSubmit }: StartFormProps
           <span className="mt-1 block text-xs text-[var(--text-secondary)]">
             {datasets.length > 0
               ? `${datasets.length} organized dataset${datasets.length === 1 ? '' : 's'} on the server: ${datasets.map((d) => d.name).join(', ')}`
-              : 'An organized dataset folder on the server (vigil organize writes them)'}
+              : 'None yet: the server trains only on datasets organized into its datasets folder (vigil organize writes them)'}
           </span>
         </label>
         <label className="block">
