@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Vigil.Core.Runs;
 using Vigil.Monitoring.Configuration;
+using Vigil.Monitoring.Live;
 using Vigil.Monitoring.Storage;
 using Vigil.Monitoring.Systems;
 using Vigil.Server;
@@ -158,6 +159,61 @@ public static class MonitoringBenchmarks
         int worstSecond = Enumerable.Range(0, clients).Max(c => Enumerable.Range(1, seconds - 1).Max(s => counts[c, s]));
         Console.WriteLine(Line($"monitoring-fanout: {clients} clients, {seconds} s, {batch} updates published; latency p50 {all[all.Length / 2]:N1} ms, p99 {all[(int)(all.Length * 0.99)]:N1} ms (target < 100); busiest client-second {worstSecond} msgs (target <= 10); working set {memoryStart / 1e6:N0} → {memoryEnd / 1e6:N0} MB; working set/managed heap MB every 10 s: {string.Join(", ", memory)}"));
         foreach (ClientWebSocket socket in sockets) socket.Dispose();
+    }
+
+    /// <summary>
+    /// What one trainer batch costs the training thread in each observer while its far end is stuck: the recorder with
+    /// its store held, the remote observer with nothing listening, and the hub publishing to clients that never read.
+    /// The tests check that none of them waits; this says how long they take instead.
+    /// </summary>
+    /// <param name="work">Folder of the SQLite file.</param>
+    /// <param name="batches">Batches published to each.</param>
+    public static async Task Observers(string work, int batches = 20_000)
+    {
+        string folder = Path.Combine(work, "observers");
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        Directory.CreateDirectory(folder);
+        var options = new MonitoringOptions { DbPath = Path.Combine(folder, "m.db"), Port = 0, LogDirectory = folder };
+        await using (MonitoringSession session = await MonitoringSession.OpenAsync(options, sampler: new SystemSampler(folder, probeGpu: false)))
+        {
+            var gate = new TaskCompletionSource();
+            Task held = session.Writer.RunAsync(async (_, _) => await gate.Task);
+            double perBatch = PerBatch(new RunEventPublisher("bench-recorder", session.CreateRecorder()), batches);
+            Console.WriteLine(Line($"monitoring-observers (recorder, store held): {batches:N0} batches, {perBatch:N1} µs per batch on the training thread; {session.Writer.Pending:N0} writes queued"));
+            gate.SetResult();
+            await held;
+        }
+
+        // A port nothing listens on: bound, noted and released.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        await using (var remote = new Vigil.Monitoring.Remote.RemoteRunObserver(new Uri($"http://127.0.0.1:{port}/"),
+                         new Vigil.Monitoring.Remote.MonitorCallbackOptions { UpdateFrequency = 50, EnableSystemMonitoring = false }))
+        {
+            double perBatch = PerBatch(new RunEventPublisher("bench-remote", remote), batches);
+            Console.WriteLine(Line($"monitoring-observers (remote, server unreachable): {batches:N0} batches, {perBatch:N1} µs per batch; {remote.Dropped:N0} points dropped"));
+        }
+
+        var hub = new MessageHub(1000, messagesPerSecond: 10, maxClients: 50);
+        for (int i = 0; i < 50; i++) hub.TryConnect(); // none of them ever reads
+        var clock = Stopwatch.StartNew();
+        for (int n = 0; n < batches; n++) hub.Publish(n % 10 == 0 ? "epoch_end" : "metrics_update", new { n });
+        double perMessage = clock.Elapsed.TotalMicroseconds / batches;
+        Console.WriteLine(Line($"monitoring-observers (hub, 50 clients that never read): {batches:N0} messages, {perMessage:N1} µs per publish; most waiting in one client {hub.Clients.Max(c => c.Waiting)}"));
+    }
+
+    // Microseconds per batch published, after a run start and 1,000 warm-up batches.
+    private static double PerBatch(RunEventPublisher publisher, int batches)
+    {
+        publisher.Publish(new RunStarted { Phase = TrainingPhase.Supervised, ModelKind = "bench", Dataset = "bench", Classes = ["a", "b"], Epochs = 1, BatchesPerEpoch = batches + 1000 });
+        int step = 0;
+        void Batch() => publisher.Publish(new BatchCompleted { Epoch = 1, Batch = ++step, BatchesInEpoch = batches + 1000, GlobalStep = step, Loss = 1.0 / step, LearningRate = 1e-3 });
+        for (int i = 0; i < 1000; i++) Batch();
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < batches; i++) Batch();
+        return clock.Elapsed.TotalMicroseconds / batches;
     }
 
     private static string Fresh(string work, string name)

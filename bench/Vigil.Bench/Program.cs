@@ -21,6 +21,8 @@ switch (which)
     case "monitor-ingest": await MonitoringBenchmarks.Ingest(work, storeUrl: args.Length > 2 ? args[2] : null); break;
     case "monitor-downsample": await MonitoringBenchmarks.Downsample(work, storeUrl: args.Length > 2 ? args[2] : null); break;
     case "monitor-fanout": await MonitoringBenchmarks.FanOut(work, clients: Arg(2, 50), seconds: Arg(3, 60)); break;
+    case "metrics-ranking": MetricsBenchmarks.Ranking(samples: Arg(2, 200_000)); break;
+    case "monitor-observers": await MonitoringBenchmarks.Observers(work, batches: Arg(2, 20_000)); break;
     case "fmnist-known-unknown": await FashionMnistBenchmarks.KnownUnknown(work, Arg(2, 10), Arg(3, 20), Arg(4, 32)); break;
     case "all":
         await OrganizeBenchmarks.FashionMnistIdx(work);
@@ -28,7 +30,7 @@ switch (which)
         TrainingBenchmarks.Speed(work);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, monitor-ingest, monitor-downsample, monitor-fanout, fmnist-oneclass, fmnist-supervised or fmnist-known-unknown");
+        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, monitor-ingest, monitor-downsample, monitor-fanout, monitor-observers, metrics-ranking, fmnist-oneclass, fmnist-supervised or fmnist-known-unknown");
         return 2;
 }
 return 0;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Vigil.Monitoring.Live;
 
@@ -26,34 +25,33 @@ public sealed class MessageHubTests
     [Fact]
     public async Task UpdatesBetweenSendsAreCoalescedLatestWinsAndTheRateIsKept()
     {
-        var hub = new MessageHub(1000, messagesPerSecond: 10, maxClients: 5);
+        // The rate is checked on a clock the test moves: each send must wait out the spacing, and whatever was
+        // published meanwhile reaches the client as its latest message only.
+        var clock = new ManualClock();
+        const double perSecond = 10;
+        var hub = new MessageHub(1000, messagesPerSecond: perSecond, maxClients: 5, time: clock);
+        TimeSpan spacing = TimeSpan.FromSeconds(HubClient.SpacingMargin / perSecond);
         HubClient client = hub.TryConnect()!;
-        var received = new List<int>();
-        using var stop = new CancellationTokenSource();
-        Task reader = Task.Run(async () =>
+        int n = 0;
+        for (int i = 0; i < 10; i++) hub.Publish("metrics_update", new { n = ++n });
+        Assert.Equal(10, Parse((await client.ReceiveAsync().AsTask().WaitAsync(Generous))!).GetProperty("n").GetInt32()); // the first goes at once
+        DateTimeOffset lastSend = clock.GetUtcNow();
+        for (int send = 0; send < 20; send++)
         {
-            try
-            {
-                while (await client.ReceiveAsync(stop.Token) is { } m) received.Add(Parse(m).GetProperty("n").GetInt32());
-            }
-            catch (OperationCanceledException) { }
-        });
-        var clock = Stopwatch.StartNew();
-        for (int n = 1; n <= 100; n++)
-        {
-            hub.Publish("metrics_update", new { n });
-            await Task.Delay(5);
+            for (int i = 0; i < 10; i++) hub.Publish("metrics_update", new { n = ++n });
+            ValueTask<HubMessage?> next = client.ReceiveAsync();
+            clock.Advance(TimeSpan.FromSeconds(1 / perSecond)); // exactly 1/f later: still too early
+            Assert.False(next.IsCompleted, $"send {send} went out {(clock.GetUtcNow() - lastSend).TotalMilliseconds} ms after the previous one");
+            clock.Advance(spacing - TimeSpan.FromSeconds(1 / perSecond));
+            HubMessage message = (await next.AsTask().WaitAsync(Generous))!;
+            Assert.Equal(n, Parse(message).GetProperty("n").GetInt32());
+            Assert.Equal(spacing, clock.GetUtcNow() - lastSend);
+            lastSend = clock.GetUtcNow();
         }
-        await Task.Delay(250); // lets the last one through
-        double seconds = clock.Elapsed.TotalSeconds;
-        stop.Cancel();
-        await reader;
-
-        Assert.True(received.Count <= 10 * seconds + 1, $"{received.Count} messages in {seconds:0.00} s");
-        Assert.True(received.Count >= 2);
-        Assert.Equal(100, received[^1]);
-        Assert.Equal(received.Order(), received);
-        Assert.True(client.Coalesced > 50);
+        // 21 messages out of 210 published, never two within 1/f of each other, so never more than f in a second.
+        Assert.Equal(21, client.Sent);
+        Assert.Equal(210 - 21, client.Coalesced);
+        Assert.Equal(0, client.Waiting);
     }
 
     [Fact]

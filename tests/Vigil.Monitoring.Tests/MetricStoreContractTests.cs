@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Vigil.Monitoring.Storage;
-using Xunit.Abstractions;
 
 namespace Vigil.Monitoring.Tests;
 
@@ -9,7 +7,7 @@ namespace Vigil.Monitoring.Tests;
 /// What every <see cref="IMetricStore"/> must do, run against each store by a subclass (SQLite, PostgreSQL):
 /// migrations, run upserts, bare runs, point order, epochs, alerts, events, concurrency, ingestion rate.
 /// </summary>
-public abstract class MetricStoreContractTests(ITestOutputHelper output) : StoreContractTestBase
+public abstract class MetricStoreContractTests : StoreContractTestBase
 {
     [Fact]
     public async Task MigrationsAreIdempotent()
@@ -171,21 +169,17 @@ public abstract class MetricStoreContractTests(ITestOutputHelper output) : Store
     }
 
     [Fact]
-    public async Task SustainedIngestionRate()
+    public async Task ConcurrentAcknowledgedBatchesAreAllStored()
     {
+        // How fast is the monitor-ingest benchmark's figure; here, that every acknowledged point is there.
         await using IMetricStore store = await OpenStoreAsync();
         await using var writer = new StoreWriter(store);
         const int batches = 200, perBatch = 1000; // 200k points, posted as the ingestion API receives them
         string[] series = ["loss/train", "accuracy/train", "learning_rate", "throughput"];
-        var clock = Stopwatch.StartNew();
         // Eight concurrent posters, as several trainers or a pipelined client would send.
         await Parallel.ForEachAsync(Enumerable.Range(0, batches), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (b, token) =>
             await writer.AppendAsync(Fixtures.Ramp("run-1", series[b % series.Length], perBatch, b * perBatch), token));
-        clock.Stop();
-        double rate = batches * perBatch / clock.Elapsed.TotalSeconds;
-        output.WriteLine($"{GetType().Name}: {rate:0} points/s acknowledged ({batches}×{perBatch} in {clock.Elapsed.TotalMilliseconds:0} ms)");
         Assert.Equal(batches * perBatch, await store.CountPointsAsync());
-        // The target is 50,000/s; the bound here is looser because CI shares two cores with other work.
-        Assert.True(rate > 20_000, $"only {rate:0} points/s");
+        Assert.Equal(batches * perBatch, writer.CommittedPoints);
     }
 }

@@ -1,12 +1,11 @@
 using Npgsql;
 using Vigil.Monitoring.Storage;
 using Vigil.Monitoring.Storage.Postgres;
-using Xunit.Abstractions;
 
 namespace Vigil.Monitoring.Tests;
 
 /// <summary>The store contract on PostgreSQL (a fresh database per test), plus what only a server store has.</summary>
-public sealed class PostgresMetricStoreTests(ITestOutputHelper output) : MetricStoreContractTests(output)
+public sealed class PostgresMetricStoreTests : MetricStoreContractTests
 {
     protected override async Task<ITestStoreHost> CreateHostAsync() => await PostgresStoreHost.CreateAsync();
 

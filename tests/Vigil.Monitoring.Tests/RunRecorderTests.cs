@@ -63,25 +63,28 @@ public sealed class RunRecorderTests : IDisposable
     }
 
     [Fact]
-    public async Task TheRecorderReturnsQuicklyEvenWhenTheStoreIsBusy()
+    public async Task TheRecorderNeverWaitsForABusyStore()
     {
         await using MonitoringSession session = await MonitoringSession.OpenAsync(Fixtures.Options(_folder), sampler: new Systems.SystemSampler(_folder.Path, probeGpu: false));
         var gate = new TaskCompletionSource();
         Task held = session.Writer.RunAsync(async (_, _) => await gate.Task);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
+            // The store stays held until the trainer's 2,000 batches are all published: had the recorder waited on
+            // it, publishing could not end. (Its cost per batch is the monitor-observers benchmark's figure.)
             var publisher = new RunEventPublisher("busy", session.CreateRecorder());
-            publisher.Publish(Fixtures.Started());
-            clock.Restart();
-            for (int b = 1; b <= 2000; b++) publisher.Publish(Fixtures.Batch(1 + b / 1000, 1 + b % 1000, 1000, 0.5));
-            clock.Stop();
+            await Task.Run(() =>
+            {
+                publisher.Publish(Fixtures.Started());
+                for (int b = 1; b <= 2000; b++) publisher.Publish(Fixtures.Batch(1 + b / 1000, 1 + b % 1000, 1000, 0.5));
+            }).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.False(held.IsCompleted);
+            Assert.True(session.Writer.Pending >= 2000, $"{session.Writer.Pending} writes queued"); // queued, none written yet
         }
         finally
         {
             gate.TrySetResult(); // released whatever happens: a failure must not hang the session's disposal
         }
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"2000 batches took {clock.Elapsed.TotalMilliseconds:0} ms on the training thread");
         await held;
         await session.Writer.FlushAsync();
         Assert.Equal(2000, (await session.Store.QueryHistoryAsync(new HistoryQuery("busy", ["loss/train"], null, null, 5000)))[0].TotalPoints);

@@ -118,12 +118,13 @@ public sealed class SimulationTests
         await WaitUntil(() => Count<BatchCompleted>(collector) >= 3);
         Assert.True(control.Pause("test"));
         await WaitUntil(() => Statuses(collector).Contains(RunStatus.Paused));
-        int held = Count<BatchCompleted>(collector);
-        await Task.Delay(300);
-        Assert.Equal(held, Count<BatchCompleted>(collector));
         Assert.True(control.Stop("test"));
         Assert.Equal(RunStatus.Interrupted, await run.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(RunStatus.Interrupted, Statuses(collector)[^1]);
+        // Held from the pause to the stop: no batch came after the paused status, whenever the stop arrived.
+        RunEvent[] afterPause = collector.Events.SkipWhile(e => e is not RunStatusChanged { Status: RunStatus.Paused }).ToArray();
+        Assert.NotEmpty(afterPause);
+        Assert.Empty(afterPause.OfType<BatchCompleted>());
         Assert.Empty(collector.Events.OfType<EvaluationCompleted>());
     }
 

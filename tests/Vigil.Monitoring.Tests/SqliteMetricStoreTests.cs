@@ -1,11 +1,10 @@
 using Microsoft.Data.Sqlite;
 using Vigil.Monitoring.Storage;
-using Xunit.Abstractions;
 
 namespace Vigil.Monitoring.Tests;
 
 /// <summary>The store contract on SQLite, plus what only SQLite has (WAL mode).</summary>
-public sealed class SqliteMetricStoreTests(ITestOutputHelper output) : MetricStoreContractTests(output)
+public sealed class SqliteMetricStoreTests : MetricStoreContractTests
 {
     protected override Task<ITestStoreHost> CreateHostAsync() => Task.FromResult<ITestStoreHost>(new SqliteStoreHost());
 

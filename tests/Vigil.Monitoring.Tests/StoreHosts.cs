@@ -18,6 +18,9 @@ public interface ITestStoreHost : IAsyncDisposable
 
     /// <summary>Leaves the database at schema version 1 (as an old release made it) with one run in it.</summary>
     Task CreateVersionOneDatabaseAsync(string runId, string state);
+
+    /// <summary>Runs one statement (SQL both stores accept) beneath the store; returns the rows it changed.</summary>
+    Task<int> ExecuteAsync(string sql);
 }
 
 /// <summary>A SQLite file in a temp folder.</summary>
@@ -52,6 +55,15 @@ public sealed class SqliteStoreHost : ITestStoreHost
         insert.Parameters.AddWithValue("$state", state);
         insert.ExecuteNonQuery();
         return Task.CompletedTask;
+    }
+
+    public Task<int> ExecuteAsync(string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Task.FromResult(command.ExecuteNonQuery());
     }
 
     public ValueTask DisposeAsync()
@@ -99,6 +111,13 @@ public sealed class PostgresStoreHost : ITestStoreHost
         insert.Parameters.Add(new NpgsqlParameter { Value = runId });
         insert.Parameters.Add(new NpgsqlParameter { Value = state });
         await insert.ExecuteNonQueryAsync();
+    }
+
+    public async Task<int> ExecuteAsync(string sql)
+    {
+        await using NpgsqlConnection connection = await Database.ConnectAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteNonQueryAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -18,12 +18,13 @@ public sealed class SystemSamplerTests
         using var sampler = new SystemSampler(Path.GetTempPath());
         SystemSnapshot first = sampler.Sample();
         Assert.Null(first.CpuPercent); // no interval yet
-        // Some CPU work so the interval has ticks to measure.
-        var end = DateTime.UtcNow.AddMilliseconds(150);
-        double sink = 0;
-        while (DateTime.UtcNow < end) sink += Math.Sqrt(sink + 1);
-        await Task.Delay(50);
+        // A CPU share needs the kernel's tick counters to move between two samples: sample until they have.
         SystemSnapshot second = sampler.Sample();
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); second.CpuPercent is null; second = sampler.Sample())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "/proc/stat did not move in 30 s");
+            await Task.Delay(10);
+        }
         Assert.InRange(second.CpuPercent!.Value, 0, 100);
         Assert.True(second.RamTotalBytes > 100L << 20);
         Assert.InRange(second.RamPercent!.Value, 0, 100);

@@ -141,8 +141,8 @@ public sealed class RestRouteTests
             await socket.ReceiveTypeAsync("hello");
             await h.PostJsonAsync("api/runs", new { id = "logged" });
             await h.PostJsonAsync("api/runs/logged/log", new { points = new[] { new { series = "loss/train", step = 1, value = 0.5 } } });
-            await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
-            await Task.Delay(200);
+            // No wait needed: each line is written (unbuffered) before what the test awaited, the start, the hello
+            // or the HTTP response.
             Assert.Contains("listening on", await File.ReadAllTextAsync(Path.Combine(folder, "monitoring.log")));
             Assert.Contains("connected", await File.ReadAllTextAsync(Path.Combine(folder, "websocket.log")));
             string metrics = await File.ReadAllTextAsync(Path.Combine(folder, "metrics.log"));

@@ -238,8 +238,9 @@ public class BinaryRankingTests
     }
 
     [Fact]
-    public void Two_hundred_thousand_samples_take_well_under_a_second()
+    public void Two_hundred_thousand_samples_give_a_plausible_summary_and_curve()
     {
+        // How long this takes (O(n log n): tens of ms) is the metrics-ranking benchmark's figure, not this test's.
         var random = new Random(3);
         int n = 200_000;
         var s = new double[n];
@@ -249,15 +250,10 @@ public class BinaryRankingTests
             y[i] = random.Next(10) == 0 ? 1 : 0;
             s[i] = Math.Round(random.NextDouble() + 0.5 * y[i], 4);
         }
-        BinaryMetrics.Summarize(s, y); // warm up the JIT
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         var summary = BinaryMetrics.Summarize(s, y);
         var roc = RocCurve.Compute(s, y);
-        clock.Stop();
         Assert.InRange(summary.Auroc, 0.8, 0.95);
         Assert.True(roc.Fpr.Count > 1000);
-        // O(n log n) runs in tens of ms here; an O(n²) slip would take minutes. Generous for a shared CI box.
-        Assert.True(clock.ElapsedMilliseconds < 3000, $"took {clock.ElapsedMilliseconds} ms");
     }
 
     private static void AssertCurveAgrees(
