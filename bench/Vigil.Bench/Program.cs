@@ -21,6 +21,9 @@ switch (which)
     case "monitor-ingest": await MonitoringBenchmarks.Ingest(work, storeUrl: args.Length > 2 ? args[2] : null); break;
     case "monitor-downsample": await MonitoringBenchmarks.Downsample(work, storeUrl: args.Length > 2 ? args[2] : null); break;
     case "monitor-fanout": await MonitoringBenchmarks.FanOut(work, clients: Arg(2, 50), seconds: Arg(3, 60)); break;
+    // Mutated real files of every format through the registry (tests/Vigil.Imaging.Fuzzing): CASES per format, base SEED, one FORMAT.
+    case "image-fuzz":
+        return ImageFuzzBenchmarks.Run(work, perFormat: Arg(2, 1500), seed: Arg(3, 20261206), cap: TimeSpan.FromSeconds(10), only: args.Length > 4 ? args[4] : null);
     case "fmnist-known-unknown": await FashionMnistBenchmarks.KnownUnknown(work, Arg(2, 10), Arg(3, 20), Arg(4, 32)); break;
     case "all":
         await OrganizeBenchmarks.FashionMnistIdx(work);
@@ -28,7 +31,7 @@ switch (which)
         TrainingBenchmarks.Speed(work);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, monitor-ingest, monitor-downsample, monitor-fanout, fmnist-oneclass, fmnist-supervised or fmnist-known-unknown");
+        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, monitor-ingest, monitor-downsample, monitor-fanout, image-fuzz, fmnist-oneclass, fmnist-supervised or fmnist-known-unknown");
         return 2;
 }
 return 0;
