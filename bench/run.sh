@@ -2,7 +2,7 @@
 # Builds and runs the benchmarks in Release and prints their figures: ./bench/run.sh [NAME [OPTIONS...]]
 # NAME: all (default: organize-idx, organize-png, train-speed), one of those, or fmnist-oneclass [EPOCHS [CLASSES]],
 # fmnist-supervised [EPOCHS [SIZE]], fmnist-known-unknown [EPOCHS_B0 [EPOCHS_VAE [SIZE]]], monitor-ingest [STORE],
-# monitor-downsample [STORE], monitor-fanout [CLIENTS [SECONDS]], monitor-observers [BATCHES], metrics-ranking [SAMPLES], chart-compare [--runs N] (uPlot vs ECharts in headless
+# monitor-downsample [STORE], monitor-fanout [CLIENTS [SECONDS]], monitor-observers [BATCHES], metrics-ranking [SAMPLES], image-fuzz [CASES_PER_FORMAT [SEED [FORMAT]]], chart-compare [--runs N] (uPlot vs ECharts in headless
 # chromium, Node.js/npm; docs/benchmarks.md).
 # STORE: a postgres:// URL (the benchmark adds a run to that database), or "postgres" for a fresh scratch database
 # vigil_bench on the private cluster of scripts/postgres.sh; SQLite (a fresh file) without it.
@@ -16,6 +16,8 @@ if [ "${1:-}" = chart-compare ]; then
   exec node run.mjs "${@:2}"
 fi
 vigil_ensure_packages dataset-fashion-mnist
+# image-fuzz mutates real files: pydicom's, MRIcron's, scikit-image's (unpacked into .build/testdata) and Fashion-MNIST's.
+if [ "${1:-}" = image-fuzz ]; then vigil_ensure_packages python3-pydicom mricron-data libgdcm-tools && vigil_fetch_test_corpora; fi
 if [[ "${1:-}" == monitor-ingest || "${1:-}" == monitor-downsample ]] && [ "${2:-}" = postgres ]; then
   server=$("$VIGIL_ROOT/scripts/postgres.sh" start)
   psql -X -q "$server" -c "DROP DATABASE IF EXISTS vigil_bench WITH (FORCE)" -c "CREATE DATABASE vigil_bench" >/dev/null

@@ -23,6 +23,9 @@ switch (which)
     case "monitor-fanout": await MonitoringBenchmarks.FanOut(work, clients: Arg(2, 50), seconds: Arg(3, 60)); break;
     case "metrics-ranking": MetricsBenchmarks.Ranking(samples: Arg(2, 200_000)); break;
     case "monitor-observers": await MonitoringBenchmarks.Observers(work, batches: Arg(2, 20_000)); break;
+    // Mutated real files of every format through the registry (tests/Vigil.Imaging.Fuzzing): CASES per format, base SEED, one FORMAT.
+    case "image-fuzz":
+        return ImageFuzzBenchmarks.Run(work, perFormat: Arg(2, 1500), seed: Arg(3, 20261206), cap: TimeSpan.FromSeconds(10), only: args.Length > 4 ? args[4] : null);
     case "fmnist-known-unknown": await FashionMnistBenchmarks.KnownUnknown(work, Arg(2, 10), Arg(3, 20), Arg(4, 32)); break;
     case "all":
         await OrganizeBenchmarks.FashionMnistIdx(work);
@@ -30,7 +33,7 @@ switch (which)
         TrainingBenchmarks.Speed(work);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, monitor-ingest, monitor-downsample, monitor-fanout, monitor-observers, metrics-ranking, fmnist-oneclass, fmnist-supervised or fmnist-known-unknown");
+        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, monitor-ingest, monitor-downsample, monitor-fanout, monitor-observers, metrics-ranking, image-fuzz, fmnist-oneclass, fmnist-supervised or fmnist-known-unknown");
         return 2;
 }
 return 0;

@@ -36,6 +36,7 @@ public sealed class TiffReader : IImageReader
         {
             throw new ImageFormatException(path, $"cannot read file: {e.Message}", e);
         }
+        TiffLayout.Check(bytes, path, MaxPages);
         using var stream = new MemoryStream(bytes, writable: false);
         using var tiff = Guard(path, () => Tiff.ClientOpen(path, "r", stream, new TiffStream()))
             ?? throw new ImageFormatException(path, "not a readable TIFF file" + LastErrorSuffix());
@@ -228,7 +229,8 @@ public sealed class TiffReader : IImageReader
         catch (ImageFormatException) { throw; }
         catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
-            throw new ImageFormatException(path, $"corrupt TIFF: {CollectingErrorHandler.LastError ?? e.Message}", e);
+            // LibTiff's own report says what it choked on; a runtime exception's text (a failed cast, an overflow) would not.
+            throw new ImageFormatException(path, $"corrupt TIFF: {CollectingErrorHandler.LastError ?? (e is IOException or InvalidDataException ? e.Message : "a damaged tag or strip could not be read")}", e);
         }
     }
 
