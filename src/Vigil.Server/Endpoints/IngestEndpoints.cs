@@ -34,7 +34,9 @@ public static class IngestEndpoints
         string id = string.IsNullOrWhiteSpace(body!.Id)
             ? $"ext-{session.Time.GetUtcNow():yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}"
             : body.Id.Trim();
-        if (id.Length > 200 || id.Any(char.IsControl)) return ApiError.Result(400, "id must be at most 200 characters without control characters");
+        // The id is part of URLs (/api/runs/{id}/log) and of file names (the CSV export): no separators, no dot segments.
+        if (id.Length > 200 || id.Any(char.IsControl) || id.IndexOfAny(['/', '\\']) >= 0 || id is "." or "..")
+            return ApiError.Result(400, $"id \"{(id.Length > 40 ? id[..40] + "..." : id)}\" cannot name a run: use at most 200 characters, without / or \\ or control characters, and not . or ..");
         if (body.Config is { ValueKind: not JsonValueKind.Object } || body.Hyperparameters is { ValueKind: not JsonValueKind.Object })
             return ApiError.Result(400, "config and hyperparameters must be JSON objects when given");
         RunInfo? existing = await session.Store.GetRunAsync(id, ct);
@@ -61,11 +63,16 @@ public static class IngestEndpoints
                 $"{points.Count} points in one request; the limit is {MonitoringOptions.MaxPointsPerLog} (send several requests)");
         if (body.State is { } state && !RunStates.IsKnown(state))
             return ApiError.Result(400, $"state '{state}' is not one of {string.Join(", ", RunStates.All)}");
-        if (body.Epoch is { } epochData && (epochData.ValueKind != JsonValueKind.Object || !epochData.TryGetProperty("epoch", out JsonElement epochNumber) || !epochNumber.TryGetInt32(out _)))
+        if (body.Epoch is { } epochData && (epochData.ValueKind != JsonValueKind.Object || !epochData.TryGetProperty("epoch", out JsonElement epochNumber)
+                                            || epochNumber.ValueKind != JsonValueKind.Number || !epochNumber.TryGetInt32(out _)))
             return ApiError.Result(400, "epoch must be an object with an integer \"epoch\" field");
         for (int i = 0; i < points.Count; i++)
-            if (string.IsNullOrWhiteSpace(points[i].Series) || points[i].Series.Length > 200)
-                return ApiError.Result(400, $"points[{i}].series must be a non-empty name of at most 200 characters");
+        {
+            if (points[i] is null) return ApiError.Result(400, $"points[{i}] is null; each point is an object {{\"series\", \"step\", \"value\"}}");
+            if (string.IsNullOrWhiteSpace(points[i].Series) || points[i].Series.Length > 200 || points[i].Series.Any(char.IsControl))
+                return ApiError.Result(400, $"points[{i}].series must be a non-empty name of at most 200 characters, without control characters");
+            if (points[i].Step < 0) return ApiError.Result(400, $"points[{i}].step is {points[i].Step}; a step is 0 or more");
+        }
         if (await session.Store.GetRunAsync(id, ct) is null) return ApiError.Result(404, $"no run '{id}'; create it first with POST /api/runs");
 
         DateTimeOffset now = session.Time.GetUtcNow();

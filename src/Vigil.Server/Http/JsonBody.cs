@@ -27,6 +27,9 @@ internal static class JsonBody
             return (null, ApiError.Result(e.StatusCode, $"the body is larger than the limit of {request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes (MONITORING_MAX_BODY_BYTES)"));
         }
         if (body.Length == 0) return (null, ApiError.Result(StatusCodes.Status400BadRequest, "the body is empty; send a JSON object"));
+        if (JsonText.FirstBrokenString(body) is { } broken)
+            return (null, ApiError.Result(StatusCodes.Status400BadRequest,
+                $"{(broken == "$" ? "a name" : $"\"{broken.TrimStart('$').TrimStart('.')}\"")} holds an escape that is not valid Unicode (a lone surrogate such as \\ud800); send whole characters"));
         try
         {
             T? value = JsonSerializer.Deserialize<T>(body, options);
