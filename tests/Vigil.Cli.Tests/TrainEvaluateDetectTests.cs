@@ -17,8 +17,9 @@ public sealed class TrainedRunFixture : IDisposable
         if (sample.ExitCode != 0) throw new InvalidOperationException(sample.Stderr);
         var organize = VigilProcess.Run(Dir.Path, "organize", "--source", Dir.Combine("s", "manifest.csv"), "--name", "tiny", "--output", "out");
         if (organize.ExitCode != 0) throw new InvalidOperationException(organize.Stderr);
-        Training = VigilProcess.Run(Dir.Path, "train", "--dataset", Dataset, "--phase", "all", "--model", "tiny", "--image-size", "32",
-            "--epochs", "1", "--batch-size", "16", "--max-batches", "3", "--output", Run, "--format", "json");
+        // Trailing slashes, as shell completion writes folders: the names must not come out empty.
+        Training = VigilProcess.Run(Dir.Path, "train", "--dataset", Dataset + "/", "--phase", "all", "--model", "tiny", "--image-size", "32",
+            "--epochs", "1", "--batch-size", "16", "--max-batches", "3", "--output", Run + "/", "--format", "json");
     }
 
     public void Dispose() => Dir.Dispose();
@@ -44,6 +45,11 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
         var events = File.ReadAllLines(Path.Combine(_run.Run, "events.jsonl"));
         Assert.Contains(events, l => l.Contains("\"type\":\"epoch_completed\""));
         Assert.Contains(events, l => l.Contains("\"type\":\"batch_completed\""));
+        // The run id and dataset name come from the folders' names, trailing slashes or not.
+        JsonElement started = JsonDocument.Parse(events.First(l => l.Contains("\"type\":\"run_started\""))).RootElement;
+        Assert.Equal("tiny", started.GetProperty("dataset").GetString());
+        Assert.Equal("run", started.GetProperty("run_id").GetString());
+        Assert.Equal("tiny", Vigil.ML.Inference.ModelPackage.ReadManifest(_run.Model).Dataset!.Name);
     }
 
     [Fact]

@@ -98,3 +98,11 @@ public sealed class IdleServerBrowserFixture : BrowserFixture
 
     protected override Task<VigilServer> StartServerAsync() => VigilServer.StartIdleWithDatasetAsync(Dataset, $$"""{"{{CriticalClass}}": 0.9}""");
 }
+
+/// <summary>A simulated run on a server that requires its token (as it does off loopback): the dashboard must sign in.</summary>
+public sealed class TokenServerBrowserFixture : BrowserFixture
+{
+    public const string Token = "web-test-token-5d1c";
+
+    protected override Task<VigilServer> StartServerAsync() => VigilServer.StartSimulatedWithTokenAsync(Token);
+}

@@ -12,11 +12,12 @@ public sealed class VigilServer : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private VigilServer(Process process, Uri url, string folder)
+    private VigilServer(Process process, Uri url, string folder, string? token)
     {
         _process = process;
         Url = url;
         Folder = folder;
+        Token = token;
         // Drain stderr so the child never blocks on a full pipe.
         _ = process.StandardError.ReadToEndAsync();
         _ = process.StandardOutput.ReadToEndAsync();
@@ -25,10 +26,17 @@ public sealed class VigilServer : IAsyncDisposable
     public Uri Url { get; }
     public string Folder { get; }
 
+    /// <summary>The server's <c>MONITORING_TOKEN</c> when it requires one.</summary>
+    public string? Token { get; }
+
     /// <summary><c>vigil serve --simulate</c> (28 RETFound classes, an epoch every 2 s), once its run is under way.</summary>
     public static Task<VigilServer> StartSimulatedAsync() =>
         // Many epochs, so the run is still running (pausable) whatever the order the tests run in.
         StartAsync(NewFolder(), ["--simulate", "--epoch-seconds", "2", "--epochs", "1000"], "running");
+
+    /// <summary>The simulated server, requiring <paramref name="token"/> as it does off loopback.</summary>
+    public static Task<VigilServer> StartSimulatedWithTokenAsync(string token) =>
+        StartAsync(NewFolder(), ["--simulate", "--epoch-seconds", "2", "--epochs", "1000"], "running", token: token);
 
     /// <summary>
     /// A plain <c>vigil serve</c>, idle, in a folder where <c>vigil organize</c> has written the dataset
@@ -67,11 +75,16 @@ public sealed class VigilServer : IAsyncDisposable
         Assert.True(process.ExitCode == 0, $"vigil {string.Join(' ', args)} failed: {stderr.Result}");
     }
 
-    private static async Task<VigilServer> StartAsync(string folder, string[] extra, string readyState, string? critical = null)
+    private static async Task<VigilServer> StartAsync(string folder, string[] extra, string readyState, string? critical = null, string? token = null)
     {
         var start = Command(folder, ["serve", .. extra, "--port", "0", "--db", Path.Combine(folder, "monitor.db")]);
         start.Environment["MONITORING_LOG_DIR"] = folder;
         if (critical is not null) start.Environment["MONITORING_CRITICAL_THRESHOLDS"] = critical;
+        if (token is not null)
+        {
+            start.Environment["MONITORING_REQUIRE_TOKEN"] = "true";
+            start.Environment["MONITORING_TOKEN"] = token;
+        }
         var process = Process.Start(start)!;
         string? url = null;
         try { url = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)); }
@@ -80,7 +93,7 @@ public sealed class VigilServer : IAsyncDisposable
             if (string.IsNullOrEmpty(url)) { process.Kill(true); process.Dispose(); }
         }
         Assert.False(string.IsNullOrEmpty(url), "vigil serve printed no URL");
-        var server = new VigilServer(process, new Uri(url!), folder);
+        var server = new VigilServer(process, new Uri(url!), folder, token);
         // Ready in the state the tests start from: a simulated run under way, or idle.
         for (var clock = Stopwatch.StartNew(); ; await Task.Delay(100))
         {
@@ -99,6 +112,7 @@ public sealed class VigilServer : IAsyncDisposable
     public async Task<JsonElement> StatusAsync()
     {
         using var http = new HttpClient { BaseAddress = Url };
+        if (Token is not null) http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
         return await http.GetFromJsonAsync<JsonElement>("api/status");
     }
 
