@@ -111,4 +111,15 @@ public sealed class MonitoringOptionsTests
         Assert.Contains("postgres://vigil:***@db.local:x/vigil is not a usable PostgreSQL URL", invalid.Message);
         Assert.DoesNotContain("hunter2", invalid.Message);
     }
+
+    [Fact]
+    public void PrintingTheOptionsShowsNeitherTheTokenNorTheStorePassword()
+    {
+        var options = new MonitoringOptions { Token = "tok-31415", DbPath = "postgres://vigil:pa55word@db:5432/runs", Host = "0.0.0.0" };
+        string text = options.ToString();
+        Assert.DoesNotContain("tok-31415", text);
+        Assert.DoesNotContain("pa55word", text);
+        Assert.Contains("Token = set", text);
+        Assert.Contains("TokenRequired = True", text);
+    }
 }

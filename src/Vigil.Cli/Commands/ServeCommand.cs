@@ -11,7 +11,7 @@ public static class ServeCommand
     /// <summary>Creates the verb.</summary>
     public static Command Create()
     {
-        var host = new Option<string?>("--host") { Description = "Address to bind (default: MONITORING_HOST, else localhost); off loopback, control and ingestion need MONITORING_TOKEN", HelpName = "H" };
+        var host = new Option<string?>("--host") { Description = "Address to bind (default: MONITORING_HOST, else localhost); off loopback, the API, /ws and the dashboard need MONITORING_TOKEN", HelpName = "H" };
         var port = new Option<int?>("--port") { Description = "Port (default: MONITORING_PORT, else 8000; 0 picks a free one)", HelpName = "P" };
         var db = new Option<string?>("--db") { Description = "The run store: a SQLite file, or a postgres://user:password@host:port/database URL (default: MONITORING_DB_PATH, else ./monitoring.db)", HelpName = "PATH" };
         var simulate = new Option<bool>("--simulate") { Description = "Play a simulated run of --profile at once (no training); POST /api/training/start then starts another simulated run" };

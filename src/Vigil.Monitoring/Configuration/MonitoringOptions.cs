@@ -30,12 +30,15 @@ public sealed record MonitoringOptions
     /// <summary>Most concurrent WebSocket clients (<c>WS_MAX_CONNECTIONS</c>, default 50).</summary>
     public int WsMaxConnections { get; init; } = 50;
 
-    /// <summary>Bearer token for control and ingestion routes (<c>MONITORING_TOKEN</c>); required when bound off loopback.</summary>
+    /// <summary>
+    /// The server's access token (<c>MONITORING_TOKEN</c>); required when bound off loopback. Never printed:
+    /// <see cref="ToString"/> says only whether one is set.
+    /// </summary>
     public string? Token { get; init; }
 
     /// <summary>
-    /// Forces (true) or waives (false) the bearer token on control and ingestion routes; null decides by the bind
-    /// address: required unless <see cref="Host"/> is loopback (<c>MONITORING_REQUIRE_TOKEN</c>).
+    /// Forces (true) or waives (false) the token on every API route, <c>/metrics</c> and <c>/ws</c>; null decides by
+    /// the bind address: required unless <see cref="Host"/> is loopback (<c>MONITORING_REQUIRE_TOKEN</c>).
     /// </summary>
     public bool? RequireToken { get; init; }
 
@@ -65,7 +68,7 @@ public sealed record MonitoringOptions
         Host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
         || (IPAddress.TryParse(Host.Trim('[', ']'), out IPAddress? address) && IPAddress.IsLoopback(address));
 
-    /// <summary>Whether control and ingestion routes need the bearer token, after <see cref="RequireToken"/> and the bind address.</summary>
+    /// <summary>Whether the API and <c>/ws</c> need the token, after <see cref="RequireToken"/> and the bind address.</summary>
     public bool TokenRequired => RequireToken ?? !IsLoopback;
 
     /// <summary>Whether <see cref="DbPath"/> names a PostgreSQL server rather than a SQLite file.</summary>
@@ -103,7 +106,7 @@ public sealed record MonitoringOptions
         if (TokenRequired && string.IsNullOrEmpty(Token))
             problems.Add(RequireToken == true
                 ? "a bearer token is required but MONITORING_TOKEN is not set; set MONITORING_TOKEN to a secret"
-                : $"MONITORING_HOST={Host} is not loopback, so control and ingestion need a token: set MONITORING_TOKEN to a secret (or bind to localhost)");
+                : $"MONITORING_HOST={Host} is not loopback, so the API, /ws and the dashboard need a token: set MONITORING_TOKEN to a secret, e.g. $(openssl rand -hex 32) (or bind to localhost)");
         return problems;
     }
 
@@ -114,6 +117,13 @@ public sealed record MonitoringOptions
         IReadOnlyList<string> problems = Problems();
         if (problems.Count > 0) throw new MonitoringOptionsException(problems);
         return this;
+    }
+
+    // A record prints every property; this one holds a secret (and the store URL may hold a password).
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Host = {Host}, Port = {Port}, DbPath = {Storage.MetricStores.Describe(DbPath)}, Token = {(Token is null ? "not set" : "set")}, TokenRequired = {TokenRequired}");
+        return true;
     }
 
     private static string Invariant(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
