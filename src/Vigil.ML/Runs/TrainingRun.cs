@@ -30,6 +30,8 @@ public static class TrainingRun
         ValidateOptions(request);
         TorchNative.EnsureLoaded();
         Directory.CreateDirectory(request.Output);
+        // Held until the run ends: a second training into this folder is refused instead of mixing checkpoints.
+        using var folderLock = RunFolderLock.Acquire(request.Output);
         var config = request.Dataset.Config;
         int size = request.ImageSize ?? config?.ImageSize ?? 64;
         int channels = request.Channels ?? config?.Channels ?? 1;
