@@ -19,16 +19,19 @@ public static partial class DiskSpace
 
     /// <summary>
     /// The one-line message for a full disk, naming the folder whose disk is full when the error tells which:
-    /// "no space left on the disk holding '/data/runs/x': free some space there, or write somewhere else…".
+    /// "no space left on the disk holding '/data/runs/x': free some space there…".
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="error"/> is not about a full disk (see <see cref="IsFull"/>).</exception>
     public static string Explain(Exception error)
     {
         var full = FindFull(error) ?? throw new ArgumentException("not a disk-full error", nameof(error));
-        var where = QuotedPath(full.Message) is { } path ? $" holding '{Folder(path)}'" : "";
-        return $"no space left on the disk{where}: free some space there, or write somewhere else (another --output); " +
+        var (where, there) = QuotedPath(full.Message) is { } path ? ($" holding '{VisibleFolder(path)}'", "there") : ("", "on it");
+        return $"no space left on the disk{where}: free some space {there} and run the command again, or write to another disk; " +
                "what was complete before is kept.";
     }
+
+    /// <summary>What to tell the user about <paramref name="error"/>: <see cref="Explain"/> for a full disk, else the error's own message.</summary>
+    public static string Describe(Exception error) => IsFull(error) ? Explain(error) : error.Message;
 
     private static Exception? FindFull(Exception? error)
     {
@@ -45,11 +48,20 @@ public static partial class DiskSpace
         return null;
     }
 
-    // .NET's I/O messages end with the path in quotes: "No space left on device : '/data/runs/x/.last.ckpt.tmp'".
-    private static string? QuotedPath(string message) => PathInMessage().Match(message) is { Success: true } m ? m.Groups[1].Value : null;
+    // .NET's I/O messages end with the path in quotes: "No space left on device : '/data/runs/x/.last.ckpt.tmp'";
+    // SQLite's quote its own words ("'database or disk is full'"), which are no path.
+    private static string? QuotedPath(string message) =>
+        PathInMessage().Match(message) is { Success: true } m && Path.IsPathFullyQualified(m.Groups[1].Value) ? m.Groups[1].Value : null;
 
-    // The folder, not the file: a half-written temporary file's name means nothing to the user.
-    private static string Folder(string path) => Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(path)) is { Length: > 0 } folder ? folder : path;
+    // The folder the user chose, not the file being written: the parent of the first hidden part of the path (a
+    // staging folder, a temporary file), else the file's own folder.
+    private static string VisibleFolder(string path)
+    {
+        var parts = Path.TrimEndingDirectorySeparator(path).Split(Path.DirectorySeparatorChar);
+        int hidden = Array.FindIndex(parts, 1, p => p.StartsWith('.'));
+        int keep = hidden > 0 ? hidden : parts.Length - 1;
+        return keep > 1 ? string.Join(Path.DirectorySeparatorChar, parts[..keep]) : Path.GetPathRoot(path) ?? path;
+    }
 
     [GeneratedRegex(@"'([^']+)'\s*\.?\s*$")]
     private static partial Regex PathInMessage();

@@ -43,8 +43,25 @@ public sealed class DiskSpaceTests
     {
         Assert.True(DiskSpace.IsFull(new StoreError("SQLite Error 13: 'database or disk is full'.", null)));
         Assert.True(DiskSpace.IsFull(new StoreError("could not extend file", "53100")));
-        Assert.Equal("no space left on the disk: free some space there, or write somewhere else (another --output); what was complete before is kept.",
-            DiskSpace.Explain(new StoreError("could not extend file", "53100")));
+        Assert.StartsWith("no space left on the disk: free some space on it", DiskSpace.Explain(new StoreError("SQLite Error 13: 'database or disk is full'.", null)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheFolderNamedIsTheOneTheUserChoseNotAStagingFolderOrTemporaryFile()
+    {
+        static IOException Full(string path) => new($"No space left on device : '{path}'", 28);
+
+        Assert.Contains("holding '/data/datasets':", DiskSpace.Explain(Full("/data/datasets/.brain.tmp-0123456789ab/images/000/a.png")), StringComparison.Ordinal);
+        Assert.Contains("holding '/runs/b0/supervised/checkpoints':", DiskSpace.Explain(Full("/runs/b0/supervised/checkpoints/.last.ckpt.f00d.tmp")), StringComparison.Ordinal);
+        Assert.Contains("holding '/out/heat':", DiskSpace.Explain(Full("/out/heat/a_heatmap.png")), StringComparison.Ordinal);
+        Assert.Contains("holding '/':", DiskSpace.Explain(Full("/events.jsonl")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DescribeExplainsAFullDiskAndPassesOtherMessagesThrough()
+    {
+        Assert.StartsWith("no space left on the disk holding '/dev'", DiskSpace.Describe(WriteToFullDevice()), StringComparison.Ordinal);
+        Assert.Equal("the dataset has no images", DiskSpace.Describe(new InvalidOperationException("the dataset has no images")));
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public static class TrainingRun
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Watchers (the monitor, events.jsonl) learn that the run ended and why, not just that events stopped.
-            publisher.Publish(new RunStatusChanged { Status = RunStatus.Failed, Message = e.Message });
+            publisher.Publish(new RunStatusChanged { Status = RunStatus.Failed, Message = Core.DiskSpace.Describe(e) });
             throw;
         }
     }
