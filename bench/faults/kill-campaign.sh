@@ -131,12 +131,12 @@ serve_campaign() {
     local log="$WORK/serve-$i.log" figure
     if dotnet test "$VIGIL_ROOT/tests/Vigil.Server.Tests" -c Release --no-build --logger "console;verbosity=detailed" \
          --filter "FullyQualifiedName~KillTests.EveryAcknowledgedPointSurvivesKillNineMidIngestion&FullyQualifiedName!~Postgres" >"$log" 2>&1 \
-       && grep -q "Passed!" "$log"; then
+       && grep -q "Test Run Successful" "$log"; then
       kills=$((kills + 1)); figure=$(grep -o 'SQLite: .*' "$log" | head -1)
       note "   round $i: killed; every acknowledged point stored (${figure#SQLite: })"
     else
       grep -q "acknowledged point .* is missing" "$log" && { kills=$((kills + 1)); corrupt=$((corrupt + 1)); }
-      fail "round $i: $(grep -m1 -E 'Assert|missing|Failed' "$log")"
+      fail "round $i: $(grep -m1 -E 'Assert|missing|Failed|error' "$log")"
     fi
   done
 }
