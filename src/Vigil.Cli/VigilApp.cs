@@ -61,13 +61,19 @@ public static class VigilApp
     }
 
     /// <summary>
-    /// Wraps a verb body: input errors → exit 2 with a one-line message, Ctrl+C → 130, anything else → exit 1
-    /// (with the stack trace only when VIGIL_DEBUG=1).
+    /// Wraps a verb body: a full disk → exit 1 with a one-line message saying so, input errors → exit 2 with a one-line
+    /// message, Ctrl+C → 130, anything else → exit 1 (with the stack trace only when VIGIL_DEBUG=1).
     /// </summary>
     public static Func<ParseResult, CancellationToken, Task<int>> Guarded(string verb, Func<ParseResult, CancellationToken, Task<int>> body) =>
         async (parse, token) =>
         {
             try { return await body(parse, token); }
+            // First: a full disk can surface wrapped in an input error (an output folder that cannot be created), and it is not bad input.
+            catch (Exception e) when (DiskSpace.IsFull(e))
+            {
+                Console.Error.WriteLine($"vigil {verb}: error: {DiskSpace.Explain(e)}");
+                return ExitCodes.Failure;
+            }
             catch (UserInputException e)
             {
                 Console.Error.WriteLine($"vigil {verb}: error: {e.Message}");

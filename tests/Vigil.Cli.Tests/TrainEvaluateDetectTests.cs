@@ -53,6 +53,21 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
     }
 
     [Fact]
+    public void A_training_into_a_run_folder_another_training_holds_is_refused()
+    {
+        var folder = _run.Dir.Combine("busy");
+        Directory.CreateDirectory(folder);
+        using var held = Vigil.ML.Runs.RunFolderLock.Acquire(folder); // what a training in progress holds
+
+        var run = VigilProcess.Run(_run.Dir.Path, "train", "--dataset", _run.Dataset, "--model", "tiny", "--image-size", "32",
+            "--epochs", "1", "--max-batches", "1", "--output", folder);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"run folder '{folder}' is in use by another vigil train (pid {Environment.ProcessId}); wait for it to finish or choose another --output.", run.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(folder, "supervised")), "the refused training wrote into the folder");
+    }
+
+    [Fact]
     public void Evaluate_prints_the_contract_keys()
     {
         var run = VigilProcess.Run(_run.Dir.Path, "evaluate", "--model", _run.Model, "--dataset", _run.Dataset, "--split", "test", "--format", "json");

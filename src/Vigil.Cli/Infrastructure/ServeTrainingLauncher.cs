@@ -48,7 +48,7 @@ public sealed class ServeTrainingLauncher
         var task = Task.Factory.StartNew(() =>
         {
             try { TrainingRun.Run(request, recorder, control, message => Console.Error.WriteLine($"[{runId}] {message}"), CancellationToken.None); }
-            catch (Exception e) { Console.Error.WriteLine($"[{runId}] training failed: {e.Message}"); }
+            catch (Exception e) { Console.Error.WriteLine($"[{runId}] training failed: {DiskSpace.Describe(e)}"); }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         lock (_gate) _current = (task, control);
         Console.Error.WriteLine($"[{runId}] started from the API: {string.Join(' ', arguments)}");

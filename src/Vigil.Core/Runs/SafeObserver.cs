@@ -44,7 +44,7 @@ public sealed class SafeObserver : IRunObserver
         {
             int count = Interlocked.Increment(ref _failures);
             if (count <= ReportedInFull || count % ReportEvery == 0)
-                Report($"run observer {_name} failed on {runEvent.Type} #{runEvent.Sequence} ({count} failure{(count == 1 ? "" : "s")} so far; training continues): {e.GetType().Name}: {e.Message}");
+                Report($"run observer {_name} failed on {runEvent.Type} #{runEvent.Sequence} ({count} failure{(count == 1 ? "" : "s")} so far; training continues): {(DiskSpace.IsFull(e) ? DiskSpace.Explain(e) : $"{e.GetType().Name}: {e.Message}")}");
         }
     }
 

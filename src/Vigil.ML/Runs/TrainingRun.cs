@@ -30,6 +30,8 @@ public static class TrainingRun
         ValidateOptions(request);
         TorchNative.EnsureLoaded();
         Directory.CreateDirectory(request.Output);
+        // Held until the run ends: a second training into this folder is refused instead of mixing checkpoints.
+        using var folderLock = RunFolderLock.Acquire(request.Output);
         var config = request.Dataset.Config;
         int size = request.ImageSize ?? config?.ImageSize ?? 64;
         int channels = request.Channels ?? config?.Channels ?? 1;
@@ -45,7 +47,7 @@ public static class TrainingRun
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Watchers (the monitor, events.jsonl) learn that the run ended and why, not just that events stopped.
-            publisher.Publish(new RunStatusChanged { Status = RunStatus.Failed, Message = e.Message });
+            publisher.Publish(new RunStatusChanged { Status = RunStatus.Failed, Message = Core.DiskSpace.Describe(e) });
             throw;
         }
     }
