@@ -21,12 +21,14 @@ public static partial class DiskSpace
     /// The one-line message for a full disk, naming the folder whose disk is full when the error tells which:
     /// "no space left on the disk holding '/data/runs/x': free some space there…".
     /// </summary>
+    /// <param name="error">The failure.</param>
+    /// <param name="retry">What the user does once space is freed (a server says "send the request again").</param>
     /// <exception cref="ArgumentException"><paramref name="error"/> is not about a full disk (see <see cref="IsFull"/>).</exception>
-    public static string Explain(Exception error)
+    public static string Explain(Exception error, string retry = "run the command again")
     {
         var full = FindFull(error) ?? throw new ArgumentException("not a disk-full error", nameof(error));
         var (where, there) = QuotedPath(full.Message) is { } path ? ($" holding '{VisibleFolder(path)}'", "there") : ("", "on it");
-        return $"no space left on the disk{where}: free some space {there} and run the command again, or write to another disk; " +
+        return $"no space left on the disk{where}: free some space {there} and {retry}, or write to another disk; " +
                "what was complete before is kept.";
     }
 

@@ -16,6 +16,9 @@ public sealed class TrainingProgressObserver : IRunObserver
     private DateTime _lastDraw = DateTime.MinValue;
 
     /// <inheritdoc />
+    public string Description => "the progress display";
+
+    /// <inheritdoc />
     public void OnEvent(RunEvent e)
     {
         lock (_gate)

@@ -9,6 +9,9 @@ public interface IRunObserver
 {
     /// <summary>Called once per event, in <see cref="RunEvent.Sequence"/> order.</summary>
     void OnEvent(RunEvent runEvent);
+
+    /// <summary>What this observer is, in the user's words, for messages about its failures ("the events log events.jsonl").</summary>
+    string Description => "a run observer";
 }
 
 /// <summary>An observer that ignores everything (a run with no monitor and no log).</summary>

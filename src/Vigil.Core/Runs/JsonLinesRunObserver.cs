@@ -37,6 +37,9 @@ public sealed class JsonLinesRunObserver : IRunObserver, IDisposable
     public string Path { get; }
 
     /// <inheritdoc />
+    public string Description => $"the events log {Path}";
+
+    /// <inheritdoc />
     public void OnEvent(RunEvent runEvent)
     {
         ArgumentNullException.ThrowIfNull(runEvent);

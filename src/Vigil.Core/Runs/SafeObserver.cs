@@ -18,13 +18,13 @@ public sealed class SafeObserver : IRunObserver
     /// <param name="inner">The observer to isolate.</param>
     /// <param name="log">Where failures are reported; null means one line on standard error (never standard output,
     /// which <c>--format json</c> keeps for its document).</param>
-    /// <param name="name">How failures name the observer; its type name by default.</param>
+    /// <param name="name">How failures name the observer; its <see cref="IRunObserver.Description"/> by default.</param>
     public SafeObserver(IRunObserver inner, Action<string>? log = null, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
         _inner = inner;
         _log = log ?? (line => Console.Error.WriteLine(line));
-        _name = name ?? inner.GetType().Name;
+        _name = name ?? inner.Description;
     }
 
     /// <summary>How many events the inner observer failed on.</summary>
@@ -44,7 +44,7 @@ public sealed class SafeObserver : IRunObserver
         {
             int count = Interlocked.Increment(ref _failures);
             if (count <= ReportedInFull || count % ReportEvery == 0)
-                Report($"run observer {_name} failed on {runEvent.Type} #{runEvent.Sequence} ({count} failure{(count == 1 ? "" : "s")} so far; training continues): {(DiskSpace.IsFull(e) ? DiskSpace.Explain(e) : $"{e.GetType().Name}: {e.Message}")}");
+                Report($"{_name} failed on {runEvent.Type} #{runEvent.Sequence} ({count} failure{(count == 1 ? "" : "s")} so far; training continues): {DiskSpace.Describe(e)}");
         }
     }
 

@@ -20,6 +20,9 @@ public sealed class RunRecorder : IRunObserver
     internal RunRecorder(MonitoringSession session) => _session = session;
 
     /// <inheritdoc />
+    public string Description => "the monitoring server's recorder";
+
+    /// <inheritdoc />
     public void OnEvent(RunEvent runEvent)
     {
         ArgumentNullException.ThrowIfNull(runEvent);

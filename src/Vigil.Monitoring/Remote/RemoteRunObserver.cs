@@ -64,6 +64,9 @@ public sealed class RemoteRunObserver : IRunObserver, IAsyncDisposable
     /// <summary>The server's base URL.</summary>
     public Uri Server { get; }
 
+    /// <inheritdoc />
+    public string Description => $"the monitor at {Server}";
+
     /// <summary>Points dropped because the server was unreachable for too long.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 

@@ -4,8 +4,8 @@ namespace Vigil.Server.Http;
 
 /// <summary>
 /// The last line of defence: a request the framework could not read (a malformed header or query) gets its 4xx with a
-/// sentence in the client's terms, and an unexpected failure a 500 that says where the cause is logged, never a stack
-/// trace or a .NET type name. Route handlers validate their own input first; this catches what slips past.
+/// sentence in the client's terms, a store on a full disk a 507 that says so, and an unexpected failure a 500 that says
+/// where the cause is logged, never a stack trace or a .NET type name. Route handlers validate their own input first; this catches what slips past.
 /// </summary>
 internal static partial class ErrorAnswers
 {
@@ -23,6 +23,13 @@ internal static partial class ErrorAnswers
             {
                 context.Response.Clear();
                 await ApiError.Result(e.StatusCode, InUserTerms(e.Message)).ExecuteAsync(context);
+            }
+            catch (Exception e) when (!context.Response.HasStarted && Vigil.Core.DiskSpace.IsFull(e))
+            {
+                // 507 Insufficient Storage: nothing of this request was acknowledged; what was stored before is intact.
+                log.LogError("{Method} {Path}: {Message}", context.Request.Method, context.Request.Path, Vigil.Core.DiskSpace.Explain(e, "send the request again"));
+                context.Response.Clear();
+                await ApiError.Result(StatusCodes.Status507InsufficientStorage, "could not store this request: " + Vigil.Core.DiskSpace.Explain(e, "send the request again")).ExecuteAsync(context);
             }
             catch (Exception e) when (!context.Response.HasStarted && e is not OperationCanceledException)
             {

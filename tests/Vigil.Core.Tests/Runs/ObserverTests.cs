@@ -20,7 +20,7 @@ public sealed class ObserverTests
         Assert.Equal(2, after.Events.Count);
         Assert.Equal([0, 2, 0], composite.Observers.Select(o => o.Failures));
         Assert.Equal(2, log.Count);
-        Assert.Contains(nameof(ThrowingObserver), log[0], StringComparison.Ordinal);
+        Assert.Contains("dashboard unreachable", log[0], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -35,7 +35,18 @@ public sealed class ObserverTests
         // 1, 2, 3 in full, then 100 and 200.
         Assert.Equal(5, log.Count);
         Assert.Contains("200 failures", log[^1], StringComparison.Ordinal);
-        Assert.All(log, l => Assert.StartsWith("run observer monitor failed", l, StringComparison.Ordinal));
+        Assert.All(log, l => Assert.StartsWith("monitor failed", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AFailingObserverIsNamedInTheUsersWordsNotByItsType()
+    {
+        var log = new List<string>();
+        new SafeObserver(new ThrowingObserver(), log.Add).OnEvent(SampleEvents.Batch());
+        Assert.StartsWith("a run observer failed on batch_completed", Assert.Single(log), StringComparison.Ordinal);
+        Assert.DoesNotContain(nameof(ThrowingObserver), log[0]);
+        Assert.DoesNotContain("Exception", log[0]);
+        Assert.EndsWith("dashboard unreachable", log[0], StringComparison.Ordinal);
     }
 
     [Fact]
