@@ -81,13 +81,16 @@ public sealed class ServeTests
         Assert.Equal(409, (await Post("api/training/start", run.Replace("%RESUME%", ""))).Code); // one run at a time
         await WaitFor(s => s.GetProperty("state").GetString() == "running" && s.GetProperty("global_step").GetInt64() >= 2);
 
-        // Pause: the trainer stops at a batch boundary after writing a checkpoint, and stays there.
+        // Pause: the trainer stops at a batch boundary after writing a checkpoint, and stays there. "paused" is published
+        // after the checkpoint and right before the trainer blocks, so the checkpoint holds the step the status shows.
         Assert.Equal(200, (await Post("api/training/pause")).Code);
         var paused = await WaitFor(s => s.GetProperty("state").GetString() == "paused" && s.GetProperty("message").GetString() == "paused");
-        Assert.True(File.Exists(dir.Combine("runs", "api", "supervised", "checkpoints", "last.ckpt")), "pause did not save a checkpoint");
-        await Task.Delay(1500);
+        var checkpoint = dir.Combine("runs", "api", "supervised", "checkpoints", "last.ckpt");
+        Assert.True(File.Exists(checkpoint), "pause did not save a checkpoint");
+        Assert.Equal(paused.GetProperty("global_step").GetInt64(), Vigil.ML.Training.Checkpoints.Checkpoint.ReadHeader(checkpoint).State.GlobalStep);
+        Assert.Equal(409, (await Post("api/training/pause")).Code); // held: a second pause has nothing to do
         var still = JsonDocument.Parse(await http.GetStringAsync("api/status")).RootElement;
-        Assert.Equal(paused.GetProperty("global_step").GetInt64(), still.GetProperty("global_step").GetInt64());
+        Assert.Equal((paused.GetProperty("global_step").GetInt64(), "paused"), (still.GetProperty("global_step").GetInt64(), still.GetProperty("state").GetString()));
 
         Assert.Equal(200, (await Post("api/training/resume")).Code);
         await WaitFor(s => s.GetProperty("global_step").GetInt64() > paused.GetProperty("global_step").GetInt64());

@@ -1,7 +1,7 @@
 namespace Vigil.Imaging.Png;
 
 /// <summary>The payloads of consecutive IDAT chunks read as one zlib stream, without copying them together.</summary>
-internal sealed class IdatStream(ReadOnlyMemory<byte> file, List<(int Offset, int Length)> segments) : Stream
+internal sealed class IdatStream(ReadOnlyMemory<byte> file, List<(int Offset, int Length)> segments) : ReadOnlyStream
 {
     private int _segment;
     private int _position;
@@ -24,15 +24,4 @@ internal sealed class IdatStream(ReadOnlyMemory<byte> file, List<(int Offset, in
         }
         return 0;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -4,9 +4,7 @@ namespace Vigil.Core.Tests.Runs;
 
 public sealed class TrainingControlTests
 {
-    // Long enough that a blocked waiter really is blocked, short enough to keep the suite quick.
-    private static readonly TimeSpan Blocked = TimeSpan.FromMilliseconds(150);
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
 
     [Theory]
     [InlineData(ControlState.Running, ControlState.Paused, true)]
@@ -60,43 +58,41 @@ public sealed class TrainingControlTests
     }
 
     [Fact]
-    public async Task WaitIfPausedReturnsAtOnceWhileRunning()
+    public void WaitIfPausedReturnsAtOnceWhileRunning()
     {
         var control = new TrainingControl();
 
-        Task<ControlState> wait = Task.Run(() => control.WaitIfPaused());
+        using var trainer = Waiter.Start(control);
 
-        Assert.True(await Finishes(wait, Generous));
-        Assert.Equal(ControlState.Running, await wait);
+        Assert.False(trainer.IsHeld(), "the trainer was held while running");
+        Assert.Equal(ControlState.Running, trainer.Outcome());
     }
 
     [Fact]
-    public async Task WaitIfPausedBlocksUntilResumed()
+    public void WaitIfPausedBlocksUntilResumed()
     {
         var control = new TrainingControl();
         control.Pause();
 
-        Task<ControlState> wait = Task.Run(() => control.WaitIfPaused());
-        Assert.False(await Finishes(wait, Blocked), "the trainer went on while paused");
+        using var trainer = Waiter.Start(control);
+        Assert.True(trainer.IsHeld(), "the trainer went on while paused");
         control.Resume();
 
-        Assert.True(await Finishes(wait, Generous), "resume did not wake the trainer");
-        Assert.Equal(ControlState.Running, await wait);
+        Assert.Equal(ControlState.Running, trainer.Outcome());
     }
 
     [Fact]
-    public async Task StopWakesAPausedTrainerAndCancelsTheStopToken()
+    public void StopWakesAPausedTrainerAndCancelsTheStopToken()
     {
         var control = new TrainingControl();
         control.Pause();
         Assert.False(control.StopToken.IsCancellationRequested);
 
-        Task<ControlState> wait = Task.Run(() => control.WaitIfPaused());
-        Assert.False(await Finishes(wait, Blocked));
+        using var trainer = Waiter.Start(control);
+        Assert.True(trainer.IsHeld(), "the trainer went on while paused");
         control.Stop();
 
-        Assert.True(await Finishes(wait, Generous), "stop did not wake the trainer");
-        Assert.Equal(ControlState.Stopping, await wait);
+        Assert.Equal(ControlState.Stopping, trainer.Outcome());
         Assert.True(control.StopToken.IsCancellationRequested);
     }
 
@@ -107,12 +103,11 @@ public sealed class TrainingControlTests
         control.Pause();
         using var cancel = new CancellationTokenSource();
 
-        Task wait = Task.Run(() => control.WaitIfPaused(cancel.Token));
-        Assert.False(await Finishes(wait, Blocked));
+        using var trainer = Waiter.Start(control, cancel.Token);
+        Assert.True(trainer.IsHeld(), "the trainer went on while paused");
         await cancel.CancelAsync();
 
-        Assert.True(await Finishes(wait, Generous));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Outcome());
         Assert.Equal(ControlState.Paused, control.State);
     }
 
@@ -151,4 +146,61 @@ public sealed class TrainingControlTests
     /// <summary>Whether <paramref name="task"/> ends within <paramref name="within"/> (without blocking a thread).</summary>
     private static async Task<bool> Finishes(Task task, TimeSpan within) =>
         await Task.WhenAny(task, Task.Delay(within)) == task;
+
+    /// <summary>
+    /// A trainer thread of its own calling <see cref="TrainingControl.WaitIfPaused"/> once. A thread of its own, not
+    /// the pool's, and observed only between entering the call and returning from it, so that its being blocked
+    /// (<see cref="ThreadState.WaitSleepJoin"/>, which a starting or ending thread can show too) can only mean the
+    /// pause gate.
+    /// </summary>
+    private sealed class Waiter : IDisposable
+    {
+        private readonly Thread _thread;
+        private volatile bool _entered, _returned;
+        private ControlState _state;
+        private Exception? _error;
+
+        private Waiter(TrainingControl control, CancellationToken cancellationToken)
+        {
+            _thread = new Thread(() =>
+            {
+                _entered = true;
+                try { _state = control.WaitIfPaused(cancellationToken); }
+                catch (Exception e) { _error = e; }
+                finally { _returned = true; }
+            }) { IsBackground = true, Name = "trainer" };
+        }
+
+        public static Waiter Start(TrainingControl control, CancellationToken cancellationToken = default)
+        {
+            var waiter = new Waiter(control, cancellationToken);
+            waiter._thread.Start();
+            return waiter;
+        }
+
+        /// <summary>
+        /// Waits until the call has either blocked or returned, then says whether it is blocked: a gate that lets the
+        /// thread through returns without blocking it.
+        /// </summary>
+        public bool IsHeld()
+        {
+            var deadline = DateTime.UtcNow + Generous;
+            while (!_returned && !(_entered && (_thread.ThreadState & ThreadState.WaitSleepJoin) != 0))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the trainer thread neither blocked nor finished");
+                Thread.Sleep(1); // polling for a state the thread reaches by itself
+            }
+            return !_returned;
+        }
+
+        /// <summary>What the call returned once released, or rethrows what it threw.</summary>
+        public ControlState Outcome()
+        {
+            Assert.True(_thread.Join(Generous), "the trainer was not released");
+            if (_error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_error);
+            return _state;
+        }
+
+        public void Dispose() => _thread.Join(Generous);
+    }
 }

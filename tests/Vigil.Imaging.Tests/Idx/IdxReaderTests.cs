@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Vigil.Imaging.Idx;
 using Vigil.Imaging.Tests.Png;
 using Vigil.Imaging.Tests.Support;
@@ -96,15 +95,17 @@ public sealed class IdxReaderTests
     }
 
     [Fact]
-    public void Decoding_is_much_faster_than_the_organizer_needs()
+    public void Images_are_decoded_one_at_a_time_as_they_are_taken()
     {
-        // The organizer must handle 5,000 images/s end to end; decoding alone should leave most of that budget.
+        // Streaming is what lets organize take 70,000 images without holding them; its speed is the organize-idx
+        // benchmark's figure. The file's 7.8 MB of pixels would show here if they were read ahead.
         var path = TestCorpora.File(FashionDir, "t10k-images-idx3-ubyte.gz");
-        Reader.Read(path, ImageReadOptions.Default).Take(100).ToList();
-        var watch = Stopwatch.StartNew();
-        int count = Reader.Read(path, ImageReadOptions.Default).Count();
-        double perSecond = count / watch.Elapsed.TotalSeconds;
-        Assert.True(perSecond > 25_000, $"decoded {perSecond:N0} images/s");
+        Reader.Read(path, ImageReadOptions.Default).Take(1).ToList(); // first-call costs (type loading) out of the count
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var first = Reader.Read(path, ImageReadOptions.Default).Take(1).ToList();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(28 * 28, Assert.Single(first).Frame.Data.Length);
+        Assert.True(allocated < 1 << 20, $"allocated {allocated:N0} bytes for one image");
     }
 
     [Fact]

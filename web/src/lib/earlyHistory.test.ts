@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { historyPath } from '../api/client';
 import { HISTORY_POINTS, LOSS_SPECS, METRICS_SPECS } from './chartSeries';
-import { earlyHistoryScript, loadHistory, startEarlyHistory } from './earlyHistory';
+import { earlyHistoryArrived, earlyHistoryScript, loadHistory, startEarlyHistory } from './earlyHistory';
 
 const answer = (url: string) => ({ run_id: new URL(url, 'http://x').searchParams.get('run'), series: [] });
 const lossNames = LOSS_SPECS.map((s) => s.name);
@@ -50,7 +50,8 @@ describe('earlyHistory', () => {
   // Vitest fails the run on an unhandled rejection, so this also checks that a failed request stays quiet until taken.
   it('a failed early request rejects only for whoever takes it, with the server message', async () => {
     runInlineScript('?run=gone', async () => new Response(JSON.stringify({ error: 'no such run' }), { status: 404 }));
-    await new Promise((r) => setTimeout(r, 10));
+    await earlyHistoryArrived();
+    await new Promise((r) => setTimeout(r, 0)); // one turn of the event loop: Node reports unhandled rejections here
     await expect(loadHistory('gone', lossNames, HISTORY_POINTS)).rejects.toThrow('no such run');
   });
 });
