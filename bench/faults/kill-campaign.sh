@@ -103,7 +103,8 @@ train_campaign() {
     run_and_kill "$delay" "${CLI[@]}" "${args[@]}" --output run
     kills=$((kills + killed)); [ "$killed" = 1 ] || finished_first=$((finished_first + 1))
     local left check files temps
-    files=$( [ -d run ] && find run -name '*.ckpt' -o -name '*.vigil' | sed 's|^run/||' | sort | tr '\n' ' ' )
+    # "|| true": a kill before the run folder exists leaves nothing to list, which is no error (set -e).
+    files=$( [ -d run ] && find run -name '*.ckpt' -o -name '*.vigil' | sed 's|^run/||' | sort | tr '\n' ' ' || true )
     temps=$( [ -d run ] && find run -name '.*.tmp' | wc -l || echo 0)
     check=$( [ -d run ] && verify_run_files run || echo "OK 0")
     if [ "${check%% *}" != OK ]; then corrupt=$((corrupt + $(printf '%s\n' "$check" | wc -l))); fail "round $i: corrupt: $check"; fi
@@ -118,8 +119,11 @@ train_campaign() {
       resumes_ok=$((resumes_ok + 1)); outcome="resume ok"
     else outcome="RESUME FAILED: $(grep -v '^(set VIGIL_DEBUG' "$WORK/resume.err" | tail -1)"; fail "round $i: $outcome"; fi
     local after=$(verify_run_files run)
+    # The resumed training took the run folder's lock, which removes what the killed one left half-written.
+    local temps_after=$(find run -name '.*.tmp' | wc -l)
+    [ "$temps_after" = 0 ] || fail "round $i: $temps_after temporary files left after the resume"
     [ "${after%% *}" = OK ] || { corrupt=$((corrupt + 1)); fail "round $i: after resume: $after"; }
-    note "   round $i: kill at ${delay} s ($([ "$killed" = 1 ] && echo killed || echo 'had finished')): files ${files:-none}; ${check}; temp files left ${temps}; $outcome (${after})"
+    note "   round $i: kill at ${delay} s ($([ "$killed" = 1 ] && echo killed || echo 'had finished')): files ${files:-none}; ${check}; temp files left ${temps} (after resume ${temps_after}); $outcome (${after})"
   done
 }
 

@@ -8,6 +8,7 @@ namespace Vigil.ML.Runs;
 /// folder, held for the run's life. The OS drops the lock when the process ends however it ends (kill -9 included),
 /// so a run that was killed never blocks the next one, as a plain pid file would. The holder's process id is written
 /// beside it (<c>.vigil-train.pid</c>) only so that the refusal can name it: a locked file cannot be read by others.
+/// Taking the lock also removes the temporary files a killed training left half-written.
 /// </summary>
 public sealed class RunFolderLock : IDisposable
 {
@@ -52,6 +53,8 @@ public sealed class RunFolderLock : IDisposable
         {
             // Only the refusal's wording needs this file; the lock itself already holds.
         }
+        // Held: no other training writes here, so temporaries from a killed one are garbage now.
+        Training.Checkpoints.AtomicFile.RemoveLeftovers(runFolder);
         return new RunFolderLock(stream, runFolder);
     }
 

@@ -33,6 +33,21 @@ public sealed class RunFolderLockTests : IDisposable
     }
 
     [Fact]
+    public void TakingTheLockRemovesTemporariesAKilledTrainingLeftAndNothingElse()
+    {
+        string checkpoints = Directory.CreateDirectory(Path.Combine(_folder.Path, "supervised", "checkpoints")).FullName;
+        string leftover = Path.Combine(checkpoints, $".last.ckpt.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(leftover, "half a checkpoint");
+        string[] kept = [Path.Combine(checkpoints, "last.ckpt"), Path.Combine(checkpoints, ".notes.tmp"), Path.Combine(_folder.Path, "user.tmp")];
+        foreach (string file in kept) File.WriteAllText(file, "keep");
+
+        using var held = RunFolderLock.Acquire(_folder.Path);
+
+        Assert.False(File.Exists(leftover));
+        Assert.All(kept, file => Assert.True(File.Exists(file), file));
+    }
+
+    [Fact]
     public void ALockHeldByAnotherProcessBlocksUntilThatProcessIsKilled()
     {
         // flock(1) takes the same OS lock in another process, then reports it holds it and waits to be killed.

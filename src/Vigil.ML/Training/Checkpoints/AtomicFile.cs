@@ -9,6 +9,27 @@ namespace Vigil.ML.Training.Checkpoints;
 /// </summary>
 internal static class AtomicFile
 {
+    private const string TempSuffix = ".tmp";
+
+    /// <summary>
+    /// Deletes the temporary files a killed writer left under <paramref name="folder"/> (".name.&lt;32 hex&gt;.tmp").
+    /// Only for a folder this process owns (a run folder under its lock): another writer's temporary is in use.
+    /// Returns how many were removed.
+    /// </summary>
+    public static int RemoveLeftovers(string folder)
+    {
+        if (!Directory.Exists(folder)) return 0;
+        int removed = 0;
+        foreach (string file in Directory.EnumerateFiles(folder, "." + "*" + TempSuffix, SearchOption.AllDirectories))
+        {
+            string name = Path.GetFileName(file);
+            string[] parts = name[1..^TempSuffix.Length].Split('.');
+            bool ours = parts.Length >= 2 && parts[^1].Length == 32 && parts[^1].All(Uri.IsHexDigit);
+            if (ours && TryDelete(file)) removed++;
+        }
+        return removed;
+    }
+
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>; returns the file's size.</summary>
     public static long Write(string path, Action<Stream> write)
     {
@@ -16,7 +37,7 @@ internal static class AtomicFile
         string folder = Path.GetDirectoryName(full) ?? throw new ArgumentException($"{path} has no folder", nameof(path));
         Directory.CreateDirectory(folder);
         // Same folder as the target: a rename across file systems would be a copy, and not atomic.
-        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
             long length;
@@ -45,11 +66,16 @@ internal static class AtomicFile
             input.CopyTo(target);
         });
 
-    private static void TryDelete(string path)
+    private static bool TryDelete(string path)
     {
-        try { File.Delete(path); }
+        try
+        {
+            File.Delete(path);
+            return true;
+        }
         catch (IOException) { } // the original error matters more than a leftover temporary file
         catch (UnauthorizedAccessException) { }
+        return false;
     }
 
     /// <summary>fsync on the folder, where the OS allows it (Linux, macOS); .NET has no API for it.</summary>
