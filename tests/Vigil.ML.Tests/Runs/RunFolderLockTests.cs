@@ -50,8 +50,9 @@ public sealed class RunFolderLockTests : IDisposable
     [Fact]
     public void ALockHeldByAnotherProcessBlocksUntilThatProcessIsKilled()
     {
-        // flock(1) takes the same OS lock in another process, then reports it holds it and waits to be killed.
-        var start = new ProcessStartInfo("flock") { RedirectStandardOutput = true, ArgumentList = { Path.Combine(_folder.Path, RunFolderLock.LockFileName), "-c", "echo held; exec sleep 300" } };
+        // flock(1) takes the same OS lock in another process, then reports it holds it and waits to be killed. With -o
+        // only flock itself holds the lock (not the shell it starts), so its own death is what must free the folder.
+        var start = new ProcessStartInfo("flock") { RedirectStandardOutput = true, ArgumentList = { "-o", Path.Combine(_folder.Path, RunFolderLock.LockFileName), "-c", "echo held; exec sleep 300" } };
         using (var holder = Process.Start(start)!)
         {
             Assert.Equal("held", holder.StandardOutput.ReadLine());
