@@ -8,6 +8,7 @@ using Vigil.ML.Data;
 using Vigil.ML.Inference;
 using Vigil.ML.Models.Vae;
 using Vigil.ML.Runs;
+using Vigil.ML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -137,30 +138,72 @@ public static class FashionMnistBenchmarks
             ImageSize = imageSize, Channels = 1, BatchSize = 64, VaeData = VaeData.Normal, AllowHorizontalFlip = true, Compute = compute,
         });
 
-        // Score the official test set (all ten classes) with the packaged detector, as `vigil evaluate` would.
-        var loaded = DetectorLoader.Load(result.ModelPath!, compute.Device);
+        var table = ScoreKnownUnknown(result, test, normal, known, imageSize, compute, out var loaded, out var report);
+        Console.WriteLine($"fmnist-known-unknown: B0 {epochsSupervised} epochs + VAE {epochsVae} epochs at {imageSize}px, {clock.Elapsed.TotalMinutes:F1} min; weights {loaded.Manifest.HybridWeights?.Supervised:F2}/{loaded.Manifest.HybridWeights?.Unsupervised:F2}");
+        foreach (var (model, row) in table)
+            Console.WriteLine($"fmnist-known-unknown: {model,-16} AUROC known {row.Known:F4}  unknown {row.Unknown:F4}  all {row.All:F4}");
+        var h = table["hybrid"];
+        Console.WriteLine($"fmnist-known-unknown: hybrid unknown − VAE-only unknown = {h.Unknown - table["VAE-only"].Unknown:+0.0000;-0.0000} (target >= −0.02); " +
+                                    $"hybrid all − max(others) = {h.All - Math.Max(table["supervised-only"].All, table["VAE-only"].All):+0.0000;-0.0000} (target >= 0)");
+        Console.WriteLine($"fmnist-known-unknown: report AUROC known {report.AurocKnown:F4}, unknown {report.AurocUnknown:F4} (hybrid, from the Evaluator)");
+    }
+
+    /// <summary>
+    /// Few labels, many unlabeled images: normal = T-shirt/top, known anomalies = classes 1–4, unknown = 5–9 never seen.
+    /// <paramref name="percent"/> % of the training and validation images of those five classes keep their label, the
+    /// rest stay as unlabeled images (so the unlabeled pool is four-fifths anomalous, as in a real archive). Trains the
+    /// same request twice, the classifier on the labels alone and with <c>--semi-supervised fixmatch</c>, and compares.
+    /// </summary>
+    public static async Task FewLabels(string work, double percent, int epochsSupervised, int epochsVae, int imageSize)
+    {
+        var dataset = await Organized(work);
+        var compute = ComputeResolver.Resolve("cpu", null);
+        string normal = ClassOrder[0];
+        var known = ClassOrder[1..5].ToHashSet();
+        bool Labeled(string path) => StableFraction(path) < percent / 100;
+        string tag = $"few-{percent.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        var train = WriteCsv(dataset, tag + "-train", "train", l => l == normal || known.Contains(l), labeled: Labeled);
+        var val = WriteCsv(dataset, tag + "-val", "val", l => l == normal || known.Contains(l), labeled: Labeled);
+        var test = WriteCsv(dataset, "known-unknown-test", "test", _ => true);
+        var results = new Dictionary<string, Dictionary<string, (double Known, double Unknown, double All)>>();
+        foreach (var (name, semi) in new[] { ("labels only", (ConsistencyOptions?)null), ("fixmatch", new ConsistencyOptions()) })
+        {
+            var clock = Stopwatch.StartNew();
+            var result = Train(new TrainRequest
+            {
+                Dataset = DatasetSpec.FromCsvFiles(train, val, null, normal), Phase = PhaseSelection.All,
+                Output = Path.Combine(work, "fmnist-runs", $"{tag}-{(semi is null ? "labels" : "fixmatch")}"), EpochsSupervised = epochsSupervised,
+                EpochsUnsupervised = epochsVae, ImageSize = imageSize, Channels = 1, BatchSize = 64, VaeData = VaeData.Normal, AllowHorizontalFlip = true,
+                Compute = compute, SemiSupervised = semi,
+            });
+            results[name] = ScoreKnownUnknown(result, test, normal, known, imageSize, compute, out var loaded, out _);
+            Console.WriteLine($"fmnist-few-labels {percent}%: {name}: {clock.Elapsed.TotalMinutes:F1} min; weights {loaded.Manifest.HybridWeights?.Supervised:F2}/{loaded.Manifest.HybridWeights?.Unsupervised:F2}");
+            foreach (var (model, row) in results[name])
+                Console.WriteLine($"fmnist-few-labels {percent}%: {name,-12} {model,-16} AUROC known {row.Known:F4}  unknown {row.Unknown:F4}  all {row.All:F4}");
+        }
+        double gain = results["fixmatch"]["hybrid"].All - results["labels only"]["hybrid"].All;
+        Console.WriteLine($"fmnist-few-labels {percent}%: hybrid all, fixmatch − labels only = {gain:+0.0000;-0.0000} (target >= +0.03); fixmatch hybrid all {results["fixmatch"]["hybrid"].All:F4} (target at 5 %: >= 0.95)");
+    }
+
+    // Scores the official test set (all ten classes) with the packaged detector, as `vigil evaluate` would: AUROC of
+    // each part and the hybrid on known anomalies, unknown anomalies and all, each against the normal class.
+    private static Dictionary<string, (double Known, double Unknown, double All)> ScoreKnownUnknown(TrainResult result, string test, string normal,
+        HashSet<string> known, int imageSize, ComputeSettings compute, out LoadedDetector loaded, out EvaluationReport report)
+    {
+        loaded = DetectorLoader.Load(result.ModelPath!, compute.Device);
         var spec = DatasetSpec.FromCsvFiles(test, null, null, normal);
         using var data = SplitCache.Load(spec.Split("train"), new CacheOptions { ImageSize = imageSize, Channels = 1, Folder = spec.CacheFolder });
-        var (report, scores, _) = Evaluator.Evaluate(loaded.Parts, data, spec.Classes, "test", 128, compute.Device);
+        (report, var scores, _) = Evaluator.Evaluate(loaded.Parts, data, spec.Classes, "test", 128, compute.Device);
         var names = scores.Positions.Select(p => spec.Classes[(int)data.Labels[p]]).ToArray();
-
         double Auroc(double[] s, Func<string, bool> anomalyKind)
         {
             var keep = Enumerable.Range(0, names.Length).Where(i => names[i] == normal || anomalyKind(names[i])).ToArray();
             return BinaryMetrics.Auroc(keep.Select(i => s[i]).ToArray(), keep.Select(i => names[i] == normal ? 0 : 1).ToArray());
         }
-        var rows = new (string Model, double[] Scores)[] { ("supervised-only", scores.Supervised!), ("VAE-only", scores.Errors!), ("hybrid", scores.Combined) };
-        Console.WriteLine($"fmnist-known-unknown: B0 {epochsSupervised} epochs + VAE {epochsVae} epochs at {imageSize}px, {clock.Elapsed.TotalMinutes:F1} min; weights {loaded.Manifest.HybridWeights?.Supervised:F2}/{loaded.Manifest.HybridWeights?.Unsupervised:F2}");
         var table = new Dictionary<string, (double Known, double Unknown, double All)>();
-        foreach (var (model, s) in rows)
-        {
-            table[model] = (Auroc(s, known.Contains), Auroc(s, l => !known.Contains(l)), Auroc(s, _ => true));
-            Console.WriteLine($"fmnist-known-unknown: {model,-16} AUROC known {table[model].Known:F4}  unknown {table[model].Unknown:F4}  all {table[model].All:F4}");
-        }
-        var h = table["hybrid"];
-        Console.WriteLine($"fmnist-known-unknown: hybrid unknown − VAE-only unknown = {h.Unknown - table["VAE-only"].Unknown:+0.0000;-0.0000} (target >= −0.02); " +
-                                    $"hybrid all − max(others) = {h.All - Math.Max(table["supervised-only"].All, table["VAE-only"].All):+0.0000;-0.0000} (target >= 0)");
-        Console.WriteLine($"fmnist-known-unknown: report AUROC known {report.AurocKnown:F4}, unknown {report.AurocUnknown:F4} (hybrid, from the Evaluator)");
+        foreach (var (model, s) in new (string Model, double[]? Scores)[] { ("supervised-only", scores.Supervised), ("VAE-only", scores.Errors), ("hybrid", scores.Combined) })
+            if (s is not null) table[model] = (Auroc(s, known.Contains), Auroc(s, l => !known.Contains(l)), Auroc(s, _ => true));
+        return table;
     }
 
     private static TrainResult Train(TrainRequest request)
@@ -190,7 +233,8 @@ public static class FashionMnistBenchmarks
     /// Writes <c>bench-NAME.csv</c> in the dataset folder (so its relative paths stay valid) with the rows of one
     /// split whose label passes <paramref name="include"/> (and <paramref name="keep"/>, given label and path).
     /// </summary>
-    private static string WriteCsv(string dataset, string name, string split, Func<string, bool> include, Func<string, string, bool>? keep = null)
+    private static string WriteCsv(string dataset, string name, string split, Func<string, bool> include, Func<string, string, bool>? keep = null,
+        Func<string, bool>? labeled = null)
     {
         var lines = File.ReadAllLines(Path.Combine(dataset, "splits", split + ".csv"));
         var header = lines[0].Split(',');
@@ -200,6 +244,13 @@ public static class FashionMnistBenchmarks
         {
             var cells = line.Split(',');
             return include(cells[labelCol]) && (keep?.Invoke(cells[labelCol], cells[pathCol]) ?? true);
+        }).Select(line =>
+        {
+            // A row whose path fails labeled() keeps its place in the split as an unlabeled image (its label blanked).
+            var cells = line.Split(',');
+            if (labeled is null || labeled(cells[pathCol])) return line;
+            cells[labelCol] = "";
+            return string.Join(',', cells);
         });
         var path = Path.Combine(dataset, $"bench-{name}.csv");
         File.WriteAllLines(path, rows.Prepend(lines[0]));

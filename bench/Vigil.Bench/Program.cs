@@ -26,6 +26,8 @@ switch (which)
     // Mutated real files of every format through the registry (tests/Vigil.Imaging.Fuzzing): CASES per format, base SEED, one FORMAT.
     case "image-fuzz":
         return ImageFuzzBenchmarks.Run(work, perFormat: Arg(2, 1500), seed: Arg(3, 20261206), cap: TimeSpan.FromSeconds(10), only: args.Length > 4 ? args[4] : null);
+    // Few labels, the rest unlabeled: PERCENT labeled, B0 and VAE epochs, size; labels only vs --semi-supervised fixmatch.
+    case "fmnist-few-labels": await FashionMnistBenchmarks.FewLabels(work, args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5, Arg(3, 10), Arg(4, 15), Arg(5, 32)); break;
     case "fmnist-known-unknown": await FashionMnistBenchmarks.KnownUnknown(work, Arg(2, 10), Arg(3, 20), Arg(4, 32)); break;
     case "all":
         await OrganizeBenchmarks.FashionMnistIdx(work);
@@ -33,7 +35,7 @@ switch (which)
         TrainingBenchmarks.Speed(work);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, monitor-ingest, monitor-downsample, monitor-fanout, monitor-observers, metrics-ranking, image-fuzz, fmnist-oneclass, fmnist-supervised or fmnist-known-unknown");
+        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, monitor-ingest, monitor-downsample, monitor-fanout, monitor-observers, metrics-ranking, image-fuzz, fmnist-oneclass, fmnist-supervised, fmnist-known-unknown or fmnist-few-labels");
         return 2;
 }
 return 0;

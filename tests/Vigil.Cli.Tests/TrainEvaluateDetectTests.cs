@@ -135,6 +135,41 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
     }
 
     [Fact]
+    public void Semi_supervised_training_learns_from_the_unlabeled_images()
+    {
+        // The same seeded supervised run, twice without and once with --semi-supervised: the two plain runs agree to
+        // the last digit, so a validation loss that moves can only come from the unlabeled images.
+        string[] Args(string output) => ["train", "--dataset", _run.Dataset, "--phase", "supervised", "--model", "tiny", "--image-size", "32",
+            "--epochs", "1", "--batch-size", "8", "--max-batches", "3", "--output", _run.Dir.Combine(output)];
+        var plain = VigilProcess.Run(_run.Dir.Path, Args("plain-1"));
+        var again = VigilProcess.Run(_run.Dir.Path, Args("plain-2"));
+        var semi = VigilProcess.Run(_run.Dir.Path, [.. Args("semi"), "--semi-supervised", "fixmatch"]);
+        Assert.True(plain.ExitCode == 0 && again.ExitCode == 0 && semi.ExitCode == 0, plain.Stderr + again.Stderr + semi.Stderr);
+        // unlabeled.csv lists the unlabeled images with the split each belongs to.
+        string[] header = File.ReadLines(Path.Combine(_run.Dataset, "unlabeled.csv")).First().Split(',');
+        int split = Array.IndexOf(header, "split");
+        int unlabeled = DataRows(Path.Combine(_run.Dataset, "unlabeled.csv")).Count(row => row.Split(',')[split] == "train");
+        Assert.True(unlabeled > 0, "the sample's training split should hold unlabeled images");
+        Assert.Contains($"also learning from {unlabeled:N0} unlabeled images", semi.Stderr);
+        Assert.DoesNotContain("unlabeled images", plain.Stderr);
+        string ValLoss(string output) => File.ReadAllLines(_run.Dir.Combine(output, "history.csv"))[1].Split(',')[3];
+        Assert.Equal(ValLoss("plain-1"), ValLoss("plain-2"));
+        Assert.NotEqual(ValLoss("plain-1"), ValLoss("semi"));
+        var events = File.ReadAllLines(_run.Dir.Combine("semi", "events.jsonl"));
+        Assert.Contains(events, l => l.Contains("\"unlabeled_confident\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_unknown_semi_supervised_method_is_refused()
+    {
+        var run = VigilProcess.Run(_run.Dir.Path, "train", "--dataset", _run.Dataset, "--semi-supervised", "mixmatch", "--output", _run.Dir.Combine("never-semi"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--semi-supervised 'mixmatch' is not known; use off or fixmatch.", run.Stderr);
+    }
+
+    private static IEnumerable<string> DataRows(string csv) => File.ReadLines(csv).Skip(1).Where(l => l.Length > 0);
+
+    [Fact]
     public void Critical_classes_reach_their_sensitivity_on_validation_and_are_reported()
     {
         var output = _run.Dir.Combine("critical");

@@ -7,6 +7,7 @@ using Vigil.ML.Data;
 using Vigil.ML.Models.EfficientNet;
 using Vigil.ML.Models.Hybrid;
 using Vigil.ML.Runs;
+using Vigil.ML.Training;
 
 namespace Vigil.Cli.Commands;
 
@@ -48,6 +49,11 @@ public static class TrainCommand
         var threshold = new Option<string>("--threshold-method") { Description = "How the anomaly threshold is chosen on validation: f1, youden, or sensitivity:0.95", DefaultValueFactory = _ => "f1", HelpName = "f1|youden|sensitivity:S" };
         var critical = new Option<string?>("--critical") { Description = "Critical classes and the sensitivity each must reach on validation, e.g. Tumor=0.99,Hemorrhage=0.97: an image is also flagged when the classifier's probability of such a class passes a per-class threshold fitted for it", HelpName = "CLASS=S,..." };
         var lr = new Option<double>("--lr") { Description = "Peak learning rate of the classifier (AdamW, cosine schedule with warm-up)", DefaultValueFactory = _ => 2e-3, HelpName = "LR" };
+        var semi = new Option<string>("--semi-supervised")
+        {
+            Description = "Let the classifier learn from the unlabeled training images too: fixmatch (its confident predictions on an image become targets for harder views of it) or off",
+            DefaultValueFactory = _ => "off", HelpName = "off|fixmatch",
+        };
         var balanced = new Option<bool>("--balanced-sampling") { Description = "Draw classes equally often instead of weighting the loss by inverse class frequency" };
         var noAugment = new Option<bool>("--no-augment") { Description = "Turn augmentation off (same as --augment none)" };
         var augment = new Option<string>("--augment") { Description = "Training augmentation: default (random resized crop 0.8-1, rotation ±10°, brightness/contrast ±10%), light (crop 0.9-1 only: centred, upright images) or none", DefaultValueFactory = _ => "default", HelpName = "default|light|none" };
@@ -72,7 +78,7 @@ public static class TrainCommand
             "plots/ and events.jsonl into the run folder, with a checkpoint every epoch. Ctrl-C saves and stops; --resume continues.")
         {
             dataset, trainCsv, valCsv, testCsv, phase, epochs, imageSize, batch, output, resume, model, init, vaeData, fit, threshold, critical, lr,
-            balanced, noAugment, augment, hflip, erase, tta, patience, seed, monitor, maxBatches, device, threads, format,
+            semi, balanced, noAugment, augment, hflip, erase, tta, patience, seed, monitor, maxBatches, device, threads, format,
         };
         PreparedTraining Prepare(ParseResult parse)
         {
@@ -114,7 +120,7 @@ public static class TrainCommand
             {
                 Dataset = spec, Phase = selection, Output = runFolder, EpochsSupervised = e, EpochsUnsupervised = e,
                 ImageSize = parse.GetValue(imageSize), BatchSize = parse.GetValue(batch), Variant = variant, InitWeights = parse.GetValue(init),
-                VaeData = VaeDataNames.Parse(parse.GetValue(vaeData)!), FitWeights = parse.GetValue(fit),
+                VaeData = VaeDataNames.Parse(parse.GetValue(vaeData)!), FitWeights = parse.GetValue(fit), SemiSupervised = SemiSupervised(parse.GetValue(semi)!),
                 Threshold = ThresholdPolicy.Parse(parse.GetValue(threshold)!), CriticalSensitivity = criticalClasses, LearningRate = parse.GetValue(lr),
                 BalancedSampling = parse.GetValue(balanced), Augment = !parse.GetValue(noAugment) && augmentation is not null,
                 Augmentation = augmentation ?? AugmentOptions.Default, AllowHorizontalFlip = parse.GetValue(hflip), TestTimeFlip = testTimeFlip,
@@ -164,6 +170,13 @@ public static class TrainCommand
     /// <summary>The run folder when <c>--output</c> is not given: <c>&lt;root&gt;/&lt;dataset&gt;-&lt;phase&gt;</c>.</summary>
     public static string DefaultRunFolder(string datasetName, string phase, string root = "runs") =>
         Path.Combine(root, $"{datasetName}-{phase.Trim().ToLowerInvariant()}");
+
+    private static ConsistencyOptions? SemiSupervised(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "off" or "none" => null,
+        "fixmatch" => new ConsistencyOptions(),
+        _ => throw new UserInputException($"--semi-supervised '{text}' is not known; use off or fixmatch."),
+    };
 
     private static PhaseSelection ParsePhase(string text) => text.Trim().ToLowerInvariant() switch
     {

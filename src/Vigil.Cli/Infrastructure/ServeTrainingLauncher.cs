@@ -113,6 +113,7 @@ public sealed class ServeTrainingLauncher
         Add("--threshold-method", body.ThresholdMethod);
         Add("--critical", body.Critical);
         Add("--lr", body.Lr);
+        Add("--semi-supervised", body.SemiSupervised);
         Flag("--balanced-sampling", body.BalancedSampling);
         Add("--augment", body.Augment);
         Flag("--no-augment", body.NoAugment);

@@ -9,7 +9,10 @@ using static TorchSharp.torch;
 
 namespace Vigil.ML.Runs;
 
-/// <summary>The supervised phase: EfficientNet on labeled images, AdamW, label smoothing, class weights.</summary>
+/// <summary>
+/// The supervised phase: EfficientNet on labeled images, AdamW, label smoothing, class weights; with a
+/// <see cref="PseudoLabelConsistency"/>, the unlabeled images teach it too (confident pseudo-labels, FixMatch style).
+/// </summary>
 internal sealed class ClassifierTrainer : IPhaseTrainer, IDisposable
 {
     private readonly RunContext _ctx;
@@ -17,10 +20,13 @@ internal sealed class ClassifierTrainer : IPhaseTrainer, IDisposable
     private readonly int[] _valPositions;
     private readonly LabelSmoothingCrossEntropy _loss;
     private readonly AdamW _optimizer;
+    private readonly PseudoLabelConsistency? _unlabeled;
 
-    public ClassifierTrainer(RunContext ctx, EfficientNetModel model, CachedSplit val, IReadOnlyList<double>? classWeights)
+    public ClassifierTrainer(RunContext ctx, EfficientNetModel model, CachedSplit val, IReadOnlyList<double>? classWeights,
+        PseudoLabelConsistency? unlabeled = null)
     {
         _ctx = ctx;
+        _unlabeled = unlabeled;
         Model = model;
         _val = val;
         _valPositions = Enumerable.Range(0, val.Count).Where(p => val.Labels[p] >= 0).ToArray();
@@ -43,11 +49,20 @@ internal sealed class ClassifierTrainer : IPhaseTrainer, IDisposable
         using var scope = NewDisposeScope();
         var logits = Model.forward(batch.Images);
         var loss = _loss.Forward(logits, batch.Labels);
+        var parts = new Dictionary<string, double>();
+        if (_unlabeled is not null)
+        {
+            var (unlabeledLoss, confident) = _unlabeled.Loss(Model, batch.Size, globalStep);
+            parts["labeled"] = loss.item<float>();
+            parts["unlabeled"] = unlabeledLoss.item<float>();
+            parts["unlabeled_confident"] = confident;
+            loss = loss + unlabeledLoss;
+        }
         _optimizer.zero_grad();
         loss.backward();
         double? norm = GradientClipping.ClipAndStep(Model.parameters(), _ctx.Request.GradientClip, _optimizer);
         int correct = (int)logits.argmax(1).eq(batch.Labels).sum().item<long>();
-        return new StepResult(loss.item<float>(), new Dictionary<string, double>(), correct, norm);
+        return new StepResult(loss.item<float>(), parts, correct, norm);
     }
 
     public ValidationResult Validate(int epoch)

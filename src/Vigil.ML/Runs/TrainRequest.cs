@@ -69,6 +69,11 @@ public sealed record TrainRequest
     public VaeData VaeData { get; init; } = VaeData.Both;
     /// <summary>Latent size of the VAE.</summary>
     public int LatentDim { get; init; } = 512;
+    /// <summary>
+    /// When set, the classifier also learns from the training split's unlabeled images through confident
+    /// pseudo-labels (<c>--semi-supervised fixmatch</c>); null trains it on the labels alone.
+    /// </summary>
+    public Training.ConsistencyOptions? SemiSupervised { get; init; }
     /// <summary>Fit the ensemble weights on the validation split instead of taking training_config.json's.</summary>
     public bool FitWeights { get; init; }
     /// <summary>Peak learning rate of the classifier (AdamW).</summary>

@@ -158,12 +158,41 @@ public static class TrainingRun
         var positions = Enumerable.Range(0, train.Count).Where(p => train.Labels[p] >= 0).ToArray();
         var counts = new long[request.Dataset.Classes.Count];
         foreach (var p in positions) counts[train.Labels[p]]++;
+        var unlabeled = Unlabeled(ctx, train);
+        int[] draws = positions;
+        if (unlabeled is not null && positions.Length > 0)
+        {
+            // An epoch goes once through the unlabeled pool: with few labels that takes many steps, so each labeled
+            // image is drawn several times per epoch (FixMatch counts its steps by the unlabeled data too).
+            int perStep = positions.Length * request.SemiSupervised!.UnlabeledPerLabeled;
+            int repeat = Math.Clamp((unlabeled.UnlabeledCount + perStep - 1) / perStep, 1, 64);
+            if (repeat > 1)
+            {
+                draws = Enumerable.Repeat(positions, repeat).SelectMany(p => p).ToArray();
+                ctx.Log($"supervised: each epoch draws the {positions.Length:N0} labeled images {repeat} times, to go once through the unlabeled ones");
+            }
+        }
         var loader = new BatchLoader(train, LoaderOptions.Training(request.BatchSize!.Value, request.Seed, request.BalancedSampling, Augmentation(request))
-            with { Device = request.Compute.Device, DropLast = positions.Length > request.BatchSize }, positions);
-        using var trainer = new ClassifierTrainer(ctx, model, val, request.BalancedSampling ? null : ClassWeights.InverseFrequency(counts));
+            with { Device = request.Compute.Device, DropLast = draws.Length > request.BatchSize }, draws);
+        using var trainer = new ClassifierTrainer(ctx, model, val, request.BalancedSampling ? null : ClassWeights.InverseFrequency(counts), unlabeled);
         long steps = (long)epochs * Batches(request, loader);
         var schedule = new CosineWarmupSchedule(request.LearningRate, Math.Min(steps / 10, Batches(request, loader)), steps);
         return EpochLoop.Run(ctx, trainer, loader, epochs, schedule, Fingerprint(request, TrainingPhase.Supervised, trainer.ModelKind), positions.Length, val.Count);
+    }
+
+    // The unlabeled images the classifier learns from under --semi-supervised, or null (off, or none to learn from).
+    private static PseudoLabelConsistency? Unlabeled(RunContext ctx, CachedSplit train)
+    {
+        var request = ctx.Request;
+        if (request.SemiSupervised is not { } options) return null;
+        var positions = train.PositionsOf(train.Split.VaeRows(VaeData.Unlabeled));
+        if (positions.Length == 0)
+        {
+            ctx.Log("supervised: --semi-supervised has no unlabeled training images to learn from; the classifier learns from the labels alone");
+            return null;
+        }
+        ctx.Log($"supervised: also learning from {positions.Length:N0} unlabeled images (their confident predictions, ≥ {options.Threshold:0.##}, become targets for harder views of them)");
+        return new PseudoLabelConsistency(train, positions, options, Augmentation(request) ?? AugmentOptions.Default, request.Seed, request.Compute.Device);
     }
 
     private static LoopOutcome TrainVae(RunContext ctx, VaeModel model, CachedSplit train, CachedSplit val, int epochs)

@@ -87,6 +87,9 @@ public sealed record TrainingStartRequest
     /// <summary>Peak learning rate of the classifier.</summary>
     public double? Lr { get; init; }
 
+    /// <summary>off or fixmatch: whether the classifier also learns from the unlabeled images.</summary>
+    public string? SemiSupervised { get; init; }
+
     /// <summary>Draw classes equally often.</summary>
     public bool? BalancedSampling { get; init; }
 
