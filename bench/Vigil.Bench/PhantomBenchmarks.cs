@@ -29,16 +29,17 @@ public static class PhantomBenchmarks
     /// <param name="epochs">Epochs of each phase.</param>
     /// <param name="imagesPerOrgan">Phantoms generated per organ (only the chest X-rays are used).</param>
     /// <param name="vaeData">The VAE's images (<c>--vae-data</c>), or null for the trainer's default.</param>
-    public static async Task Contaminated(string work, int epochs, int imagesPerOrgan, string? vaeData)
+    /// <param name="vaeTrim">Share of each VAE batch left out of its loss (<c>--vae-trim</c>).</param>
+    public static async Task Contaminated(string work, int epochs, int imagesPerOrgan, string? vaeData, double vaeTrim = 0)
     {
         var dataset = await Organized(work, imagesPerOrgan);
-        var output = Path.Combine(work, "phantom-runs", $"{Name}-{imagesPerOrgan}-{epochs}ep-{vaeData ?? "default"}");
+        var output = Path.Combine(work, "phantom-runs", $"{Name}-{imagesPerOrgan}-{epochs}ep-{vaeData ?? "default"}-trim{vaeTrim:0.##}");
         if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
         var request = new TrainRequest
         {
             Dataset = DatasetSpec.FromFolder(dataset), Phase = PhaseSelection.All, Output = output,
             EpochsSupervised = epochs, EpochsUnsupervised = epochs, ImageSize = 64,
-            Compute = ComputeResolver.Resolve("cpu", null),
+            VaeTrim = vaeTrim, Compute = ComputeResolver.Resolve("cpu", null),
         };
         if (vaeData is not null) request = request with { VaeData = VaeDataNames.Parse(vaeData) };
         var before = ProcessCounters.Read();
@@ -52,7 +53,7 @@ public static class PhantomBenchmarks
         string F(double? v) => v is { } x ? x.ToString("F4", CultureInfo.InvariantCulture) : "n/a";
         var test = result.Test!;
         var val = result.Validation!;
-        Console.WriteLine($"{Name}: {imagesPerOrgan} phantoms/organ, {epochs} epochs per phase, 64×64, --vae-data {vaeData ?? "(default)"}");
+        Console.WriteLine($"{Name}: {imagesPerOrgan} phantoms/organ, {epochs} epochs per phase, 64×64, --vae-data {vaeData ?? "(default)"} --vae-trim {vaeTrim:0.##}");
         Console.WriteLine($"{Name}: test AUROC hybrid {F(test.ComponentAuroc["hybrid"])}, supervised {F(test.ComponentAuroc.GetValueOrDefault("supervised"))}, " +
                           $"VAE {F(test.ComponentAuroc.GetValueOrDefault("reconstruction"))} (target hybrid >= 0.97)");
         Console.WriteLine($"{Name}: validation AUROC hybrid {F(val.ComponentAuroc["hybrid"])}, supervised {F(val.ComponentAuroc.GetValueOrDefault("supervised"))}, " +

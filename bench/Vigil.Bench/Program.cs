@@ -26,8 +26,11 @@ switch (which)
     // Mutated real files of every format through the registry (tests/Vigil.Imaging.Fuzzing): CASES per format, base SEED, one FORMAT.
     case "image-fuzz":
         return ImageFuzzBenchmarks.Run(work, perFormat: Arg(2, 1500), seed: Arg(3, 20261206), cap: TimeSpan.FromSeconds(10), only: args.Length > 4 ? args[4] : null);
-    // Few labels, mostly anomalous unlabeled pool: EPOCHS per phase, phantoms per organ, optional --vae-data value.
-    case "phantoms-contaminated": await PhantomBenchmarks.Contaminated(work, Arg(2, 20), Arg(3, 6000), args.Length > 4 ? args[4] : null); break;
+    // Few labels, mostly anomalous unlabeled pool: EPOCHS per phase, phantoms per organ, optional --vae-data and --vae-trim values.
+    case "phantoms-contaminated":
+        await PhantomBenchmarks.Contaminated(work, Arg(2, 20), Arg(3, 6000), args.Length > 4 ? args[4] : null,
+            args.Length > 5 ? double.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : 0);
+        break;
     case "fmnist-known-unknown": await FashionMnistBenchmarks.KnownUnknown(work, Arg(2, 10), Arg(3, 20), Arg(4, 32)); break;
     case "all":
         await OrganizeBenchmarks.FashionMnistIdx(work);
