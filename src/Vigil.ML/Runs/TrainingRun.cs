@@ -176,13 +176,14 @@ public static class TrainingRun
         var classes = labels.Where(l => l >= 0).Distinct().Order().Select(l => ctx.Request.Dataset.Classes[(int)l]).ToList();
         var strategy = TrainingStrategy.For(labeled, labels.Count, classes, "training images");
         var config = ctx.Request.Dataset.Config;
-        string led = strategy.Strategy == "hybrid" ? $" led by {(strategy.LedBy == "balanced" ? "both models" : "the " + (strategy.LedBy == "supervised" ? "classifier" : "VAE"))}" : "";
-        ctx.Log($"strategy: {strategy.Strategy}{led}. {strategy.Reason}");
+        static string Named(string kind, string ledBy) => kind != "hybrid" ? kind
+            : "hybrid led by " + (ledBy switch { "balanced" => "both models", "supervised" => "the classifier", _ => "the VAE" });
+        ctx.Log($"strategy: {Named(strategy.Strategy, strategy.LedBy)}. {strategy.Reason}");
         if (config is null) return strategy;
         if (config.Strategy == strategy.Strategy && config.LedBy == strategy.LedBy && config.PhaseOrder.Count > 0)
             return strategy with { PhaseOrder = config.PhaseOrder };
-        ctx.Log($"strategy: training_config.json suggests {config.Strategy} led by {config.LedBy} ({config.LabeledFraction:P1} of the dataset's images " +
-                "labeled when it was organized); this run follows the training images it was given.");
+        ctx.Log($"strategy: training_config.json suggests {Named(config.Strategy, config.LedBy)} ({config.LabeledFraction * 100:0.#}% of all the dataset's images " +
+                "are labeled, validation and test included); this run follows its training images.");
         return strategy;
     }
 
