@@ -16,6 +16,9 @@ Conventions shared by every verb:
   value, missing or empty source) — nothing was written; `130` interrupted (Ctrl+C) — partial output discarded.
 - **Errors** are one line on stderr: `vigil <verb>: error: <what is wrong, where, how to fix it>`.
   Set `VIGIL_DEBUG=1` to get stack traces for unexpected failures.
+- **A full disk** (or a full quota) is exit `1` with `vigil <verb>: error: no space left on the disk holding <folder>:
+  free some space there and run the command again, or write to another disk; what was complete before is kept.` —
+  an existing dataset, checkpoint or model on that disk stays whole (`bench/faults/full-disk.sh` checks it).
 - **`--format json`** prints exactly one JSON document on stdout (snake_case keys); progress and logs go to stderr.
 - **Progress**: a live bar (items/s, ETA) when stderr is a terminal, one summary line per stage otherwise.
 - **Interactive menus** appear only when stdin and stdout are terminals (`VIGIL_NONINTERACTIVE=1` disables them).

@@ -257,7 +257,8 @@ public static class FashionMnistBenchmarks
         return path;
     }
 
-    private static double StableFraction(string text)
+    /// <summary>A fraction in [0, 1) from a stable hash of the text (FNV-1a), so reruns pick the same images.</summary>
+    internal static double StableFraction(string text)
     {
         ulong h = 14695981039346656037;
         foreach (char c in text) { h ^= c; h *= 1099511628211; }
@@ -265,7 +266,7 @@ public static class FashionMnistBenchmarks
     }
 
     /// <summary>One line per epoch on stderr, so a long benchmark shows progress.</summary>
-    private sealed class EpochPrinter : IRunObserver
+    internal sealed class EpochPrinter : IRunObserver
     {
         public void OnEvent(RunEvent e)
         {

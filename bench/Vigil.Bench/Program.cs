@@ -28,6 +28,11 @@ switch (which)
         return ImageFuzzBenchmarks.Run(work, perFormat: Arg(2, 1500), seed: Arg(3, 20261206), cap: TimeSpan.FromSeconds(10), only: args.Length > 4 ? args[4] : null);
     // Few labels, the rest unlabeled: PERCENT labeled, B0 and VAE epochs, size; labels only vs --semi-supervised fixmatch.
     case "fmnist-few-labels": await FashionMnistBenchmarks.FewLabels(work, args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5, Arg(3, 10), Arg(4, 15), Arg(5, 32)); break;
+    // Few labels, mostly anomalous unlabeled pool: EPOCHS per phase, phantoms per organ, optional --vae-data and --vae-trim values.
+    case "phantoms-contaminated":
+        await PhantomBenchmarks.Contaminated(work, Arg(2, 20), Arg(3, 6000), args.Length > 4 ? args[4] : null,
+            args.Length > 5 ? double.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : 0);
+        break;
     case "fmnist-known-unknown": await FashionMnistBenchmarks.KnownUnknown(work, Arg(2, 10), Arg(3, 20), Arg(4, 32)); break;
     case "all":
         await OrganizeBenchmarks.FashionMnistIdx(work);
@@ -35,7 +40,7 @@ switch (which)
         TrainingBenchmarks.Speed(work);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, monitor-ingest, monitor-downsample, monitor-fanout, monitor-observers, metrics-ranking, image-fuzz, fmnist-oneclass, fmnist-supervised, fmnist-known-unknown or fmnist-few-labels");
+        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, monitor-ingest, monitor-downsample, monitor-fanout, monitor-observers, metrics-ranking, image-fuzz, fmnist-oneclass, fmnist-supervised, fmnist-known-unknown, fmnist-few-labels or phantoms-contaminated");
         return 2;
 }
 return 0;

@@ -246,6 +246,31 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
     }
 
     [Fact]
+    public void Normal_class_makes_csv_training_report_anomaly_metrics()
+    {
+        // Without --normal-class every CSV image counts as an anomaly and the anomaly AUROC is undefined.
+        var trainCsv = Path.Combine(_run.Dataset, "nc-train.csv");
+        var valCsv = Path.Combine(_run.Dataset, "nc-val.csv");
+        File.Copy(Path.Combine(_run.Dataset, "splits", "train.csv"), trainCsv, overwrite: true);
+        File.Copy(Path.Combine(_run.Dataset, "splits", "val.csv"), valCsv, overwrite: true);
+        string[] common = ["train", "--train-csv", trainCsv, "--val-csv", valCsv, "--phase", "supervised", "--model", "tiny", "--image-size", "32",
+            "--epochs", "1", "--batch-size", "16", "--max-batches", "2", "--format", "json"];
+        var named = VigilProcess.Run(_run.Dir.Path, [.. common, "--normal-class", "normal", "--output", _run.Dir.Combine("nc-named")]);
+        Assert.True(named.ExitCode == 0, named.Stderr);
+        var val = JsonDocument.Parse(named.Stdout).RootElement.GetProperty("validation");
+        Assert.Equal(JsonValueKind.Number, val.GetProperty("auroc").ValueKind);
+        Assert.True(val.GetProperty("normal").GetInt32() > 0 && val.GetProperty("anomalous").GetInt32() > 0, val.ToString());
+
+        var unnamed = VigilProcess.Run(_run.Dir.Path, [.. common, "--output", _run.Dir.Combine("nc-unnamed")]);
+        Assert.True(unnamed.ExitCode == 0, unnamed.Stderr);
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(unnamed.Stdout).RootElement.GetProperty("validation").GetProperty("auroc").ValueKind);
+
+        var unknown = VigilProcess.Run(_run.Dir.Path, [.. common, "--normal-class", "healthy", "--output", _run.Dir.Combine("nc-unknown")]);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("healthy", unknown.Stderr);
+    }
+
+    [Fact]
     public void A_run_that_fails_tells_its_watchers_why()
     {
         // A training CSV with one labeled class: the classifier cannot train, which is found once the run has started.

@@ -44,8 +44,16 @@ public static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --output from its last checkpoint (model, optimizer, schedule, RNG, epoch)" };
         var model = new Option<string>("--model") { Description = "EfficientNet variant: b0, b1, b2, b3 or tiny", DefaultValueFactory = _ => "b0", HelpName = "b0|b1|b2|b3|tiny" };
         var init = new Option<string?>("--init-weights") { Description = "ImageNet EfficientNet weights (.safetensors from torchvision or timm) to start the classifier from", HelpName = "FILE" };
-        var vaeData = new Option<string>("--vae-data") { Description = "Images the VAE learns normality from: normal, unlabeled or both", DefaultValueFactory = _ => "both", HelpName = "normal|unlabeled|both" };
-        var fit = new Option<bool>("--fit-weights") { Description = "Fit the hybrid ensemble weights on the validation split instead of training_config.json's" };
+        var normalClass = new Option<string?>("--normal-class") { Description = "The class meaning \"no anomaly\" (default: the dataset's; with --train-csv there is none unless given, and anomaly metrics need one)", HelpName = "CLASS" };
+        var vaeData = new Option<string>("--vae-data")
+        {
+            Description = "Images the VAE learns normality from: auto (the labeled normal images when the training split has at least " +
+                          $"{VaeDataNames.MinLabeledNormals}, else normal and unlabeled: an unlabeled pool may be mostly anomalous), normal, unlabeled or both",
+            DefaultValueFactory = _ => "auto", HelpName = "auto|normal|unlabeled|both",
+        };
+        var vaeTrim = new Option<double>("--vae-trim") { Description = "Share of each VAE batch, its worst-reconstructed images, left out of the loss so anomalies among the VAE's images are not learned as normal (0 = off, e.g. 0.3)", DefaultValueFactory = _ => 0, HelpName = "F" };
+        var fit = new Option<bool>("--fit-weights") { Description = "Fit the hybrid ensemble weights on validation (the default when validation has labeled normal and anomalous images; kept for scripts)" };
+        var preset = new Option<bool>("--preset-weights") { Description = "Keep the strategy's preset ensemble weights instead of fitting them on validation (a part near chance on validation still gets weight 0)" };
         var threshold = new Option<string>("--threshold-method") { Description = "How the anomaly threshold is chosen on validation: f1, youden, or sensitivity:0.95", DefaultValueFactory = _ => "f1", HelpName = "f1|youden|sensitivity:S" };
         var critical = new Option<string?>("--critical") { Description = "Critical classes and the sensitivity each must reach on validation, e.g. Tumor=0.99,Hemorrhage=0.97: an image is also flagged when the classifier's probability of such a class passes a per-class threshold fitted for it", HelpName = "CLASS=S,..." };
         var lr = new Option<double>("--lr") { Description = "Peak learning rate of the classifier (AdamW, cosine schedule with warm-up)", DefaultValueFactory = _ => 2e-3, HelpName = "LR" };
@@ -77,12 +85,14 @@ public static class TrainCommand
             "unlabeled images (unsupervised), then the hybrid ensemble (calibration, weights, threshold). Writes model.vigil, metrics.json, history.csv, " +
             "plots/ and events.jsonl into the run folder, with a checkpoint every epoch. Ctrl-C saves and stops; --resume continues.")
         {
-            dataset, trainCsv, valCsv, testCsv, phase, epochs, imageSize, batch, output, resume, model, init, vaeData, fit, threshold, critical, lr,
+            dataset, trainCsv, valCsv, testCsv, normalClass, phase, epochs, imageSize, batch, output, resume, model, init, vaeData, vaeTrim, fit, preset, threshold, critical, lr,
             semi, balanced, noAugment, augment, hflip, erase, tta, patience, seed, monitor, maxBatches, device, threads, format,
         };
         PreparedTraining Prepare(ParseResult parse)
         {
-            var spec = ResolveDataset(parse.GetValue(dataset), parse.GetValue(trainCsv), parse.GetValue(valCsv), parse.GetValue(testCsv));
+            var spec = ResolveDataset(parse.GetValue(dataset), parse.GetValue(trainCsv), parse.GetValue(valCsv), parse.GetValue(testCsv), parse.GetValue(normalClass));
+            if (parse.GetValue(vaeTrim) is < 0 or > 0.9) throw new UserInputException($"--vae-trim {parse.GetValue(vaeTrim)} is out of range; use a share from 0 to 0.9, e.g. 0.3.");
+            if (parse.GetValue(fit) && parse.GetValue(preset)) throw new UserInputException("--fit-weights and --preset-weights contradict each other; give one.");
             var selection = ParsePhase(parse.GetValue(phase)!);
             if (parse.GetValue(epochs) is < 1) throw new UserInputException("--epochs must be at least 1.");
             if (parse.GetValue(imageSize) is < 16 or > 1024) throw new UserInputException("--image-size must be between 16 and 1024.");
@@ -120,7 +130,7 @@ public static class TrainCommand
             {
                 Dataset = spec, Phase = selection, Output = runFolder, EpochsSupervised = e, EpochsUnsupervised = e,
                 ImageSize = parse.GetValue(imageSize), BatchSize = parse.GetValue(batch), Variant = variant, InitWeights = parse.GetValue(init),
-                VaeData = VaeDataNames.Parse(parse.GetValue(vaeData)!), FitWeights = parse.GetValue(fit), SemiSupervised = SemiSupervised(parse.GetValue(semi)!),
+                VaeData = VaeDataNames.Parse(parse.GetValue(vaeData)!), VaeTrim = parse.GetValue(vaeTrim), FitWeights = !parse.GetValue(preset), SemiSupervised = SemiSupervised(parse.GetValue(semi)!),
                 Threshold = ThresholdPolicy.Parse(parse.GetValue(threshold)!), CriticalSensitivity = criticalClasses, LearningRate = parse.GetValue(lr),
                 BalancedSampling = parse.GetValue(balanced), Augment = !parse.GetValue(noAugment) && augmentation is not null,
                 Augmentation = augmentation ?? AugmentOptions.Default, AllowHorizontalFlip = parse.GetValue(hflip), TestTimeFlip = testTimeFlip,
@@ -187,19 +197,19 @@ public static class TrainCommand
         _ => throw new UserInputException($"--phase '{text}' is not a phase; use supervised, unsupervised, hybrid or all."),
     };
 
-    private static DatasetSpec ResolveDataset(string? dataset, string? trainCsv, string? valCsv, string? testCsv)
+    private static DatasetSpec ResolveDataset(string? dataset, string? trainCsv, string? valCsv, string? testCsv, string? normalClass)
     {
         if (dataset is not null && trainCsv is not null) throw new UserInputException("give either --dataset or --train-csv/--val-csv, not both.");
         if (dataset is not null)
         {
             if (!Directory.Exists(dataset)) throw new UserInputException($"--dataset '{dataset}' is not a folder; organize images first with 'vigil organize' (see 'vigil datasets list').");
-            return DatasetSpec.FromFolder(dataset);
+            return DatasetSpec.FromFolder(dataset, normalClass);
         }
         if (trainCsv is null) throw new UserInputException("no data: pass --dataset DIR (an organized dataset) or --train-csv FILE --val-csv FILE.");
         foreach (var f in new[] { trainCsv, valCsv, testCsv }.OfType<string>())
             if (!File.Exists(f)) throw new UserInputException($"CSV '{f}' does not exist.");
         if (valCsv is null) throw new UserInputException("--train-csv needs --val-csv (validation drives early stopping, calibration and the threshold).");
-        return DatasetSpec.FromCsvFiles(trainCsv, valCsv, testCsv);
+        return DatasetSpec.FromCsvFiles(trainCsv, valCsv, testCsv, normalClass);
     }
 }
 

@@ -17,6 +17,11 @@ public static class TrainSummary
         Console.WriteLine($"Run folder: {result.Output} (metrics.json, history.csv, plots/, events.jsonl)");
         foreach (var r in new[] { result.Validation, result.Test }.OfType<EvaluationReport>())
             Console.WriteLine(EvaluateCommand.Headline(r));
+        if (result.Validation?.ComponentAuroc is { Count: > 0 } parts)
+            Console.WriteLine($"Validation AUROC of each part: classifier {Show(parts.GetValueOrDefault("supervised"))}, VAE {Show(parts.GetValueOrDefault("reconstruction"))}, " +
+                              $"hybrid {Show(parts.GetValueOrDefault("hybrid"))}");
         if (result.Issues.Count > 0) Console.WriteLine($"{result.Issues.Count} images were skipped while loading (first: {result.Issues[0]})");
     }
+
+    private static string Show(double? auroc) => auroc is { } a ? a.ToString("F3", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
 }

@@ -46,6 +46,12 @@ public sealed record EpochCompleted : RunEvent
     /// <summary>Validation AUROC, unweighted mean over classes (one-vs-rest).</summary>
     public double? AurocMacro { get; init; }
 
+    /// <summary>
+    /// Validation AUROC of this phase's own anomaly score (the classifier's 1 − P(normal), the VAE's reconstruction
+    /// score), normal against anomalous images; null when validation lacks either.
+    /// </summary>
+    public double? AnomalyAuroc { get; init; }
+
     /// <summary>Validation AUROC, mean over classes weighted by support.</summary>
     public double? AurocWeighted { get; init; }
 

@@ -58,11 +58,13 @@ public sealed class SplitSource
 
     /// <summary>
     /// Indices (into <see cref="Rows"/>) of the rows the VAE learns from: normal-class rows, unlabeled rows, or both.
-    /// With <see cref="VaeData.Both"/> and no normal class, that is the unlabeled rows.
+    /// With <see cref="VaeData.Both"/> and no normal class, that is the unlabeled rows; <see cref="VaeData.Auto"/> is what
+    /// <see cref="VaeDataNames.Resolve"/> makes of it for this split.
     /// </summary>
     /// <exception cref="DataPipelineException"><see cref="VaeData.Normal"/> was asked but the dataset has no normal class.</exception>
     public IReadOnlyList<int> VaeRows(VaeData data)
     {
+        data = data.Resolve(this).Data;
         if (data == VaeData.Normal && NormalClass is null)
             throw new DataPipelineException(
                 $"--vae-data normal needs a normal class but {Origin} has none (classes: {string.Join(", ", Classes)}); " +

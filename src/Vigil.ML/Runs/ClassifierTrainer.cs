@@ -76,7 +76,7 @@ internal sealed class ClassifierTrainer : IPhaseTrainer, IDisposable
         var report = ClassificationReport.FromProbabilities(probabilities, truth, classes);
         double? anomalyAuroc = AnomalyAuroc(probabilities, truth, _ctx.Request.Dataset.NormalClassIndex);
         double monitor = anomalyAuroc ?? (double.IsFinite(report.RocAucOvr?.Macro ?? double.NaN) ? report.RocAucOvr!.Macro : report.Accuracy);
-        var evt = EpochEvents.FromReport(report) with { AurocMacro = Finite(report.RocAucOvr?.Macro), AurocWeighted = Finite(report.RocAucOvr?.Weighted) };
+        var evt = EpochEvents.FromReport(report) with { AurocMacro = Finite(report.RocAucOvr?.Macro), AurocWeighted = Finite(report.RocAucOvr?.Weighted), AnomalyAuroc = anomalyAuroc };
         return new ValidationResult(loss, new Dictionary<string, double>(), double.IsFinite(monitor) ? monitor : 0, evt);
     }
 

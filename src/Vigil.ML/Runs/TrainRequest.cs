@@ -65,8 +65,13 @@ public sealed record TrainRequest
     public EfficientNetScaling Variant { get; init; } = EfficientNetScaling.B0;
     /// <summary>Optional ImageNet weights (safetensors) for the classifier.</summary>
     public string? InitWeights { get; init; }
-    /// <summary>Images the VAE learns from.</summary>
-    public VaeData VaeData { get; init; } = VaeData.Both;
+    /// <summary>Images the VAE learns from (<see cref="VaeData.Auto"/>: the labeled normals when there are enough).</summary>
+    public VaeData VaeData { get; init; } = VaeData.Auto;
+    /// <summary>
+    /// Share of each VAE batch, the images with the highest loss, left out of the gradient (0 = none): a VAE that must
+    /// learn from a pool with some anomalies then fits the images it reconstructs best, which are mostly normal.
+    /// </summary>
+    public double VaeTrim { get; init; }
     /// <summary>Latent size of the VAE.</summary>
     public int LatentDim { get; init; } = 512;
     /// <summary>
@@ -74,8 +79,11 @@ public sealed record TrainRequest
     /// pseudo-labels (<c>--semi-supervised fixmatch</c>); null trains it on the labels alone.
     /// </summary>
     public Training.ConsistencyOptions? SemiSupervised { get; init; }
-    /// <summary>Fit the ensemble weights on the validation split instead of taking training_config.json's.</summary>
-    public bool FitWeights { get; init; }
+    /// <summary>
+    /// Fit the ensemble weights on the validation split (the default) rather than keep the strategy's preset. Either way
+    /// a part whose validation AUROC is near chance or inverted gets weight 0 (<see cref="Models.Hybrid.HybridWeightChoice"/>).
+    /// </summary>
+    public bool FitWeights { get; init; } = true;
     /// <summary>Peak learning rate of the classifier (AdamW).</summary>
     public double LearningRate { get; init; } = 2e-3;
     /// <summary>Learning rate of the VAE (AdamW).</summary>

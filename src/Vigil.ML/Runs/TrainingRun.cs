@@ -5,6 +5,7 @@ using TorchSharp;
 using Vigil.Core.Json;
 using Vigil.Core.Metrics;
 using Vigil.Core.Runs;
+using Vigil.Datasets.Manifest;
 using Vigil.ML.Data;
 using Vigil.ML.Inference;
 using Vigil.ML.Models.EfficientNet;
@@ -84,6 +85,7 @@ public static class TrainingRun
         int epochsSup = request.EpochsSupervised ?? config?.EpochsSupervised ?? 30;
         int epochsVae = request.EpochsUnsupervised ?? config?.EpochsUnsupervised ?? 50;
 
+        var strategy = ChooseStrategy(ctx, train);
         bool labeledTwoClasses = train.Labels.Where(l => l >= 0).Distinct().Count() >= 2;
         if (wantSup && !labeledTwoClasses)
         {
@@ -92,29 +94,45 @@ public static class TrainingRun
             log("supervised: skipped (fewer than two labeled classes in train)");
             wantSup = false;
         }
-        if (wantSup || (request.Phase == PhaseSelection.Hybrid && HasPhase(ctx, TrainingPhase.Supervised)))
+        // Each returns true when the run was stopped (Ctrl-C or the control) during its phase.
+        bool TrainSupervised()
         {
+            if (!wantSup && !(request.Phase == PhaseSelection.Hybrid && HasPhase(ctx, TrainingPhase.Supervised))) return false;
             classifier = ModelFactory.Classifier(request.Variant, channels, request.Dataset.Classes.Count, normalization, request.Compute.Device);
-            if (wantSup)
-            {
-                var outcome = TrainClassifier(ctx, classifier, train, val, epochsSup);
-                history.AddRange(outcome.History);
-                if (outcome.Stopped) return Stopped(request, history, issues);
-            }
-            else RestorePhase(ctx, TrainingPhase.Supervised, classifier, Fingerprint(request, TrainingPhase.Supervised, "efficientnet-" + request.Variant.Name));
             phases.Add(TrainingPhase.Supervised);
-        }
-        if (wantVae || (request.Phase == PhaseSelection.Hybrid && HasPhase(ctx, TrainingPhase.Unsupervised)))
-        {
-            vae = ModelFactory.Vae(channels, size, request.LatentDim, new VaeOptions().BaseWidth, request.Compute.Device);
-            if (wantVae)
+            if (!wantSup)
             {
-                var outcome = TrainVae(ctx, vae, train, val, epochsVae);
-                history.AddRange(outcome.History);
-                if (outcome.Stopped) return Stopped(request, history, issues);
+                RestorePhase(ctx, TrainingPhase.Supervised, classifier, Fingerprint(request, TrainingPhase.Supervised, "efficientnet-" + request.Variant.Name));
+                return false;
             }
-            else RestorePhase(ctx, TrainingPhase.Unsupervised, vae, Fingerprint(request, TrainingPhase.Unsupervised, "vae"));
+            var outcome = TrainClassifier(ctx, classifier, train, val, epochsSup);
+            history.AddRange(outcome.History);
+            return outcome.Stopped;
+        }
+        bool TrainUnsupervised()
+        {
+            if (!wantVae && !(request.Phase == PhaseSelection.Hybrid && HasPhase(ctx, TrainingPhase.Unsupervised))) return false;
+            vae = ModelFactory.Vae(channels, size, request.LatentDim, new VaeOptions().BaseWidth, request.Compute.Device);
             phases.Add(TrainingPhase.Unsupervised);
+            if (!wantVae)
+            {
+                RestorePhase(ctx, TrainingPhase.Unsupervised, vae, Fingerprint(request, TrainingPhase.Unsupervised, "vae"));
+                return false;
+            }
+            var outcome = TrainVae(ctx, vae, train, val, epochsVae);
+            history.AddRange(outcome.History);
+            return outcome.Stopped;
+        }
+        // The order is the strategy's; a phase it leaves out still runs when --phase asks for it.
+        foreach (var phase in strategy.PhaseOrder.Concat(["supervised", "unsupervised"]).Distinct())
+        {
+            bool stopped = phase switch
+            {
+                "supervised" => TrainSupervised(),
+                "unsupervised" => TrainUnsupervised(),
+                _ => false,
+            };
+            if (stopped) return Stopped(request, history, issues);
         }
         if (classifier is null && vae is null)
             throw new Core.UserInputException($"nothing to assemble in {request.Output}: train the supervised and/or unsupervised phase first (--phase all).");
@@ -122,7 +140,7 @@ public static class TrainingRun
 
         // Hybrid assembly: calibration on validation normals, weights, threshold — all stored in the package.
         if (vae is not null) FitLatentStatistics(ctx, vae, train);
-        var detector = Assemble(ctx, classifier, vae, val);
+        var detector = Assemble(ctx, classifier, vae, val, strategy.SupervisedWeight, out var weights);
         var (valReport, valScores, valTruth) = Evaluator.Evaluate(detector, val, request.Dataset.Classes, "val", batchSize, request.Compute.Device);
         EvaluationReport? testReport = null;
         SplitScores? testScores = null; int[]? testTruth = null;
@@ -131,14 +149,42 @@ public static class TrainingRun
             publisher.Publish(new EvaluationCompleted
             {
                 Split = r.Split, Model = "hybrid", Images = r.Images,
-                Metrics = new Dictionary<string, double?> { ["auroc"] = Finite(r.Auroc), ["aupr"] = Finite(r.Aupr), ["f1"] = Finite(r.F1), ["accuracy"] = r.Accuracy, ["threshold"] = r.Threshold },
+                Metrics = new Dictionary<string, double?>
+                {
+                    ["auroc"] = Finite(r.Auroc), ["aupr"] = Finite(r.Aupr), ["f1"] = Finite(r.F1), ["accuracy"] = r.Accuracy, ["threshold"] = r.Threshold,
+                    ["auroc_supervised"] = r.ComponentAuroc.GetValueOrDefault("supervised"), ["auroc_reconstruction"] = r.ComponentAuroc.GetValueOrDefault("reconstruction"),
+                    ["weight_supervised"] = weights.SupervisedWeight, ["weight_reconstruction"] = weights.ReconstructionWeight,
+                },
             });
 
         var modelPath = Path.Combine(request.Output, "model" + ModelPackage.Extension);
         Package(request, detector, normalization, phases, history, modelPath);
-        WriteOutputs(request.Output, history, valReport, testReport, testScores ?? valScores, testTruth ?? valTruth, detector);
+        WriteOutputs(request.Output, history, valReport, testReport, testScores ?? valScores, testTruth ?? valTruth, detector, strategy, weights);
         publisher.Publish(new RunStatusChanged { Status = RunStatus.Completed, Message = $"model written to {modelPath}" });
         return new TrainResult(request.Output, modelPath, false, testReport, valReport, history, issues);
+    }
+
+    /// <summary>
+    /// The strategy for the labeled share of the training split actually given (organize's training_config.json was
+    /// written for the whole dataset and may not match it), said in the log with its reason. The phase order is
+    /// training_config.json's <c>phase_order</c> when that file suggests the same strategy, else the strategy's own.
+    /// </summary>
+    private static TrainingStrategy ChooseStrategy(RunContext ctx, CachedSplit train)
+    {
+        var labels = train.Labels;
+        int labeled = labels.Count(l => l >= 0);
+        var classes = labels.Where(l => l >= 0).Distinct().Order().Select(l => ctx.Request.Dataset.Classes[(int)l]).ToList();
+        var strategy = TrainingStrategy.For(labeled, labels.Count, classes, "training images");
+        var config = ctx.Request.Dataset.Config;
+        static string Named(string kind, string ledBy) => kind != "hybrid" ? kind
+            : "hybrid led by " + (ledBy switch { "balanced" => "both models", "supervised" => "the classifier", _ => "the VAE" });
+        ctx.Log($"strategy: {Named(strategy.Strategy, strategy.LedBy)}. {strategy.Reason}");
+        if (config is null) return strategy;
+        if (config.Strategy == strategy.Strategy && config.LedBy == strategy.LedBy && config.PhaseOrder.Count > 0)
+            return strategy with { PhaseOrder = config.PhaseOrder };
+        ctx.Log($"strategy: training_config.json suggests {Named(config.Strategy, config.LedBy)} ({config.LabeledFraction * 100:0.#}% of all the dataset's images " +
+                "are labeled, validation and test included); this run follows its training images.");
+        return strategy;
     }
 
     private static TrainResult Stopped(TrainRequest request, List<HistoryRow> history, List<string> issues)
@@ -172,8 +218,8 @@ public static class TrainingRun
                 ctx.Log($"supervised: each epoch draws the {positions.Length:N0} labeled images {repeat} times, to go once through the unlabeled ones");
             }
         }
-        var loader = new BatchLoader(train, LoaderOptions.Training(request.BatchSize!.Value, request.Seed, request.BalancedSampling, Augmentation(request))
-            with { Device = request.Compute.Device, DropLast = draws.Length > request.BatchSize }, draws);
+        var loader = TrainingLoader(ctx, "supervised", "labeled", train, draws,
+            LoaderOptions.Training(request.BatchSize!.Value, request.Seed, request.BalancedSampling, Augmentation(request)));
         using var trainer = new ClassifierTrainer(ctx, model, val, request.BalancedSampling ? null : ClassWeights.InverseFrequency(counts), unlabeled);
         long steps = (long)epochs * Batches(request, loader);
         var schedule = new CosineWarmupSchedule(request.LearningRate, Math.Min(steps / 10, Batches(request, loader)), steps);
@@ -198,17 +244,29 @@ public static class TrainingRun
     private static LoopOutcome TrainVae(RunContext ctx, VaeModel model, CachedSplit train, CachedSplit val, int epochs)
     {
         var request = ctx.Request;
-        var positions = train.PositionsOf(train.Split.VaeRows(request.VaeData));
+        var (vaeData, why) = request.VaeData.Resolve(train.Split);
+        if (why is not null) ctx.Log($"unsupervised: {why}");
+        var positions = train.PositionsOf(train.Split.VaeRows(vaeData));
         if (positions.Length == 0)
             throw new Core.UserInputException($"no training images for the VAE with --vae-data {request.VaeData.ToText()} (it needs normal-class or unlabeled images); try --vae-data both.");
         var valFit = val.PositionsOf(val.Split.VaeRows(VaeData.Both));
         if (valFit.Length == 0) valFit = Enumerable.Range(0, val.Count).ToArray();
-        var loader = new BatchLoader(train, LoaderOptions.Training(request.BatchSize!.Value, request.Seed + 1, false, Augmentation(request) is { } a ? a with { MaxRotationDegrees = 5, EraseProbability = 0 } : null)
-            with { Device = request.Compute.Device, DropLast = positions.Length > request.BatchSize }, positions);
+        var loader = TrainingLoader(ctx, "unsupervised", vaeData.ToText(), train, positions,
+            LoaderOptions.Training(request.BatchSize!.Value, request.Seed + 1, false, Augmentation(request) is { } a ? a with { MaxRotationDegrees = 5, EraseProbability = 0 } : null));
         long steps = (long)epochs * Batches(request, loader);
         using var trainer = new VaeTrainer(ctx, model, val, valFit, steps);
         var schedule = new CosineWarmupSchedule(request.VaeLearningRate, Math.Min(steps / 20, Batches(request, loader)), steps);
         return EpochLoop.Run(ctx, trainer, loader, epochs, schedule, Fingerprint(request, TrainingPhase.Unsupervised, "vae"), positions.Length, valFit.Length);
+    }
+
+    // Every selected image every epoch, in batches small enough for several steps per epoch (TrainingBatches).
+    private static BatchLoader TrainingLoader(RunContext ctx, string phase, string what, CachedSplit train, int[] positions, LoaderOptions options)
+    {
+        var adapted = TrainingBatches.Options(options, positions.Length) with { Device = ctx.Request.Compute.Device };
+        var loader = new BatchLoader(train, adapted, positions);
+        string size = adapted.BatchSize == options.BatchSize ? "" : $" (batch size {options.BatchSize} adapted to {adapted.BatchSize}, so the images make several steps per epoch)";
+        ctx.Log($"{phase}: {positions.Length:N0} {what} images, {loader.BatchesPerEpoch} batches of up to {adapted.BatchSize} per epoch{size}");
+        return loader;
     }
 
     private static int Batches(TrainRequest request, BatchLoader loader) =>
@@ -250,7 +308,8 @@ public static class TrainingRun
     }
 
     // Fits the reconstruction calibration on validation normals, picks ensemble weights and the threshold.
-    private static DetectorParts Assemble(RunContext ctx, EfficientNetModel? classifier, VaeModel? vae, CachedSplit val)
+    private static DetectorParts Assemble(RunContext ctx, EfficientNetModel? classifier, VaeModel? vae, CachedSplit val, double presetSupervised,
+        out HybridWeightChoice choice)
     {
         var request = ctx.Request;
         var spec = request.Dataset;
@@ -273,17 +332,14 @@ public static class TrainingRun
         var truth = labeled.Select(i => val.Labels[i] == normal ? 0 : 1).ToArray();
         bool canRank = truth.Distinct().Count() == 2;
 
-        double wSup = classifier is null ? 0 : vae is null ? 1 : spec.Config?.EnsembleWeights.Supervised ?? 0.5;
-        if (classifier is not null && vae is not null && raw.Supervised is { } sup && calibration is not null)
-        {
-            if (request.FitWeights && canRank)
-            {
-                var fit = HybridWeightFitter.Fit(labeled.Select(i => sup[i]).ToArray(), labeled.Select(i => calibration.Map(raw.Errors![i])).ToArray(), truth.Select(t => t == 1).ToArray());
-                wSup = fit.SupervisedWeight;
-                ctx.Log($"hybrid: fitted weights supervised {fit.SupervisedWeight:F2} / unsupervised {fit.ReconstructionWeight:F2} (validation AUROC {fit.Auroc:F4})");
-            }
-            else ctx.Log($"hybrid: weights supervised {wSup:F2} / unsupervised {1 - wSup:F2} (from training_config.json; --fit-weights fits them)");
-        }
+        // Each part's validation AUROC decides its weight: one near chance or inverted is dropped, not kept at a preset.
+        var supervised = raw.Supervised is { } sup ? labeled.Select(i => sup[i]).ToArray() : null;
+        var reconstruction = raw.Errors is { } err && calibration is not null ? labeled.Select(i => calibration.Map(err[i])).ToArray() : null;
+        choice = HybridWeightChoice.Decide(supervised, reconstruction, truth.Select(t => t == 1).ToArray(), presetSupervised, request.FitWeights);
+        if (choice.SupervisedAuroc is not null || choice.ReconstructionAuroc is not null)
+            ctx.Log($"hybrid: validation AUROC classifier {Describe(choice.SupervisedAuroc)}, VAE {Describe(choice.ReconstructionAuroc)}");
+        foreach (var note in choice.Notes) ctx.Log($"hybrid: {note}");
+        double wSup = choice.SupervisedWeight;
         var scorer = new HybridScorer(wSup, 1 - wSup, calibration);
         var scored = SplitScores.Compute(draft with { Scorer = scorer }, val, all, batch, device);
 
@@ -405,10 +461,19 @@ public static class TrainingRun
     }
 
     private static void WriteOutputs(string folder, IReadOnlyList<HistoryRow> history, EvaluationReport val, EvaluationReport? test,
-        SplitScores scores, int[] truth, DetectorParts detector)
+        SplitScores scores, int[] truth, DetectorParts detector, TrainingStrategy strategy, HybridWeightChoice weights)
     {
         WriteHistory(Path.Combine(folder, "history.csv"), history);
-        var metrics = new { test, val, history_epochs = history.Count };
+        var metrics = new
+        {
+            test, val, history_epochs = history.Count,
+            strategy = new { strategy.Strategy, strategy.LedBy, strategy.PhaseOrder, strategy.Reason },
+            hybrid_weights = new
+            {
+                supervised = weights.SupervisedWeight, unsupervised = weights.ReconstructionWeight, weights.Method,
+                val_auroc = new { supervised = weights.SupervisedAuroc, reconstruction = weights.ReconstructionAuroc }, weights.Notes,
+            },
+        };
         AtomicText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, VigilJson.Options));
 
         var plots = Path.Combine(folder, "plots");
@@ -450,4 +515,6 @@ public static class TrainingRun
         AtomicFile.Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
+
+    private static string Describe(double? auroc) => auroc is { } a ? a.ToString("F3", CultureInfo.InvariantCulture) : "n/a";
 }

@@ -51,7 +51,18 @@ internal sealed class VaeTrainer : IPhaseTrainer, IDisposable
         Model.train();
         using var scope = NewDisposeScope();
         var (reconstruction, mu, logVar) = Model.forward(batch.Images);
-        var loss = VaeModel.Loss(batch.Images, reconstruction, mu, logVar, _beta.At(globalStep));
+        var images = batch.Images;
+        if (_ctx.Request.VaeTrim > 0 && images.shape[0] > 1)
+        {
+            // Trimmed loss: the batch's worst-reconstructed images (likeliest anomalies) give no gradient.
+            long keep = Math.Max(1, (long)Math.Round(images.shape[0] * (1 - _ctx.Request.VaeTrim)));
+            Tensor kept;
+            using (no_grad())
+                kept = ((reconstruction - images).square().flatten(1).sum(1) + VaeModel.KlPerImage(mu, logVar)).topk((int)keep, largest: false).indexes;
+            images = images.index_select(0, kept); reconstruction = reconstruction.index_select(0, kept);
+            mu = mu.index_select(0, kept); logVar = logVar.index_select(0, kept);
+        }
+        var loss = VaeModel.Loss(images, reconstruction, mu, logVar, _beta.At(globalStep));
         _optimizer.zero_grad();
         loss.Total.backward();
         double? norm = GradientClipping.ClipAndStep(Model.parameters(), _ctx.Request.GradientClip * 50, _optimizer);
@@ -70,7 +81,7 @@ internal sealed class VaeTrainer : IPhaseTrainer, IDisposable
         {
             var scored = ModelScoring.Vae(Model, _val, _valLabeled, batch, device, _ctx.Request.Beta);
             var auc = BinaryMetrics.Auroc(scored.Scores, _valLabels);
-            if (double.IsFinite(auc)) { monitor = auc; evt = evt with { AurocMacro = auc }; }
+            if (double.IsFinite(auc)) { monitor = auc; evt = evt with { AurocMacro = auc, AnomalyAuroc = auc }; }
         }
         return new ValidationResult(fit.Loss, new Dictionary<string, double> { ["recon"] = fit.Reconstruction, ["kl"] = fit.Kl }, monitor, evt);
     }

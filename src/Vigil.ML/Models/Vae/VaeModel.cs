@@ -280,7 +280,7 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
     private static Tensor ErrorMapOf(Tensor images, Tensor reconstruction) =>
         (reconstruction - images).square().mean([1], keepdim: true);
 
-    private static Tensor KlPerImage(Tensor mu, Tensor logVar) =>
+    internal static Tensor KlPerImage(Tensor mu, Tensor logVar) =>
         -0.5 * (1 + logVar - mu.square() - logVar.exp()).sum(1);
 
     private static Sequential Stage(nn.Module<Tensor, Tensor> convolution, int channels)
