@@ -151,7 +151,7 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
         int unlabeled = DataRows(Path.Combine(_run.Dataset, "unlabeled.csv")).Count(row => row.Split(',')[split] == "train");
         Assert.True(unlabeled > 0, "the sample's training split should hold unlabeled images");
         Assert.Contains($"also learning from {unlabeled:N0} unlabeled images", semi.Stderr);
-        Assert.DoesNotContain("unlabeled images", plain.Stderr);
+        Assert.DoesNotContain("also learning from", plain.Stderr);
         string ValLoss(string output) => File.ReadAllLines(_run.Dir.Combine(output, "history.csv"))[1].Split(',')[3];
         Assert.Equal(ValLoss("plain-1"), ValLoss("plain-2"));
         Assert.NotEqual(ValLoss("plain-1"), ValLoss("semi"));
