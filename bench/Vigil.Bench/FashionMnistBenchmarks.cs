@@ -52,7 +52,7 @@ public static class FashionMnistBenchmarks
             var val = WriteCsv(dataset, $"oneclass-{k}-val", "val", l => l == normal);
             var test = WriteCsv(dataset, $"oneclass-{k}-test", "test", _ => true);
             var clock = Stopwatch.StartNew();
-            var result = Train(new TrainRequest
+            var result = BenchTraining.Run(new TrainRequest
             {
                 Dataset = DatasetSpec.FromCsvFiles(train, val, test, normal),
                 Phase = PhaseSelection.Unsupervised, Output = Path.Combine(work, "fmnist-runs", $"oneclass-{k}"),
@@ -61,7 +61,7 @@ public static class FashionMnistBenchmarks
             });
             double auroc = result.Test!.ComponentAuroc["reconstruction"] ?? double.NaN;
             aurocs.Add(auroc);
-            var kinds = CompareScores(result.ModelPath!, test, normal);
+            var kinds = BenchTraining.CompareScores(DetectorLoader.Load(result.ModelPath!, torch.CPU).Parts.Vae!, test, normal, 28);
             foreach (var (kind, value) in kinds) (byKind.TryGetValue(kind, out var list) ? list : byKind[kind] = []).Add(value);
             Console.WriteLine($"fmnist-oneclass: class {k} ({normal}) AUROC {auroc:F4} ({epochs} epochs, {clock.Elapsed.TotalMinutes:F1} min); " +
                               string.Join(", ", kinds.Select(p => $"{p.Key} {p.Value:F4}")));
@@ -70,29 +70,13 @@ public static class FashionMnistBenchmarks
         foreach (var (kind, values) in byKind) Console.WriteLine($"fmnist-oneclass:   score {kind,-18} mean {values.Average():F4}");
     }
 
-    /// <summary>Test AUROC of every VAE score kind of the packaged model (the latent kinds use its fitted statistics).</summary>
-    private static Dictionary<string, double> CompareScores(string modelPath, string testCsv, string normal)
-    {
-        var vae = DetectorLoader.Load(modelPath, torch.CPU).Parts.Vae!;
-        var spec = DatasetSpec.FromCsvFiles(testCsv, null, null, null);
-        using var data = SplitCache.Load(spec.Split("train"), new CacheOptions { ImageSize = 28, Channels = 1, Folder = spec.CacheFolder });
-        var scores = Enum.GetValues<VaeScoreKind>().ToDictionary(k => k, _ => new List<double>());
-        foreach (var batch in new BatchLoader(data, LoaderOptions.Evaluation(256), Enumerable.Range(0, data.Count).ToArray()).Epoch(0))
-            using (batch)
-                foreach (var kind in scores.Keys)
-                    using (var t = vae.ReconstructionError(batch.Images, kind).to_type(ScalarType.Float64))
-                        scores[kind].AddRange(t.data<double>().ToArray());
-        var labels = Enumerable.Range(0, data.Count).Select(p => spec.Classes[(int)data.Labels[p]] == normal ? 0 : 1).ToArray();
-        return scores.ToDictionary(p => p.Key.ToString(), p => BinaryMetrics.Auroc(p.Value.ToArray(), labels));
-    }
-
     /// <summary>B0 classifier on the ten classes; prints test accuracy with and without the mirror average.</summary>
     public static async Task Supervised(string work, int epochs, int imageSize)
     {
         var dataset = await Organized(work);
         var clock = Stopwatch.StartNew();
         var compute = ComputeResolver.Resolve("cpu", null);
-        var result = Train(new TrainRequest
+        var result = BenchTraining.Run(new TrainRequest
         {
             Dataset = DatasetSpec.FromFolder(dataset), Phase = PhaseSelection.Supervised,
             Output = Path.Combine(work, "fmnist-runs", $"supervised-{imageSize}px-{epochs}ep"), EpochsSupervised = epochs, ImageSize = imageSize, Channels = 1,
@@ -130,7 +114,7 @@ public static class FashionMnistBenchmarks
         var val = WriteCsv(dataset, "known-unknown-val", "val", l => l == normal || known.Contains(l), Keep);
         var test = WriteCsv(dataset, "known-unknown-test", "test", _ => true);
         var clock = Stopwatch.StartNew();
-        var result = Train(new TrainRequest
+        var result = BenchTraining.Run(new TrainRequest
         {
             Dataset = DatasetSpec.FromCsvFiles(train, val, null, normal), Phase = PhaseSelection.All,
             Output = Path.Combine(work, "fmnist-runs", "known-unknown"), EpochsSupervised = epochsSupervised, EpochsUnsupervised = epochsVae,
@@ -163,15 +147,6 @@ public static class FashionMnistBenchmarks
         Console.WriteLine($"fmnist-known-unknown: report AUROC known {report.AurocKnown:F4}, unknown {report.AurocUnknown:F4} (hybrid, from the Evaluator)");
     }
 
-    private static TrainResult Train(TrainRequest request)
-    {
-        // A resumable run keeps its folder: deleting it would throw away hours of training (and a finished model).
-        if (!request.Resume && Directory.Exists(request.Output)) Directory.Delete(request.Output, recursive: true);
-        string? last = null;
-        void Log(string line) { if (line != last) Console.Error.WriteLine("  " + line); last = line; }
-        return TrainingRun.Run(request, new EpochPrinter(), new TrainingControl(), Log, CancellationToken.None);
-    }
-
     /// <summary>The organized dataset folder, organizing it on first use.</summary>
     private static async Task<string> Organized(string work)
     {
@@ -186,40 +161,14 @@ public static class FashionMnistBenchmarks
         return folder;
     }
 
-    /// <summary>
-    /// Writes <c>bench-NAME.csv</c> in the dataset folder (so its relative paths stay valid) with the rows of one
-    /// split whose label passes <paramref name="include"/> (and <paramref name="keep"/>, given label and path).
-    /// </summary>
-    private static string WriteCsv(string dataset, string name, string split, Func<string, bool> include, Func<string, string, bool>? keep = null)
-    {
-        var lines = File.ReadAllLines(Path.Combine(dataset, "splits", split + ".csv"));
-        var header = lines[0].Split(',');
-        int pathCol = Array.IndexOf(header, "path"), labelCol = Array.IndexOf(header, "label");
-        // Fashion-MNIST's paths and class names hold no commas or quotes, so a plain split is exact here.
-        var rows = lines.Skip(1).Where(line =>
-        {
-            var cells = line.Split(',');
-            return include(cells[labelCol]) && (keep?.Invoke(cells[labelCol], cells[pathCol]) ?? true);
-        });
-        var path = Path.Combine(dataset, $"bench-{name}.csv");
-        File.WriteAllLines(path, rows.Prepend(lines[0]));
-        return path;
-    }
+    /// <summary>Rows of one split whose label passes <paramref name="include"/> (and <paramref name="keep"/>, given label and path).</summary>
+    private static string WriteCsv(string dataset, string name, string split, Func<string, bool> include, Func<string, string, bool>? keep = null) =>
+        BenchCsv.Write(dataset, name, split, row => include(row["label"]) && (keep?.Invoke(row["label"], row["path"]) ?? true));
 
     private static double StableFraction(string text)
     {
         ulong h = 14695981039346656037;
         foreach (char c in text) { h ^= c; h *= 1099511628211; }
         return (h >> 11) / (double)(1UL << 53);
-    }
-
-    /// <summary>One line per epoch on stderr, so a long benchmark shows progress.</summary>
-    private sealed class EpochPrinter : IRunObserver
-    {
-        public void OnEvent(RunEvent e)
-        {
-            if (e is EpochCompleted ep)
-                Console.Error.WriteLine($"  epoch {ep.Epoch}: train loss {ep.TrainLoss:F4}, val loss {ep.ValLoss:F4}, val acc {ep.Accuracy:F4}, val AUROC {ep.AurocMacro:F4}, {ep.ImagesPerSecond:F0} img/s, {ep.ElapsedSeconds:F0} s");
-        }
     }
 }

@@ -27,13 +27,17 @@ switch (which)
     case "image-fuzz":
         return ImageFuzzBenchmarks.Run(work, perFormat: Arg(2, 1500), seed: Arg(3, 20261206), cap: TimeSpan.FromSeconds(10), only: args.Length > 4 ? args[4] : null);
     case "fmnist-known-unknown": await FashionMnistBenchmarks.KnownUnknown(work, Arg(2, 10), Arg(3, 20), Arg(4, 32)); break;
+    // Normal-only detection on the demo phantoms, per organ: EPOCHS, images PER_ORGAN of the sample, ORGANS (brain,chest).
+    case "phantoms-oneclass":
+        await PhantomBenchmarks.OneClass(work, epochs: Arg(2, 40), perOrgan: Arg(3, 1200), organs: args.Length > 4 ? args[4].Split(',') : null);
+        break;
     case "all":
         await OrganizeBenchmarks.FashionMnistIdx(work);
         await OrganizeBenchmarks.PngFolder(work);
         TrainingBenchmarks.Speed(work);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, monitor-ingest, monitor-downsample, monitor-fanout, monitor-observers, metrics-ranking, image-fuzz, fmnist-oneclass, fmnist-supervised or fmnist-known-unknown");
+        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, monitor-ingest, monitor-downsample, monitor-fanout, monitor-observers, metrics-ranking, image-fuzz, fmnist-oneclass, fmnist-supervised, fmnist-known-unknown or phantoms-oneclass");
         return 2;
 }
 return 0;

@@ -87,14 +87,15 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
         get { using var s = Buffer(ScoreStatsBuffer)[0]; return s.item<float>() > 0.5f; }
     }
 
+    /// <summary>Whether this model can score by <paramref name="kind"/> now (the latent kinds need fitted statistics).</summary>
+    public bool CanScore(VaeScoreKind kind) =>
+        kind is not (VaeScoreKind.LatentMahalanobis or VaeScoreKind.ErrorPlusLatent) || HasLatentStatistics;
+
     /// <summary>
     /// The score kind actually used: <see cref="VaeOptions.Score"/>, except that kinds needing latent statistics fall
     /// back to <see cref="VaeScoreKind.ErrorPlusKl"/> until they are fitted (e.g. for validation during training).
     /// </summary>
-    public VaeScoreKind EffectiveScore =>
-        (Options.Score is VaeScoreKind.LatentMahalanobis or VaeScoreKind.ErrorPlusLatent) && !HasLatentStatistics
-            ? VaeScoreKind.ErrorPlusKl
-            : Options.Score;
+    public VaeScoreKind EffectiveScore => CanScore(Options.Score) ? Options.Score : VaeScoreKind.ErrorPlusKl;
 
     /// <summary>
     /// Fits what <see cref="VaeScoreKind.LatentMahalanobis"/> and <see cref="VaeScoreKind.ErrorPlusLatent"/> need
