@@ -1,9 +1,7 @@
-using Vigil.Core.Metrics;
 using Vigil.Core.Runs;
 using Vigil.ML.Data;
-using Vigil.ML.Models.Vae;
+using Vigil.ML.Inference;
 using Vigil.ML.Runs;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Vigil.Bench;
@@ -22,21 +20,14 @@ public static class BenchTraining
     }
 
     /// <summary>
-    /// Test AUROC of every score kind of one trained VAE on the images of <paramref name="testCsv"/> (anomaly = any
-    /// label but <paramref name="normal"/>); kinds the model cannot compute (no fitted statistics) are left out.
+    /// Test AUROC of every score kind of one packaged model on the images of <paramref name="testCsv"/> (anomaly = any
+    /// label but the package's normal class), as <c>vigil evaluate</c> lists them; kinds it cannot compute are left out.
     /// </summary>
-    public static Dictionary<string, double> CompareScores(VaeModel vae, string testCsv, string normal, int imageSize)
+    public static IReadOnlyDictionary<string, double?> CompareScores(LoadedDetector loaded, string testCsv)
     {
         var spec = DatasetSpec.FromCsvFiles(testCsv, null, null, null);
-        using var data = SplitCache.Load(spec.Split("train"), new CacheOptions { ImageSize = imageSize, Channels = vae.Options.Channels, Folder = spec.CacheFolder });
-        var scores = Enum.GetValues<VaeScoreKind>().Where(vae.CanScore).ToDictionary(k => k, _ => new List<double>());
-        foreach (var batch in new BatchLoader(data, LoaderOptions.Evaluation(256), Enumerable.Range(0, data.Count).ToArray()).Epoch(0))
-            using (batch)
-                foreach (var kind in scores.Keys)
-                    using (var t = vae.ReconstructionError(batch.Images, kind).to_type(ScalarType.Float64))
-                        scores[kind].AddRange(t.data<double>().ToArray());
-        var labels = Enumerable.Range(0, data.Count).Select(p => spec.Classes[(int)data.Labels[p]] == normal ? 0 : 1).ToArray();
-        return scores.ToDictionary(p => p.Key.ToString(), p => BinaryMetrics.Auroc(p.Value.ToArray(), labels));
+        using var data = SplitCache.Load(spec.Split("train"), new CacheOptions { ImageSize = loaded.Manifest.ImageSize, Channels = loaded.Manifest.Channels, Folder = spec.CacheFolder });
+        return Evaluator.ScoreKindAuroc(loaded.Parts, data, spec.Classes, 128, CPU);
     }
 
     /// <summary>One line per epoch on stderr, so a long benchmark shows progress.</summary>

@@ -61,8 +61,8 @@ public static class FashionMnistBenchmarks
             });
             double auroc = result.Test!.ComponentAuroc["reconstruction"] ?? double.NaN;
             aurocs.Add(auroc);
-            var kinds = BenchTraining.CompareScores(DetectorLoader.Load(result.ModelPath!, torch.CPU).Parts.Vae!, test, normal, 28);
-            foreach (var (kind, value) in kinds) (byKind.TryGetValue(kind, out var list) ? list : byKind[kind] = []).Add(value);
+            var kinds = BenchTraining.CompareScores(DetectorLoader.Load(result.ModelPath!, torch.CPU), test);
+            foreach (var (kind, value) in kinds) (byKind.TryGetValue(kind, out var list) ? list : byKind[kind] = []).Add(value ?? double.NaN);
             Console.WriteLine($"fmnist-oneclass: class {k} ({normal}) AUROC {auroc:F4} ({epochs} epochs, {clock.Elapsed.TotalMinutes:F1} min); " +
                               string.Join(", ", kinds.Select(p => $"{p.Key} {p.Value:F4}")));
         }

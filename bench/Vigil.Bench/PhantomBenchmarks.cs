@@ -50,7 +50,7 @@ public static class PhantomBenchmarks
             Console.WriteLine($"phantoms-oneclass: {organ}: {trainImages} normal train images, {epochs} epochs at 64×64, {minutes:F1} min " +
                               $"(CPU user {used.UserSeconds:F0} s, sys {used.SystemSeconds:F0} s, peak RSS {used.PeakRssBytes / 1048576.0:F0} MiB); " +
                               $"package score {loaded.Manifest.Models.Vae?.Score}: test AUROC {result.Test!.ComponentAuroc["reconstruction"] ?? double.NaN:F4} (target >= 0.95)");
-            foreach (var (kind, auroc) in BenchTraining.CompareScores(loaded.Parts.Vae!, test, "normal", 64))
+            foreach (var (kind, auroc) in BenchTraining.CompareScores(loaded, test))
                 Console.WriteLine($"phantoms-oneclass:   {organ} score {kind,-20} test AUROC {auroc:F4}");
         }
     }

@@ -6,6 +6,7 @@ using Vigil.ML.Compute;
 using Vigil.ML.Data;
 using Vigil.ML.Models.EfficientNet;
 using Vigil.ML.Models.Hybrid;
+using Vigil.ML.Models.Vae;
 using Vigil.ML.Runs;
 
 namespace Vigil.Cli.Commands;
@@ -44,6 +45,19 @@ public static class TrainCommand
         var model = new Option<string>("--model") { Description = "EfficientNet variant: b0, b1, b2, b3 or tiny", DefaultValueFactory = _ => "b0", HelpName = "b0|b1|b2|b3|tiny" };
         var init = new Option<string?>("--init-weights") { Description = "ImageNet EfficientNet weights (.safetensors from torchvision or timm) to start the classifier from", HelpName = "FILE" };
         var vaeData = new Option<string>("--vae-data") { Description = "Images the VAE learns normality from: normal, unlabeled or both", DefaultValueFactory = _ => "both", HelpName = "normal|unlabeled|both" };
+        var vaeScore = new Option<string?>("--vae-score")
+        {
+            Description = "How the VAE part scores an image, recorded in the model file (" + VaeScoreNames.All + "; default " +
+                          VaeScoreKind.LearnedAnomalyMap.ToText() + " when the anomaly head is trained, else " + new VaeOptions().Score.ToText() +
+                          "); 'vigil evaluate --scorer' compares them on the same model",
+            HelpName = "NAME",
+        };
+        var headEpochs = new Option<int?>("--head-epochs")
+        {
+            Description = "Epochs of the VAE's anomaly head, trained after the VAE on the same normal images with synthetic anomalies pasted in " +
+                          $"(default: the VAE's epochs, at most {TrainRequest.DefaultMaxAnomalyHeadEpochs}; 0: no head, then learned-anomaly-map is unavailable)",
+            HelpName = "N",
+        };
         var fit = new Option<bool>("--fit-weights") { Description = "Fit the hybrid ensemble weights on the validation split instead of training_config.json's" };
         var threshold = new Option<string>("--threshold-method") { Description = "How the anomaly threshold is chosen on validation: f1, youden, or sensitivity:0.95", DefaultValueFactory = _ => "f1", HelpName = "f1|youden|sensitivity:S" };
         var critical = new Option<string?>("--critical") { Description = "Critical classes and the sensitivity each must reach on validation, e.g. Tumor=0.99,Hemorrhage=0.97: an image is also flagged when the classifier's probability of such a class passes a per-class threshold fitted for it", HelpName = "CLASS=S,..." };
@@ -71,7 +85,7 @@ public static class TrainCommand
             "unlabeled images (unsupervised), then the hybrid ensemble (calibration, weights, threshold). Writes model.vigil, metrics.json, history.csv, " +
             "plots/ and events.jsonl into the run folder, with a checkpoint every epoch. Ctrl-C saves and stops; --resume continues.")
         {
-            dataset, trainCsv, valCsv, testCsv, phase, epochs, imageSize, batch, output, resume, model, init, vaeData, fit, threshold, critical, lr,
+            dataset, trainCsv, valCsv, testCsv, phase, epochs, imageSize, batch, output, resume, model, init, vaeData, vaeScore, headEpochs, fit, threshold, critical, lr,
             balanced, noAugment, augment, hflip, erase, tta, patience, seed, monitor, maxBatches, device, threads, format,
         };
         PreparedTraining Prepare(ParseResult parse)
@@ -120,6 +134,7 @@ public static class TrainCommand
                 Augmentation = augmentation ?? AugmentOptions.Default, AllowHorizontalFlip = parse.GetValue(hflip), TestTimeFlip = testTimeFlip,
                 Patience = parse.GetValue(patience), Seed = parse.GetValue(seed), Resume = parse.GetValue(resume),
                 MaxBatchesPerEpoch = parse.GetValue(maxBatches),
+                VaeScore = parse.GetValue(vaeScore) is { } score ? VaeScoreNames.Parse(score, "--vae-score") : null, AnomalyHeadEpochs = parse.GetValue(headEpochs),
                 Compute = ComputeResolver.Resolve(parse.GetValue(device), parse.GetValue(threads)),
             };
             return new PreparedTraining(request, runFolder, criticalClasses);

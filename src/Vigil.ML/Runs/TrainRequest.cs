@@ -69,6 +69,18 @@ public sealed record TrainRequest
     public VaeData VaeData { get; init; } = VaeData.Both;
     /// <summary>Latent size of the VAE.</summary>
     public int LatentDim { get; init; } = 512;
+    /// <summary>
+    /// The VAE's anomaly score, recorded in the package (null: LearnedAnomalyMap when the anomaly head is trained, else
+    /// <see cref="Models.Vae.VaeOptions.Score"/>'s default).
+    /// </summary>
+    public Models.Vae.VaeScoreKind? VaeScore { get; init; }
+    /// <summary>
+    /// Epochs of the VAE's anomaly head on the normal training images after the VAE (null: as many as the VAE's, at
+    /// most <see cref="DefaultMaxAnomalyHeadEpochs"/>; 0: no head, then the LearnedAnomalyMap score is unavailable).
+    /// </summary>
+    public int? AnomalyHeadEpochs { get; init; }
+    /// <summary>Cap on the head's epochs when <see cref="AnomalyHeadEpochs"/> is not given.</summary>
+    public const int DefaultMaxAnomalyHeadEpochs = 30;
     /// <summary>Fit the ensemble weights on the validation split instead of taking training_config.json's.</summary>
     public bool FitWeights { get; init; }
     /// <summary>Peak learning rate of the classifier (AdamW).</summary>

@@ -106,7 +106,8 @@ public static class TrainingRun
         }
         if (wantVae || (request.Phase == PhaseSelection.Hybrid && HasPhase(ctx, TrainingPhase.Unsupervised)))
         {
-            vae = ModelFactory.Vae(channels, size, request.LatentDim, new VaeOptions().BaseWidth, request.Compute.Device);
+            bool head = AnomalyHeadPhase.Wanted(request);
+            vae = ModelFactory.Vae(channels, size, request.LatentDim, new VaeOptions().BaseWidth, request.Compute.Device, AnomalyHeadPhase.Score(request, head), head);
             if (wantVae)
             {
                 var outcome = TrainVae(ctx, vae, train, val, epochsVae);
@@ -122,6 +123,7 @@ public static class TrainingRun
 
         // Hybrid assembly: calibration on validation normals, weights, threshold — all stored in the package.
         if (vae is not null) FitLatentStatistics(ctx, vae, train);
+        if (vae?.Head is not null) AnomalyHeadPhase.Fit(ctx, vae, train, epochsVae);
         var detector = Assemble(ctx, classifier, vae, val);
         var (valReport, valScores, valTruth) = Evaluator.Evaluate(detector, val, request.Dataset.Classes, "val", batchSize, request.Compute.Device);
         EvaluationReport? testReport = null;
@@ -174,7 +176,7 @@ public static class TrainingRun
             throw new Core.UserInputException($"no training images for the VAE with --vae-data {request.VaeData.ToText()} (it needs normal-class or unlabeled images); try --vae-data both.");
         var valFit = val.PositionsOf(val.Split.VaeRows(VaeData.Both));
         if (valFit.Length == 0) valFit = Enumerable.Range(0, val.Count).ToArray();
-        var loader = new BatchLoader(train, LoaderOptions.Training(request.BatchSize!.Value, request.Seed + 1, false, Augmentation(request) is { } a ? a with { MaxRotationDegrees = 5, EraseProbability = 0 } : null)
+        var loader = new BatchLoader(train, LoaderOptions.Training(request.BatchSize!.Value, request.Seed + 1, false, VaeAugmentation(request))
             with { Device = request.Compute.Device, DropLast = positions.Length > request.BatchSize }, positions);
         long steps = (long)epochs * Batches(request, loader);
         using var trainer = new VaeTrainer(ctx, model, val, valFit, steps);
@@ -184,6 +186,10 @@ public static class TrainingRun
 
     private static int Batches(TrainRequest request, BatchLoader loader) =>
         Math.Max(1, request.MaxBatchesPerEpoch is { } m ? Math.Min(m, loader.BatchesPerEpoch) : loader.BatchesPerEpoch);
+
+    /// <summary>The VAE's (and its head's) augmentation: gentler than the classifier's, no erasing.</summary>
+    internal static AugmentOptions? VaeAugmentation(TrainRequest request) =>
+        Augmentation(request) is { } a ? a with { MaxRotationDegrees = 5, EraseProbability = 0 } : null;
 
     private static AugmentOptions? Augmentation(TrainRequest request) =>
         request.Augment ? request.Augmentation with { HorizontalFlip = request.AllowHorizontalFlip } : null;
@@ -351,7 +357,7 @@ public static class TrainingRun
             Models = new PackageModels
             {
                 Classifier = detector.Classifier is null ? null : new PackageClassifier { Variant = request.Variant.Name, NumClasses = detector.Classes.Count, TestTimeFlip = detector.TestTimeFlip },
-                Vae = detector.Vae is { } vae ? new PackageVae { LatentDim = vae.Options.LatentDim, BaseWidth = vae.Options.BaseWidth, Score = vae.EffectiveScore.ToString() } : null,
+                Vae = detector.Vae is { } vae ? new PackageVae { LatentDim = vae.Options.LatentDim, BaseWidth = vae.Options.BaseWidth, Score = vae.EffectiveScore.ToString(), AnomalyHead = vae.Head is not null } : null,
             },
             HybridWeights = new PackageHybridWeights(detector.Scorer.SupervisedWeight, detector.Scorer.ReconstructionWeight),
             Calibration = detector.Scorer.Calibration is { } cal ? JsonSerializer.SerializeToElement(cal, VigilJson.Options) : null,
