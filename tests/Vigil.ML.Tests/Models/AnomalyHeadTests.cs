@@ -46,14 +46,14 @@ public sealed class AnomalyHeadTests : IDisposable
     {
         manual_seed(11);
         using var vae = WithHead();
-        using Tensor normals = SyntheticImages.Blobs(32, 32, seed: 1);
+        using Tensor normals = SyntheticImages.Blobs(64, 32, seed: 1);
         TrainVae(vae, normals, steps: 40);
         Assert.False(vae.CanScore(VaeScoreKind.LearnedAnomalyMap));
         Assert.Equal(VaeScoreKind.ErrorPlusKl, vae.EffectiveScore); // untrained head: the fallback
         using (var fitter = new AnomalyHeadFitter(vae, 2e-3, seed: 3))
         {
             var losses = new List<double>();
-            for (int step = 0; step < 100; step++) losses.Add(fitter.Step(normals));
+            for (int step = 0; step < 120; step++) losses.Add(fitter.Step(normals));
             Assert.True(losses.TakeLast(10).Average() < losses.Take(10).Average(), $"head loss went from {losses[0]} to {losses[^1]}");
             fitter.Complete();
         }
@@ -66,10 +66,10 @@ public sealed class AnomalyHeadTests : IDisposable
         Tensor a = vae.ReconstructionError(lesion), n = vae.ReconstructionError(test);
         double wins = a.gt(n).to_type(ScalarType.Float32).mean().item<float>();
         Assert.True(wins >= 0.9, $"lesion copies above their originals: {wins:P0} (scores {a.str()} vs {n.str()})");
-        // The map points at the lesion: its peak lies inside the square (give or take the blur).
-        (Tensor _, Tensor maps) = vae.Score(lesion);
-        Tensor inside = maps[.., .., TensorIndex.Slice(6, 11), TensorIndex.Slice(18, 23)].mean();
-        Assert.True(inside.item<float>() > 3 * maps.mean().item<float>(), "the head's map is highest on the lesion");
+        // The map responds where the lesion is: there it is higher than at the same place in the normal originals.
+        Tensor Region(Tensor images) => vae.Score(images).ErrorMaps[.., .., TensorIndex.Slice(6, 11), TensorIndex.Slice(18, 23)].mean();
+        float onLesion = Region(lesion).item<float>(), onNormal = Region(test).item<float>();
+        Assert.True(onLesion > 1.5 * onNormal, $"head's map on the lesion {onLesion} vs the same place without it {onNormal}");
     }
 
     [Fact]
