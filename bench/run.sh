@@ -3,7 +3,8 @@
 # NAME: all (default: organize-idx, organize-png, train-speed), one of those, or fmnist-oneclass [EPOCHS [CLASSES]],
 # fmnist-supervised [EPOCHS [SIZE]], fmnist-known-unknown [EPOCHS_B0 [EPOCHS_VAE [SIZE]]],
 # fmnist-few-labels [PERCENT [EPOCHS_B0 [EPOCHS_VAE [SIZE]]]],
-# phantoms-contaminated [EPOCHS [PHANTOMS_PER_ORGAN [VAE_DATA [VAE_TRIM]]]], monitor-ingest [STORE],
+# phantoms-contaminated [EPOCHS [PHANTOMS_PER_ORGAN [VAE_DATA [VAE_TRIM]]]], phantoms-oneclass [EPOCHS [PER_ORGAN [ORGANS]]],
+# monitor-ingest [STORE],
 # monitor-downsample [STORE], monitor-fanout [CLIENTS [SECONDS]], monitor-observers [BATCHES], metrics-ranking [SAMPLES], image-fuzz [CASES_PER_FORMAT [SEED [FORMAT]]], chart-compare [--runs N] (uPlot vs ECharts in headless
 # chromium, Node.js/npm; docs/benchmarks.md).
 # STORE: a postgres:// URL (the benchmark adds a run to that database), or "postgres" for a fresh scratch database

@@ -53,7 +53,7 @@ public static class FashionMnistBenchmarks
             var val = WriteCsv(dataset, $"oneclass-{k}-val", "val", l => l == normal);
             var test = WriteCsv(dataset, $"oneclass-{k}-test", "test", _ => true);
             var clock = Stopwatch.StartNew();
-            var result = Train(new TrainRequest
+            var result = BenchTraining.Run(new TrainRequest
             {
                 Dataset = DatasetSpec.FromCsvFiles(train, val, test, normal),
                 Phase = PhaseSelection.Unsupervised, Output = Path.Combine(work, "fmnist-runs", $"oneclass-{k}"),
@@ -62,29 +62,13 @@ public static class FashionMnistBenchmarks
             });
             double auroc = result.Test!.ComponentAuroc["reconstruction"] ?? double.NaN;
             aurocs.Add(auroc);
-            var kinds = CompareScores(result.ModelPath!, test, normal);
-            foreach (var (kind, value) in kinds) (byKind.TryGetValue(kind, out var list) ? list : byKind[kind] = []).Add(value);
+            var kinds = BenchTraining.CompareScores(DetectorLoader.Load(result.ModelPath!, torch.CPU), test);
+            foreach (var (kind, value) in kinds) (byKind.TryGetValue(kind, out var list) ? list : byKind[kind] = []).Add(value ?? double.NaN);
             Console.WriteLine($"fmnist-oneclass: class {k} ({normal}) AUROC {auroc:F4} ({epochs} epochs, {clock.Elapsed.TotalMinutes:F1} min); " +
                               string.Join(", ", kinds.Select(p => $"{p.Key} {p.Value:F4}")));
         }
         Console.WriteLine($"fmnist-oneclass: mean AUROC over {aurocs.Count} classes {aurocs.Average():F4} (target >= 0.90; Deep SAD 0.892, GEOM 0.935)");
         foreach (var (kind, values) in byKind) Console.WriteLine($"fmnist-oneclass:   score {kind,-18} mean {values.Average():F4}");
-    }
-
-    /// <summary>Test AUROC of every VAE score kind of the packaged model (the latent kinds use its fitted statistics).</summary>
-    private static Dictionary<string, double> CompareScores(string modelPath, string testCsv, string normal)
-    {
-        var vae = DetectorLoader.Load(modelPath, torch.CPU).Parts.Vae!;
-        var spec = DatasetSpec.FromCsvFiles(testCsv, null, null, null);
-        using var data = SplitCache.Load(spec.Split("train"), new CacheOptions { ImageSize = 28, Channels = 1, Folder = spec.CacheFolder });
-        var scores = Enum.GetValues<VaeScoreKind>().ToDictionary(k => k, _ => new List<double>());
-        foreach (var batch in new BatchLoader(data, LoaderOptions.Evaluation(256), Enumerable.Range(0, data.Count).ToArray()).Epoch(0))
-            using (batch)
-                foreach (var kind in scores.Keys)
-                    using (var t = vae.ReconstructionError(batch.Images, kind).to_type(ScalarType.Float64))
-                        scores[kind].AddRange(t.data<double>().ToArray());
-        var labels = Enumerable.Range(0, data.Count).Select(p => spec.Classes[(int)data.Labels[p]] == normal ? 0 : 1).ToArray();
-        return scores.ToDictionary(p => p.Key.ToString(), p => BinaryMetrics.Auroc(p.Value.ToArray(), labels));
     }
 
     /// <summary>B0 classifier on the ten classes; prints test accuracy with and without the mirror average.</summary>
@@ -93,7 +77,7 @@ public static class FashionMnistBenchmarks
         var dataset = await Organized(work);
         var clock = Stopwatch.StartNew();
         var compute = ComputeResolver.Resolve("cpu", null);
-        var result = Train(new TrainRequest
+        var result = BenchTraining.Run(new TrainRequest
         {
             Dataset = DatasetSpec.FromFolder(dataset), Phase = PhaseSelection.Supervised,
             Output = Path.Combine(work, "fmnist-runs", $"supervised-{imageSize}px-{epochs}ep"), EpochsSupervised = epochs, ImageSize = imageSize, Channels = 1,
@@ -131,7 +115,7 @@ public static class FashionMnistBenchmarks
         var val = WriteCsv(dataset, "known-unknown-val", "val", l => l == normal || known.Contains(l), Keep);
         var test = WriteCsv(dataset, "known-unknown-test", "test", _ => true);
         var clock = Stopwatch.StartNew();
-        var result = Train(new TrainRequest
+        var result = BenchTraining.Run(new TrainRequest
         {
             Dataset = DatasetSpec.FromCsvFiles(train, val, null, normal), Phase = PhaseSelection.All,
             Output = Path.Combine(work, "fmnist-runs", "known-unknown"), EpochsSupervised = epochsSupervised, EpochsUnsupervised = epochsVae,
@@ -169,7 +153,7 @@ public static class FashionMnistBenchmarks
         foreach (var (name, semi) in new[] { ("labels only", (ConsistencyOptions?)null), ("fixmatch", new ConsistencyOptions()) })
         {
             var clock = Stopwatch.StartNew();
-            var result = Train(new TrainRequest
+            var result = BenchTraining.Run(new TrainRequest
             {
                 Dataset = DatasetSpec.FromCsvFiles(train, val, null, normal), Phase = PhaseSelection.All,
                 Output = Path.Combine(work, "fmnist-runs", $"{tag}-{(semi is null ? "labels" : "fixmatch")}"), EpochsSupervised = epochsSupervised,
@@ -204,15 +188,6 @@ public static class FashionMnistBenchmarks
         foreach (var (model, s) in new (string Model, double[]? Scores)[] { ("supervised-only", scores.Supervised), ("VAE-only", scores.Errors), ("hybrid", scores.Combined) })
             if (s is not null) table[model] = (Auroc(s, known.Contains), Auroc(s, l => !known.Contains(l)), Auroc(s, _ => true));
         return table;
-    }
-
-    private static TrainResult Train(TrainRequest request)
-    {
-        // A resumable run keeps its folder: deleting it would throw away hours of training (and a finished model).
-        if (!request.Resume && Directory.Exists(request.Output)) Directory.Delete(request.Output, recursive: true);
-        string? last = null;
-        void Log(string line) { if (line != last) Console.Error.WriteLine("  " + line); last = line; }
-        return TrainingRun.Run(request, new EpochPrinter(), new TrainingControl(), Log, CancellationToken.None);
     }
 
     /// <summary>The organized dataset folder, organizing it on first use.</summary>
@@ -263,15 +238,5 @@ public static class FashionMnistBenchmarks
         ulong h = 14695981039346656037;
         foreach (char c in text) { h ^= c; h *= 1099511628211; }
         return (h >> 11) / (double)(1UL << 53);
-    }
-
-    /// <summary>One line per epoch on stderr, so a long benchmark shows progress.</summary>
-    internal sealed class EpochPrinter : IRunObserver
-    {
-        public void OnEvent(RunEvent e)
-        {
-            if (e is EpochCompleted ep)
-                Console.Error.WriteLine($"  epoch {ep.Epoch}: train loss {ep.TrainLoss:F4}, val loss {ep.ValLoss:F4}, val acc {ep.Accuracy:F4}, val AUROC {ep.AurocMacro:F4}, {ep.ImagesPerSecond:F0} img/s, {ep.ElapsedSeconds:F0} s");
-        }
     }
 }

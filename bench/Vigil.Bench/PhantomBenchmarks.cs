@@ -46,7 +46,7 @@ public static class PhantomBenchmarks
         var clock = Stopwatch.StartNew();
         string? last = null;
         void Log(string line) { if (line != last) Console.Error.WriteLine("  " + line); last = line; }
-        var result = TrainingRun.Run(request, new FashionMnistBenchmarks.EpochPrinter(), new TrainingControl(), Log, CancellationToken.None);
+        var result = TrainingRun.Run(request, new BenchTraining.EpochPrinter(), new TrainingControl(), Log, CancellationToken.None);
         var elapsed = clock.Elapsed;
         var used = ProcessCounters.Read() - before;
         var manifest = DetectorLoader.Load(result.ModelPath!, TorchSharp.torch.CPU).Manifest;

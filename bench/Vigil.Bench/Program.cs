@@ -34,13 +34,17 @@ switch (which)
             args.Length > 5 ? double.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : 0);
         break;
     case "fmnist-known-unknown": await FashionMnistBenchmarks.KnownUnknown(work, Arg(2, 10), Arg(3, 20), Arg(4, 32)); break;
+    // Normal-only detection on the demo phantoms, per organ: EPOCHS, images PER_ORGAN of the sample, ORGANS (brain,chest).
+    case "phantoms-oneclass":
+        await PhantomOneClassBenchmarks.OneClass(work, epochs: Arg(2, 20), perOrgan: Arg(3, 1200), organs: args.Length > 4 ? args[4].Split(',') : null);
+        break;
     case "all":
         await OrganizeBenchmarks.FashionMnistIdx(work);
         await OrganizeBenchmarks.PngFolder(work);
         TrainingBenchmarks.Speed(work);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, monitor-ingest, monitor-downsample, monitor-fanout, monitor-observers, metrics-ranking, image-fuzz, fmnist-oneclass, fmnist-supervised, fmnist-known-unknown, fmnist-few-labels or phantoms-contaminated");
+        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, monitor-ingest, monitor-downsample, monitor-fanout, monitor-observers, metrics-ranking, image-fuzz, fmnist-oneclass, fmnist-supervised, fmnist-known-unknown, fmnist-few-labels, phantoms-contaminated or phantoms-oneclass");
         return 2;
 }
 return 0;

@@ -81,6 +81,32 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
     }
 
     [Fact]
+    public void Evaluate_lists_every_vae_score_and_scores_by_the_one_asked_for()
+    {
+        var recorded = VigilProcess.Run(_run.Dir.Path, "evaluate", "--model", _run.Model, "--dataset", _run.Dataset, "--split", "test", "--format", "json");
+        Assert.True(recorded.ExitCode == 0, recorded.Stderr);
+        var json = JsonDocument.Parse(recorded.Stdout).RootElement;
+        // The shared run trains the head, so the package records its score and every kind can be compared.
+        Assert.Equal("learned-anomaly-map", json.GetProperty("vae_score").GetString());
+        var kinds = json.GetProperty("score_kind_auroc").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("learned-anomaly-map", kinds);
+        Assert.Contains("structural-error", kinds);
+        Assert.Contains("error-plus-latent", kinds);
+
+        var other = VigilProcess.Run(_run.Dir.Path, "evaluate", "--model", _run.Model, "--dataset", _run.Dataset, "--split", "test", "--scorer", "structural-error", "--format", "json");
+        Assert.True(other.ExitCode == 0, other.Stderr);
+        var otherJson = JsonDocument.Parse(other.Stdout).RootElement;
+        Assert.Equal("structural-error", otherJson.GetProperty("vae_score").GetString());
+        // The reconstruction part's AUROC is the listed AUROC of the kind asked for.
+        Assert.Equal(json.GetProperty("score_kind_auroc").GetProperty("structural-error").GetDouble(),
+            otherJson.GetProperty("component_auroc").GetProperty("reconstruction").GetDouble(), 6);
+
+        var bad = VigilProcess.Run(_run.Dir.Path, "evaluate", "--model", _run.Model, "--dataset", _run.Dataset, "--scorer", "sharpest");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--scorer 'sharpest' is not a score; use one of", bad.Stderr);
+    }
+
+    [Fact]
     public void Detect_scores_images_and_turns_a_corrupt_one_into_an_error_row()
     {
         var images = Directory.GetFiles(_run.Dir.Combine("s", "brain_mri", "tumor"), "*.png").Take(3).ToList();

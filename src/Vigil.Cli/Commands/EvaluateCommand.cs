@@ -6,6 +6,7 @@ using Vigil.Core;
 using Vigil.ML.Compute;
 using Vigil.ML.Data;
 using Vigil.ML.Inference;
+using Vigil.ML.Models.Vae;
 using Vigil.ML.Runs;
 
 namespace Vigil.Cli.Commands;
@@ -19,6 +20,12 @@ public static class EvaluateCommand
         var model = new Option<string>("--model", "-m") { Description = "Model file (model.vigil from 'vigil train')", Required = true, HelpName = "FILE" };
         var dataset = new Option<string>("--dataset", "-d") { Description = "Organized dataset folder", Required = true, HelpName = "DIR" };
         var split = new Option<string>("--split") { Description = "Split to evaluate: train, val or test", DefaultValueFactory = _ => "test", HelpName = "train|val|test" };
+        var scorer = new Option<string?>("--scorer")
+        {
+            Description = "Score the VAE part by this kind instead of the one the model file records (" + VaeScoreNames.All + "); the threshold and " +
+                          "calibration stay the file's, so compare kinds by AUROC/AUPR. Every kind's AUROC is listed either way",
+            HelpName = "NAME",
+        };
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var format = CommonOptions.Format();
@@ -26,7 +33,7 @@ public static class EvaluateCommand
             "Evaluate a trained model on a dataset split: anomaly AUROC/AUPR, F1, detection and false-alarm rates at the model's threshold, TPR at " +
             "FPR 1/5/10 %, AUROC on known vs unknown anomaly classes, and the classifier's accuracy, per-class metrics and confusion matrix.")
         {
-            model, dataset, split, device, threads, format,
+            model, dataset, split, scorer, device, threads, format,
         };
         command.SetAction(VigilApp.Guarded("evaluate", (parse, token) =>
         {
@@ -35,12 +42,13 @@ public static class EvaluateCommand
             if (splitName is not ("train" or "val" or "test")) throw new UserInputException($"--split '{splitName}' is not a split; use train, val or test.");
             var folder = parse.GetValue(dataset)!;
             if (!Directory.Exists(folder)) throw new UserInputException($"--dataset '{folder}' is not a folder; see 'vigil datasets list'.");
-            var loaded = DetectorLoader.Load(parse.GetValue(model)!, compute.Device);
+            var loaded = DetectorLoader.Load(parse.GetValue(model)!, compute.Device, parse.GetValue(scorer) is { } name ? VaeScoreNames.Parse(name, "--scorer") : null);
             var spec = DatasetSpec.FromFolder(folder, loaded.Manifest.NormalClass);
             if (!spec.Splits.TryGetValue(splitName, out var source) || source.Rows.Count == 0)
                 throw new UserInputException($"the dataset has no '{splitName}' split with images.");
             using var data = SplitCache.Load(source, new CacheOptions { ImageSize = loaded.Manifest.ImageSize, Channels = loaded.Manifest.Channels, Folder = spec.CacheFolder }, null, token);
             var (report, _, _) = Evaluator.Evaluate(loaded.Parts, data, spec.Classes, splitName, 64, compute.Device);
+            report = report with { ScoreKindAuroc = Evaluator.ScoreKindAuroc(loaded.Parts, data, spec.Classes, 64, compute.Device) };
             if (report.Images == 0) throw new UserInputException($"the '{splitName}' split has no labeled images to evaluate against.");
             if (parse.GetValue(format) == OutputFormat.Json) JsonOutput.Write(report);
             else Print(report);
@@ -66,6 +74,8 @@ public static class EvaluateCommand
             Console.WriteLine($"  AUROC on known anomaly classes {F(r.AurocKnown)}, on unknown (never labeled) {F(r.AurocUnknown)}");
         if (r.ComponentAuroc.Count > 0)
             Console.WriteLine("  AUROC by part: " + string.Join(", ", r.ComponentAuroc.Select(kv => $"{kv.Key} {F(kv.Value)}")));
+        if (r.ScoreKindAuroc.Count > 0)
+            Console.WriteLine($"  VAE part by score (this model scores by {r.VaeScore}): " + string.Join(", ", r.ScoreKindAuroc.Select(kv => $"{kv.Key} {F(kv.Value)}")));
         if (r.PerClassDetection.Count > 0)
             Console.WriteLine("  detected per anomaly class: " + string.Join(", ", r.PerClassDetection.Select(kv => $"{kv.Key} {F(kv.Value)}")));
         foreach (var (name, c) in r.Critical)

@@ -6,6 +6,7 @@ using Vigil.ML.Compute;
 using Vigil.ML.Data;
 using Vigil.ML.Models.EfficientNet;
 using Vigil.ML.Models.Hybrid;
+using Vigil.ML.Models.Vae;
 using Vigil.ML.Runs;
 using Vigil.ML.Training;
 
@@ -52,6 +53,19 @@ public static class TrainCommand
             DefaultValueFactory = _ => "auto", HelpName = "auto|normal|unlabeled|both",
         };
         var vaeTrim = new Option<double>("--vae-trim") { Description = "Share of each VAE batch, its worst-reconstructed images, left out of the loss so anomalies among the VAE's images are not learned as normal (0 = off, e.g. 0.3)", DefaultValueFactory = _ => 0, HelpName = "F" };
+        var vaeScore = new Option<string?>("--vae-score")
+        {
+            Description = "How the VAE part scores an image, recorded in the model file (" + VaeScoreNames.All + "; default " +
+                          VaeScoreKind.LearnedAnomalyMap.ToText() + " when the anomaly head is trained, else " + new VaeOptions().Score.ToText() +
+                          "); 'vigil evaluate --scorer' compares them on the same model",
+            HelpName = "NAME",
+        };
+        var headEpochs = new Option<int?>("--head-epochs")
+        {
+            Description = "Epochs of the VAE's anomaly head, trained after the VAE on the same normal images with synthetic anomalies pasted in " +
+                          $"(default: the VAE's epochs, at most {TrainRequest.DefaultMaxAnomalyHeadEpochs}; 0: no head, then learned-anomaly-map is unavailable)",
+            HelpName = "N",
+        };
         var fit = new Option<bool>("--fit-weights") { Description = "Fit the hybrid ensemble weights on validation (the default when validation has labeled normal and anomalous images; kept for scripts)" };
         var preset = new Option<bool>("--preset-weights") { Description = "Keep the strategy's preset ensemble weights instead of fitting them on validation (a part near chance on validation still gets weight 0)" };
         var threshold = new Option<string>("--threshold-method") { Description = "How the anomaly threshold is chosen on validation: f1, youden, or sensitivity:0.95", DefaultValueFactory = _ => "f1", HelpName = "f1|youden|sensitivity:S" };
@@ -85,7 +99,7 @@ public static class TrainCommand
             "unlabeled images (unsupervised), then the hybrid ensemble (calibration, weights, threshold). Writes model.vigil, metrics.json, history.csv, " +
             "plots/ and events.jsonl into the run folder, with a checkpoint every epoch. Ctrl-C saves and stops; --resume continues.")
         {
-            dataset, trainCsv, valCsv, testCsv, normalClass, phase, epochs, imageSize, batch, output, resume, model, init, vaeData, vaeTrim, fit, preset, threshold, critical, lr,
+            dataset, trainCsv, valCsv, testCsv, normalClass, phase, epochs, imageSize, batch, output, resume, model, init, vaeData, vaeTrim, vaeScore, headEpochs, fit, preset, threshold, critical, lr,
             semi, balanced, noAugment, augment, hflip, erase, tta, patience, seed, monitor, maxBatches, device, threads, format,
         };
         PreparedTraining Prepare(ParseResult parse)
@@ -136,6 +150,7 @@ public static class TrainCommand
                 Augmentation = augmentation ?? AugmentOptions.Default, AllowHorizontalFlip = parse.GetValue(hflip), TestTimeFlip = testTimeFlip,
                 Patience = parse.GetValue(patience), Seed = parse.GetValue(seed), Resume = parse.GetValue(resume),
                 MaxBatchesPerEpoch = parse.GetValue(maxBatches),
+                VaeScore = parse.GetValue(vaeScore) is { } score ? VaeScoreNames.Parse(score, "--vae-score") : null, AnomalyHeadEpochs = parse.GetValue(headEpochs),
                 Compute = ComputeResolver.Resolve(parse.GetValue(device), parse.GetValue(threads)),
             };
             return new PreparedTraining(request, runFolder, criticalClasses);

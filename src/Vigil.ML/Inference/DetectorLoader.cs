@@ -24,9 +24,13 @@ public sealed record LoadedDetector(string Path, ModelPackageManifest Manifest, 
 /// <summary>Rebuilds the detector stored in a model package (weights + manifest).</summary>
 public static class DetectorLoader
 {
-    /// <summary>Opens <paramref name="path"/> and rebuilds its models on <paramref name="device"/>.</summary>
-    /// <exception cref="UserInputException">The file is missing, not a Vigil model, or damaged.</exception>
-    public static LoadedDetector Load(string path, torch.Device device)
+    /// <summary>
+    /// Opens <paramref name="path"/> and rebuilds its models on <paramref name="device"/>. The VAE scores by the kind the
+    /// package records, or by <paramref name="vaeScore"/> when given (the calibration and threshold stay the package's,
+    /// fitted for its own kind, so only rankings — AUROC, AUPR — compare across kinds).
+    /// </summary>
+    /// <exception cref="UserInputException">The file is missing, not a Vigil model, or damaged; or the model cannot score by <paramref name="vaeScore"/>.</exception>
+    public static LoadedDetector Load(string path, torch.Device device, VaeScoreKind? vaeScore = null)
     {
         if (!File.Exists(path)) throw new UserInputException($"model file '{path}' does not exist; train one with 'vigil train' (it writes <run>/model.vigil).");
         TorchNative.EnsureLoaded();
@@ -42,13 +46,19 @@ public static class DetectorLoader
                 reader.LoadWeights("classifier", classifier);
                 classifier.eval();
             }
+            if (vaeScore is not null && m.Models.Vae is null)
+                throw new UserInputException($"model file '{path}' has no VAE, so a VAE score cannot be chosen for it.");
             if (m.Models.Vae is { } v)
             {
                 if (!Enum.TryParse<VaeScoreKind>(v.Score, ignoreCase: false, out var score) || !Enum.IsDefined(score))
                     throw new ModelPackageException(path, $"the VAE's score kind '{v.Score}' is unknown to this Vigil version ({VigilInfo.Version}); use the version that trained it");
-                vae = ModelFactory.Vae(m.Channels, m.ImageSize, v.LatentDim, v.BaseWidth, device, score);
+                if (vaeScore == VaeScoreKind.LearnedAnomalyMap && !v.AnomalyHead)
+                    throw new UserInputException($"model file '{path}' has no anomaly head, so it cannot score by {vaeScore.Value.ToText()}; train it with the head (--head-epochs) or choose another score.");
+                vae = ModelFactory.Vae(m.Channels, m.ImageSize, v.LatentDim, v.BaseWidth, device, vaeScore ?? score, v.AnomalyHead);
                 reader.LoadWeights("vae", vae);
                 vae.eval();
+                if (vaeScore is { } asked && !vae.CanScore(asked))
+                    throw new UserInputException($"model file '{path}' lacks what the {asked.ToText()} score needs (fitted statistics or a trained head); choose another score.");
             }
             var calibration = m.Calibration is { } j ? j.Deserialize<RobustLogisticCalibration>(VigilJson.Options) : null;
             var weights = m.HybridWeights ?? new PackageHybridWeights(classifier is null ? 0 : 1, vae is null ? 0 : 1);

@@ -21,7 +21,10 @@ public static class ModelFactory
         return model.to(device);
     }
 
-    /// <summary>A VAE for <paramref name="size"/>² images of <paramref name="channels"/> channels.</summary>
-    public static VaeModel Vae(int channels, int size, int latentDim, int baseWidth, torch.Device device, VaeScoreKind? score = null) =>
-        new VaeModel(new VaeOptions { Channels = channels, ImageSize = size, LatentDim = latentDim, BaseWidth = baseWidth, Score = score ?? new VaeOptions().Score }).to(device);
+    /// <summary>A VAE for <paramref name="size"/>² images of <paramref name="channels"/> channels, with an anomaly head when asked.</summary>
+    public static VaeModel Vae(int channels, int size, int latentDim, int baseWidth, torch.Device device, VaeScoreKind? score = null, bool anomalyHead = false) =>
+        new VaeModel(new VaeOptions
+        {
+            Channels = channels, ImageSize = size, LatentDim = latentDim, BaseWidth = baseWidth, Score = score ?? new VaeOptions().Score, AnomalyHead = anomalyHead,
+        }).to(device);
 }

@@ -55,6 +55,9 @@ public sealed record PackageVae
     /// <summary>The anomaly score kind (<see cref="Models.Vae.VaeScoreKind"/> name); packages without one used ErrorPlusKl.</summary>
     public string Score { get; init; } = nameof(Models.Vae.VaeScoreKind.ErrorPlusKl);
 
+    /// <summary>Whether the weights include the anomaly head (<see cref="Models.Vae.AnomalyHead"/>); packages without the field have none.</summary>
+    public bool AnomalyHead { get; init; }
+
     /// <summary>Further settings of the model code (depth, β…), kept as written.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Settings { get; init; }

@@ -46,6 +46,13 @@ public sealed record EvaluationReport
     public double? AurocUnknown { get; init; }
     /// <summary>AUROC of each part alone: supervised, reconstruction, hybrid.</summary>
     public IReadOnlyDictionary<string, double?> ComponentAuroc { get; init; } = new Dictionary<string, double?>();
+    /// <summary>
+    /// AUROC of the VAE part by each score kind it can compute (same weights), keyed by the kind's command-line name;
+    /// filled by <c>vigil evaluate</c>, empty elsewhere.
+    /// </summary>
+    public IReadOnlyDictionary<string, double?> ScoreKindAuroc { get; init; } = new Dictionary<string, double?>();
+    /// <summary>The VAE score kind this report's scores used (command-line name), or null without a VAE.</summary>
+    public string? VaeScore { get; init; }
     /// <summary>Macro/weighted one-vs-rest AUROC of the classifier.</summary>
     public OneVsRestAuc? ClassifierAuroc { get; init; }
     /// <summary>Mean VAE reconstruction error and KL over the split.</summary>

@@ -2,6 +2,7 @@ using TorchSharp;
 using Vigil.Core.Metrics;
 using Vigil.ML.Data;
 using Vigil.ML.Models.Hybrid;
+using Vigil.ML.Models.Vae;
 
 namespace Vigil.ML.Runs;
 
@@ -23,7 +24,7 @@ public static class Evaluator
         var report = new EvaluationReport
         {
             Split = splitName, Images = positions.Length, Normal = positions.Length - anomalous, Anomalous = anomalous,
-            Threshold = detector.Threshold, ThresholdMethod = detector.ThresholdMethod,
+            Threshold = detector.Threshold, ThresholdMethod = detector.ThresholdMethod, VaeScore = detector.Vae?.EffectiveScore.ToText(),
         };
         // The verdict includes critical-class rules (as HybridDetector applies them): an image they flag counts as if
         // its score reached the threshold.
@@ -78,6 +79,22 @@ public static class Evaluator
         if (scores.VaeLoss is { } v)
             report = report with { Reconstruction = new Dictionary<string, double> { ["loss"] = v.Loss, ["reconstruction"] = v.Reconstruction, ["kl"] = v.Kl } };
         return (report, scores, isAnomaly);
+    }
+
+    /// <summary>
+    /// AUROC (normal class against every other labeled class) of each score kind the detector's VAE can compute, on
+    /// the labeled images of <paramref name="data"/>: how the scorers compare on the same model. Empty without a VAE
+    /// or when the split does not hold both normal and anomalous images.
+    /// </summary>
+    public static Dictionary<string, double?> ScoreKindAuroc(DetectorParts detector, CachedSplit data, IReadOnlyList<string> splitClasses, int batchSize, torch.Device device)
+    {
+        var result = new Dictionary<string, double?>();
+        var positions = Enumerable.Range(0, data.Count).Where(p => data.Labels[p] >= 0).ToArray();
+        var isAnomaly = positions.Select(p => splitClasses[(int)data.Labels[p]] == detector.NormalClass ? 0 : 1).ToArray();
+        if (detector.Vae is not { } vae || isAnomaly.Distinct().Count() < 2) return result;
+        foreach (var (kind, scores) in ModelScoring.VaeScoresByKind(vae, data, positions, batchSize, device))
+            result[kind.ToText()] = Defined(BinaryMetrics.Auroc(scores, isAnomaly));
+        return result;
     }
 
     private static double? SubsetAuroc(double[] scores, string[] names, string normal, Func<string, bool> include)

@@ -61,4 +61,22 @@ public static class ModelScoring
         batches = Math.Max(1, batches);
         return new VaeOutputs(scores, loss / batches, recon / batches, kl / batches);
     }
+
+    /// <summary>
+    /// Scores of the images at <paramref name="positions"/> by every kind the VAE can compute now
+    /// (<see cref="VaeModel.CanScore"/>), from the same weights: to compare score kinds on one trained model.
+    /// </summary>
+    public static Dictionary<VaeScoreKind, double[]> VaeScoresByKind(VaeModel model, CachedSplit data, IReadOnlyList<int> positions, int batchSize, Device device)
+    {
+        model.eval();
+        var kinds = Enum.GetValues<VaeScoreKind>().Where(model.CanScore).ToArray();
+        var scores = kinds.ToDictionary(k => k, _ => new List<double>(positions.Count));
+        var loader = new BatchLoader(data, LoaderOptions.Evaluation(batchSize) with { Device = device }, positions.ToArray());
+        foreach (var batch in loader.Epoch(0))
+            using (batch)
+                foreach (var kind in kinds)
+                    using (var t = model.ReconstructionError(batch.Images, kind).to(CPU).to_type(ScalarType.Float64))
+                        scores[kind].AddRange(t.data<double>().ToArray());
+        return scores.ToDictionary(p => p.Key, p => p.Value.ToArray());
+    }
 }

@@ -80,6 +80,18 @@ public sealed record TrainRequest
     /// </summary>
     public Training.ConsistencyOptions? SemiSupervised { get; init; }
     /// <summary>
+    /// The VAE's anomaly score, recorded in the package (null: LearnedAnomalyMap when the anomaly head is trained, else
+    /// <see cref="Models.Vae.VaeOptions.Score"/>'s default).
+    /// </summary>
+    public Models.Vae.VaeScoreKind? VaeScore { get; init; }
+    /// <summary>
+    /// Epochs of the VAE's anomaly head on the normal training images after the VAE (null: as many as the VAE's, at
+    /// most <see cref="DefaultMaxAnomalyHeadEpochs"/>; 0: no head, then the LearnedAnomalyMap score is unavailable).
+    /// </summary>
+    public int? AnomalyHeadEpochs { get; init; }
+    /// <summary>Cap on the head's epochs when <see cref="AnomalyHeadEpochs"/> is not given.</summary>
+    public const int DefaultMaxAnomalyHeadEpochs = 30;
+    /// <summary>
     /// Fit the ensemble weights on the validation split (the default) rather than keep the strategy's preset. Either way
     /// a part whose validation AUROC is near chance or inverted gets weight 0 (<see cref="Models.Hybrid.HybridWeightChoice"/>).
     /// </summary>

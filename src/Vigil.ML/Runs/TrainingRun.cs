@@ -112,7 +112,8 @@ public static class TrainingRun
         bool TrainUnsupervised()
         {
             if (!wantVae && !(request.Phase == PhaseSelection.Hybrid && HasPhase(ctx, TrainingPhase.Unsupervised))) return false;
-            vae = ModelFactory.Vae(channels, size, request.LatentDim, new VaeOptions().BaseWidth, request.Compute.Device);
+            bool head = AnomalyHeadPhase.Wanted(request);
+            vae = ModelFactory.Vae(channels, size, request.LatentDim, new VaeOptions().BaseWidth, request.Compute.Device, AnomalyHeadPhase.Score(request, head), head);
             phases.Add(TrainingPhase.Unsupervised);
             if (!wantVae)
             {
@@ -140,6 +141,7 @@ public static class TrainingRun
 
         // Hybrid assembly: calibration on validation normals, weights, threshold — all stored in the package.
         if (vae is not null) FitLatentStatistics(ctx, vae, train);
+        if (vae?.Head is not null) AnomalyHeadPhase.Fit(ctx, vae, train, epochsVae);
         var detector = Assemble(ctx, classifier, vae, val, strategy.SupervisedWeight, out var weights);
         var (valReport, valScores, valTruth) = Evaluator.Evaluate(detector, val, request.Dataset.Classes, "val", batchSize, request.Compute.Device);
         EvaluationReport? testReport = null;
@@ -252,7 +254,7 @@ public static class TrainingRun
         var valFit = val.PositionsOf(val.Split.VaeRows(VaeData.Both));
         if (valFit.Length == 0) valFit = Enumerable.Range(0, val.Count).ToArray();
         var loader = TrainingLoader(ctx, "unsupervised", vaeData.ToText(), train, positions,
-            LoaderOptions.Training(request.BatchSize!.Value, request.Seed + 1, false, Augmentation(request) is { } a ? a with { MaxRotationDegrees = 5, EraseProbability = 0 } : null));
+            LoaderOptions.Training(request.BatchSize!.Value, request.Seed + 1, false, VaeAugmentation(request)));
         long steps = (long)epochs * Batches(request, loader);
         using var trainer = new VaeTrainer(ctx, model, val, valFit, steps);
         var schedule = new CosineWarmupSchedule(request.VaeLearningRate, Math.Min(steps / 20, Batches(request, loader)), steps);
@@ -271,6 +273,10 @@ public static class TrainingRun
 
     private static int Batches(TrainRequest request, BatchLoader loader) =>
         Math.Max(1, request.MaxBatchesPerEpoch is { } m ? Math.Min(m, loader.BatchesPerEpoch) : loader.BatchesPerEpoch);
+
+    /// <summary>The VAE's (and its head's) augmentation: gentler than the classifier's, no erasing.</summary>
+    internal static AugmentOptions? VaeAugmentation(TrainRequest request) =>
+        Augmentation(request) is { } a ? a with { MaxRotationDegrees = 5, EraseProbability = 0 } : null;
 
     private static AugmentOptions? Augmentation(TrainRequest request) =>
         request.Augment ? request.Augmentation with { HorizontalFlip = request.AllowHorizontalFlip } : null;
@@ -436,7 +442,7 @@ public static class TrainingRun
             Models = new PackageModels
             {
                 Classifier = detector.Classifier is null ? null : new PackageClassifier { Variant = request.Variant.Name, NumClasses = detector.Classes.Count, TestTimeFlip = detector.TestTimeFlip },
-                Vae = detector.Vae is { } vae ? new PackageVae { LatentDim = vae.Options.LatentDim, BaseWidth = vae.Options.BaseWidth, Score = vae.EffectiveScore.ToString() } : null,
+                Vae = detector.Vae is { } vae ? new PackageVae { LatentDim = vae.Options.LatentDim, BaseWidth = vae.Options.BaseWidth, Score = vae.EffectiveScore.ToString(), AnomalyHead = vae.Head is not null } : null,
             },
             HybridWeights = new PackageHybridWeights(detector.Scorer.SupervisedWeight, detector.Scorer.ReconstructionWeight),
             Calibration = detector.Scorer.Calibration is { } cal ? JsonSerializer.SerializeToElement(cal, VigilJson.Options) : null,

@@ -65,7 +65,7 @@ public sealed class VaeTests
     [InlineData(1, 60)]
     public void ShapesFollowTheInput(int channels, int size)
     {
-        using var vae = Small(channels, size);
+        using var vae = new VaeModel(new VaeOptions { Channels = channels, ImageSize = size, LatentDim = 16, BaseWidth = 8, MaxWidth = 32, AnomalyHead = true });
         using var scope = NewDisposeScope();
         Tensor x = rand(3, channels, size, size);
         var (recon, mu, logVar) = vae.forward(x);
@@ -75,10 +75,12 @@ public sealed class VaeTests
         Assert.True(recon.min().item<float>() >= 0 && recon.max().item<float>() <= 1);
         Assert.Equal(new long[] { 3, 1, size, size }, vae.ErrorMap(x).shape);
         vae.FitLatentStatistics([rand(8, channels, size, size)]);
+        vae.MarkHeadFitted(); // untrained, but every kind's shapes can be checked
         foreach (VaeScoreKind kind in Enum.GetValues<VaeScoreKind>())
         {
-            Tensor score = vae.ReconstructionError(x, kind);
+            var (score, map) = vae.Score(x, kind);
             Assert.Equal(new long[] { 3 }, score.shape);
+            Assert.Equal(new long[] { 3, 1, size, size }, map.shape);
             // A sum of standardised logs may be negative; every other score is a non-negative error or distance.
             Assert.True(score.isfinite().all().item<bool>() && (kind == VaeScoreKind.ErrorPlusLatent || score.min().item<float>() >= 0), kind.ToString());
         }
@@ -243,7 +245,7 @@ public sealed class VaeTests
         float inSquare = square.mean().item<float>(), normalThere = sameRegionNormal.mean().item<float>();
         Assert.True(inSquare > 5 * normalThere, $"error in the square {inSquare} vs normal {normalThere}");
         vae.FitLatentStatistics([normals]);
-        foreach (VaeScoreKind kind in Enum.GetValues<VaeScoreKind>().Where(k => k != VaeScoreKind.LatentMahalanobis))
+        foreach (VaeScoreKind kind in Enum.GetValues<VaeScoreKind>().Where(k => k != VaeScoreKind.LatentMahalanobis && vae.CanScore(k)))
         {
             // (The code alone need not move for a small square; the combined score must, through the error.)
             Tensor a = vae.ReconstructionError(anomalous, kind), n = vae.ReconstructionError(test, kind);

@@ -74,6 +74,38 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
         register_buffer(LatentMeanBuffer, torch.zeros(options.LatentDim));
         register_buffer(LatentPrecisionBuffer, torch.zeros(options.LatentDim, options.LatentDim));
         register_buffer(ScoreStatsBuffer, torch.zeros(5));
+        if (options.AnomalyHead)
+        {
+            // Only models built with the head hold these entries, so packages written before it still load.
+            Head = new AnomalyHead(options.Channels);
+            register_module("head", Head);
+            register_buffer(HeadFittedBuffer, torch.zeros(1));
+        }
+    }
+
+    private const string HeadFittedBuffer = "head_fitted";
+
+    /// <summary>The anomaly head, when <see cref="VaeOptions.AnomalyHead"/> asked for one.</summary>
+    public AnomalyHead? Head { get; }
+
+    /// <summary>Whether the head exists and has been trained (<see cref="MarkHeadFitted"/>), here or in the loaded weights.</summary>
+    public bool HasFittedHead
+    {
+        get
+        {
+            if (Head is null) return false;
+            using var s = Buffer(HeadFittedBuffer)[0];
+            return s.item<float>() > 0.5f;
+        }
+    }
+
+    /// <summary>Records that the head has been trained, so a saved model scores with it.</summary>
+    /// <exception cref="InvalidOperationException">The model has no head.</exception>
+    public void MarkHeadFitted()
+    {
+        if (Head is null) throw new InvalidOperationException("this VAE was built without an anomaly head");
+        using var one = torch.ones(1);
+        Copy(HeadFittedBuffer, one);
     }
 
     private const string LatentMeanBuffer = "latent_mean", LatentPrecisionBuffer = "latent_precision", ScoreStatsBuffer = "score_stats";
@@ -87,14 +119,19 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
         get { using var s = Buffer(ScoreStatsBuffer)[0]; return s.item<float>() > 0.5f; }
     }
 
+    /// <summary>Whether this model can score by <paramref name="kind"/> now (the latent kinds need fitted statistics).</summary>
+    public bool CanScore(VaeScoreKind kind) => kind switch
+    {
+        VaeScoreKind.LatentMahalanobis or VaeScoreKind.ErrorPlusLatent => HasLatentStatistics,
+        VaeScoreKind.LearnedAnomalyMap => HasFittedHead,
+        _ => true,
+    };
+
     /// <summary>
-    /// The score kind actually used: <see cref="VaeOptions.Score"/>, except that kinds needing latent statistics fall
-    /// back to <see cref="VaeScoreKind.ErrorPlusKl"/> until they are fitted (e.g. for validation during training).
+    /// The score kind actually used: <see cref="VaeOptions.Score"/>, except that kinds needing latent statistics or
+    /// the trained head fall back to <see cref="VaeScoreKind.ErrorPlusKl"/> until then (e.g. for validation during training).
     /// </summary>
-    public VaeScoreKind EffectiveScore =>
-        (Options.Score is VaeScoreKind.LatentMahalanobis or VaeScoreKind.ErrorPlusLatent) && !HasLatentStatistics
-            ? VaeScoreKind.ErrorPlusKl
-            : Options.Score;
+    public VaeScoreKind EffectiveScore => CanScore(Options.Score) ? Options.Score : VaeScoreKind.ErrorPlusKl;
 
     /// <summary>
     /// Fits what <see cref="VaeScoreKind.LatentMahalanobis"/> and <see cref="VaeScoreKind.ErrorPlusLatent"/> need
@@ -224,6 +261,15 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
         return ErrorMapOf(images, Decode(mu)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The reconstruction [B, C, S, S] decoded from μ, without gradients (what every score compares against).</summary>
+    public Tensor Reconstruct(Tensor images)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        (Tensor mu, _) = EncodeCore(images);
+        return Decode(mu).MoveToOuterDisposeScope();
+    }
+
     /// <summary>One anomaly score per image [B], by <see cref="EffectiveScore"/>; higher means more anomalous.</summary>
     public Tensor ReconstructionError(Tensor images) => ReconstructionError(images, EffectiveScore);
 
@@ -238,22 +284,58 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
     /// <summary>Scores [B] by <see cref="EffectiveScore"/> and error maps [B, 1, S, S] from one pass (for detection).</summary>
     public (Tensor Scores, Tensor ErrorMaps) Score(Tensor images) => Score(images, EffectiveScore);
 
-    private (Tensor Scores, Tensor ErrorMaps) Score(Tensor images, VaeScoreKind kind)
+    /// <summary>Scores [B] by <paramref name="kind"/> and the maps [B, 1, S, S] that kind reads, from one pass.</summary>
+    /// <exception cref="InvalidOperationException">The kind needs fitted statistics or a trained head that the model lacks.</exception>
+    public (Tensor Scores, Tensor ErrorMaps) Score(Tensor images, VaeScoreKind kind)
     {
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
         (Tensor mu, Tensor logVar) = EncodeCore(images);
-        Tensor map = ErrorMapOf(images, Decode(mu));
+        Tensor reconstruction = Decode(mu);
+        Tensor map = kind switch
+        {
+            // The map a user sees is the one the score reads, so it points at what raised the score.
+            VaeScoreKind.StructuralError => StructuralErrorMap(images, reconstruction),
+            VaeScoreKind.LearnedAnomalyMap => RequireHead().HeadMap(images, reconstruction),
+            _ => ErrorMapOf(images, reconstruction),
+        };
         Tensor score = kind switch
         {
             VaeScoreKind.MeanSquaredError => map.flatten(1).mean([1]),
-            VaeScoreKind.SmoothedMaxError => GaussianBlur.Apply(map, Options.ResolvedSmoothingSigma).flatten(1).amax([1]),
+            VaeScoreKind.SmoothedMaxError or VaeScoreKind.StructuralError or VaeScoreKind.LearnedAnomalyMap => SmoothedMax(map),
             VaeScoreKind.ErrorPlusKl => map.flatten(1).mean([1]) + KlPerImage(mu, logVar) / (double)(images.numel() / images.shape[0]),
             VaeScoreKind.LatentMahalanobis => RequireLatentStatistics(kind).LatentDistance(mu),
             VaeScoreKind.ErrorPlusLatent => RequireLatentStatistics(kind).Standardised(map.flatten(1).mean([1]), LatentDistance(mu)),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
         return (score.MoveToOuterDisposeScope(), map.MoveToOuterDisposeScope());
+    }
+
+    private Tensor SmoothedMax(Tensor map) => GaussianBlur.Apply(map, Options.ResolvedSmoothingSigma).flatten(1).amax([1]);
+
+    private VaeModel RequireHead() => HasFittedHead ? this
+        : throw new InvalidOperationException($"the {VaeScoreKind.LearnedAnomalyMap} score needs a trained anomaly head");
+
+    // Anomaly probability per pixel [B, 1, S, S] from the head.
+    private Tensor HeadMap(Tensor images, Tensor reconstruction)
+    {
+        Head!.eval();
+        return torch.sigmoid(Head.forward(images, reconstruction));
+    }
+
+    // SSIM constants for images in [0, 1] (0.01² and 0.03²) and its usual Gaussian window.
+    private const double SsimC1 = 1e-4, SsimC2 = 9e-4, SsimSigma = 1.5;
+
+    /// <summary>(1 − SSIM) / 2 per pixel [B, 1, S, S] in [0, 1], averaged over channels.</summary>
+    internal static Tensor StructuralErrorMap(Tensor images, Tensor reconstruction)
+    {
+        long b = images.shape[0], c = images.shape[1], h = images.shape[2], w = images.shape[3];
+        Tensor x = images.reshape(b * c, 1, h, w), y = reconstruction.reshape(b * c, 1, h, w);
+        Tensor Blur(Tensor t) => GaussianBlur.Apply(t, SsimSigma);
+        Tensor mx = Blur(x), my = Blur(y);
+        Tensor vx = Blur(x * x) - mx * mx, vy = Blur(y * y) - my * my, cxy = Blur(x * y) - mx * my;
+        Tensor ssim = (2 * mx * my + SsimC1) * (2 * cxy + SsimC2) / ((mx * mx + my * my + SsimC1) * (vx + vy + SsimC2));
+        return ((1 - ssim) / 2).clamp(0, 1).reshape(b, c, h, w).mean([1], keepdim: true);
     }
 
     private VaeModel RequireLatentStatistics(VaeScoreKind kind) => HasLatentStatistics ? this

@@ -25,6 +25,12 @@ public sealed record VaeOptions
     /// </summary>
     public VaeScoreKind Score { get; init; } = VaeScoreKind.ErrorPlusLatent;
 
+    /// <summary>
+    /// Whether the model carries an <see cref="Vae.AnomalyHead"/> (needed by <see cref="VaeScoreKind.LearnedAnomalyMap"/>).
+    /// Its weights are part of the model's, so a package records it (<c>models.vae.anomaly_head</c>).
+    /// </summary>
+    public bool AnomalyHead { get; init; }
+
     /// <summary>Gaussian σ in pixels for <see cref="VaeScoreKind.SmoothedMaxError"/>; null means ImageSize/32, at least 1.</summary>
     public double? SmoothingSigma { get; init; }
 
@@ -41,5 +47,7 @@ public sealed record VaeOptions
         if (BaseWidth < 1 || MaxWidth < BaseWidth) throw new ArgumentException($"widths must satisfy 1 ≤ base ({BaseWidth}) ≤ max ({MaxWidth})");
         if (SmoothingSigma is { } s && !(s > 0 && s < ImageSize)) throw new ArgumentException($"smoothing sigma must be positive and below the image size, not {s}");
         if (!Enum.IsDefined(Score)) throw new ArgumentException($"unknown score kind {Score}");
+        if (Score == VaeScoreKind.LearnedAnomalyMap && !AnomalyHead) throw new ArgumentException($"the {Score} score needs the anomaly head");
+        if (AnomalyHead && ImageSize % 4 != 0) throw new ArgumentException($"the anomaly head needs an image size divisible by 4, not {ImageSize}");
     }
 }

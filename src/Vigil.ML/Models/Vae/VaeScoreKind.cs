@@ -31,4 +31,44 @@ public enum VaeScoreKind
     /// <see cref="VaeModel.FitLatentStatistics"/>; until then the model scores with <see cref="ErrorPlusKl"/>.
     /// </summary>
     ErrorPlusLatent,
+
+    /// <summary>
+    /// One minus the structural similarity (SSIM: local means, contrast and correlation in a Gaussian window, σ 1.5 px)
+    /// of image and reconstruction per pixel, blurred and maximised like <see cref="SmoothedMaxError"/>. Compares
+    /// local structure rather than squared intensity, so it weighs dark and bright regions alike.
+    /// </summary>
+    StructuralError,
+
+    /// <summary>
+    /// The <see cref="AnomalyHead"/>'s per-pixel anomaly probability, blurred and maximised like
+    /// <see cref="SmoothedMaxError"/>. The head is trained on normal images with synthetic anomalies pasted in
+    /// (<see cref="SyntheticAnomalies"/>), so it learns which image–reconstruction differences are foreign patches and
+    /// which are the usual blur at edges. Needs the head, fitted (<see cref="VaeModel.HasFittedHead"/>).
+    /// </summary>
+    LearnedAnomalyMap,
+}
+
+/// <summary>Names of <see cref="VaeScoreKind"/> as users type them (<c>--vae-score</c>, <c>--scorer</c>).</summary>
+public static class VaeScoreNames
+{
+    /// <summary>
+    /// Parses a score name in any case, with or without hyphens or underscores between words
+    /// (<c>learned-anomaly-map</c>, <c>LearnedAnomalyMap</c>).
+    /// </summary>
+    /// <exception cref="Core.UserInputException">The name is none of the kinds.</exception>
+    public static VaeScoreKind Parse(string text, string option)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var key = text.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal).Trim();
+        foreach (var kind in Enum.GetValues<VaeScoreKind>())
+            if (string.Equals(kind.ToString(), key, StringComparison.OrdinalIgnoreCase)) return kind;
+        throw new Core.UserInputException($"{option} '{text}' is not a score; use one of {All}.");
+    }
+
+    /// <summary>Every name, in the command-line spelling, comma-separated.</summary>
+    public static string All => string.Join(", ", Enum.GetValues<VaeScoreKind>().Select(ToText));
+
+    /// <summary>The command-line spelling: lower case, words joined by hyphens (<c>learned-anomaly-map</c>).</summary>
+    public static string ToText(this VaeScoreKind kind) =>
+        string.Concat(kind.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }
