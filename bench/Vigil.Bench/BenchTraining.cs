@@ -46,19 +46,26 @@ public static class BenchCsv
 {
     /// <summary>
     /// Writes <c>bench-NAME.csv</c> in the dataset folder (so its relative paths stay valid) with the rows of one
-    /// split that pass <paramref name="include"/>, which sees each row as column name → cell.
+    /// split that pass <paramref name="include"/>, which sees each row as column name → cell. A row that fails
+    /// <paramref name="labeled"/> keeps its place in the split as an unlabeled image (its label blanked).
     /// </summary>
-    public static string Write(string dataset, string name, string split, Func<IReadOnlyDictionary<string, string>, bool> include)
+    public static string Write(string dataset, string name, string split, Func<IReadOnlyDictionary<string, string>, bool> include,
+        Func<IReadOnlyDictionary<string, string>, bool>? labeled = null)
     {
         var lines = File.ReadAllLines(Path.Combine(dataset, "splits", split + ".csv"));
         var header = lines[0].Split(',');
         // The benchmarks' datasets (Fashion-MNIST, the phantoms) hold no commas or quotes in paths, labels or
         // regions, so a plain split is exact here.
-        var rows = lines.Skip(1).Where(line =>
+        int labelCol = Array.IndexOf(header, "label");
+        var rows = new List<string>();
+        foreach (string line in lines.Skip(1))
         {
             var cells = line.Split(',');
-            return include(header.Select((h, i) => (h, i)).ToDictionary(p => p.h, p => p.i < cells.Length ? cells[p.i] : ""));
-        });
+            var row = header.Select((h, i) => (h, i)).ToDictionary(p => p.h, p => p.i < cells.Length ? cells[p.i] : "");
+            if (!include(row)) continue;
+            if (labeled is not null && !labeled(row)) cells[labelCol] = "";
+            rows.Add(string.Join(',', cells));
+        }
         var path = Path.Combine(dataset, $"bench-{name}.csv");
         File.WriteAllLines(path, rows.Prepend(lines[0]));
         return path;

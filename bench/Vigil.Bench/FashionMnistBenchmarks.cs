@@ -205,32 +205,13 @@ public static class FashionMnistBenchmarks
     }
 
     /// <summary>
-    /// Writes <c>bench-NAME.csv</c> in the dataset folder (so its relative paths stay valid) with the rows of one
-    /// split whose label passes <paramref name="include"/> (and <paramref name="keep"/>, given label and path).
+    /// Rows of one split whose label passes <paramref name="include"/> (and <paramref name="keep"/>, given label and
+    /// path); a row whose path fails <paramref name="labeled"/> stays as an unlabeled image.
     /// </summary>
     private static string WriteCsv(string dataset, string name, string split, Func<string, bool> include, Func<string, string, bool>? keep = null,
-        Func<string, bool>? labeled = null)
-    {
-        var lines = File.ReadAllLines(Path.Combine(dataset, "splits", split + ".csv"));
-        var header = lines[0].Split(',');
-        int pathCol = Array.IndexOf(header, "path"), labelCol = Array.IndexOf(header, "label");
-        // Fashion-MNIST's paths and class names hold no commas or quotes, so a plain split is exact here.
-        var rows = lines.Skip(1).Where(line =>
-        {
-            var cells = line.Split(',');
-            return include(cells[labelCol]) && (keep?.Invoke(cells[labelCol], cells[pathCol]) ?? true);
-        }).Select(line =>
-        {
-            // A row whose path fails labeled() keeps its place in the split as an unlabeled image (its label blanked).
-            var cells = line.Split(',');
-            if (labeled is null || labeled(cells[pathCol])) return line;
-            cells[labelCol] = "";
-            return string.Join(',', cells);
-        });
-        var path = Path.Combine(dataset, $"bench-{name}.csv");
-        File.WriteAllLines(path, rows.Prepend(lines[0]));
-        return path;
-    }
+        Func<string, bool>? labeled = null) =>
+        BenchCsv.Write(dataset, name, split, row => include(row["label"]) && (keep?.Invoke(row["label"], row["path"]) ?? true),
+            labeled is null ? null : row => labeled(row["path"]));
 
     /// <summary>A fraction in [0, 1) from a stable hash of the text (FNV-1a), so reruns pick the same images.</summary>
     internal static double StableFraction(string text)
