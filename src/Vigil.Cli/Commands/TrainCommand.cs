@@ -66,6 +66,10 @@ public static class TrainCommand
                           $"(default: the VAE's epochs, at most {TrainRequest.DefaultMaxAnomalyHeadEpochs}; 0: no head, then learned-anomaly-map is unavailable)",
             HelpName = "N",
         };
+        var headIgnoreLabels = new Option<bool>("--head-ignore-labels")
+        {
+            Description = "Train the anomaly head on normal images only; by default the training split's labeled anomalies also teach it, pushed above the normals",
+        };
         var fit = new Option<bool>("--fit-weights") { Description = "Fit the hybrid ensemble weights on validation (the default when validation has labeled normal and anomalous images; kept for scripts)" };
         var preset = new Option<bool>("--preset-weights") { Description = "Keep the strategy's preset ensemble weights instead of fitting them on validation (a part near chance on validation still gets weight 0)" };
         var threshold = new Option<string>("--threshold-method") { Description = "How the anomaly threshold is chosen on validation: f1, youden, or sensitivity:0.95", DefaultValueFactory = _ => "f1", HelpName = "f1|youden|sensitivity:S" };
@@ -99,7 +103,7 @@ public static class TrainCommand
             "unlabeled images (unsupervised), then the hybrid ensemble (calibration, weights, threshold). Writes model.vigil, metrics.json, history.csv, " +
             "plots/ and events.jsonl into the run folder, with a checkpoint every epoch. Ctrl-C saves and stops; --resume continues.")
         {
-            dataset, trainCsv, valCsv, testCsv, normalClass, phase, epochs, imageSize, batch, output, resume, model, init, vaeData, vaeTrim, vaeScore, headEpochs, fit, preset, threshold, critical, lr,
+            dataset, trainCsv, valCsv, testCsv, normalClass, phase, epochs, imageSize, batch, output, resume, model, init, vaeData, vaeTrim, vaeScore, headEpochs, headIgnoreLabels, fit, preset, threshold, critical, lr,
             semi, balanced, noAugment, augment, hflip, erase, tta, patience, seed, monitor, maxBatches, device, threads, format,
         };
         PreparedTraining Prepare(ParseResult parse)
@@ -151,6 +155,7 @@ public static class TrainCommand
                 Patience = parse.GetValue(patience), Seed = parse.GetValue(seed), Resume = parse.GetValue(resume),
                 MaxBatchesPerEpoch = parse.GetValue(maxBatches),
                 VaeScore = parse.GetValue(vaeScore) is { } score ? VaeScoreNames.Parse(score, "--vae-score") : null, AnomalyHeadEpochs = parse.GetValue(headEpochs),
+                AnomalyHeadUsesLabels = !parse.GetValue(headIgnoreLabels),
                 Compute = ComputeResolver.Resolve(parse.GetValue(device), parse.GetValue(threads)),
             };
             return new PreparedTraining(request, runFolder, criticalClasses);

@@ -56,6 +56,9 @@ public sealed class SplitSource
     /// <summary>Indices (into <see cref="Rows"/>) of the labeled rows: what the classifier trains and is evaluated on.</summary>
     public IReadOnlyList<int> LabeledRows() => Indices(r => r.IsLabeled);
 
+    /// <summary>Indices (into <see cref="Rows"/>) of the rows labeled with a class other than the normal one (none without a normal class).</summary>
+    public IReadOnlyList<int> AnomalyRows() => NormalClass is null ? [] : Indices(r => r.IsLabeled && r.Label != NormalClass);
+
     /// <summary>
     /// Indices (into <see cref="Rows"/>) of the rows the VAE learns from: normal-class rows, unlabeled rows, or both.
     /// With <see cref="VaeData.Both"/> and no normal class, that is the unlabeled rows; <see cref="VaeData.Auto"/> is what

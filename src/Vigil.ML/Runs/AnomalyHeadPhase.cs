@@ -40,6 +40,7 @@ internal static class AnomalyHeadPhase
         int epochs = request.AnomalyHeadEpochs ?? Math.Min(vaeEpochs, TrainRequest.DefaultMaxAnomalyHeadEpochs);
         var loader = new BatchLoader(train, LoaderOptions.Training(request.BatchSize!.Value, request.Seed + 2, false, TrainingRun.VaeAugmentation(request))
             with { Device = request.Compute.Device, DropLast = positions.Length > request.BatchSize }, positions);
+        using var anomalies = LabeledAnomalies(ctx, train);
         using var fitter = new AnomalyHeadFitter(vae, request.VaeLearningRate, request.Seed + 3);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (int epoch = 0; epoch < epochs; epoch++)
@@ -48,12 +49,50 @@ internal static class AnomalyHeadPhase
             foreach (var batch in loader.Epoch(epoch, cancellationToken: ctx.Cancellation))
                 using (batch)
                 {
-                    total += fitter.Step(batch.Images);
+                    using var labeled = anomalies?.Next();
+                    total += fitter.Step(batch.Images, labeled?.Images);
                     if (++batches == request.MaxBatchesPerEpoch) break;
                 }
             ctx.Log($"unsupervised: anomaly head epoch {epoch + 1}/{epochs}, loss {total / Math.Max(1, batches):F4}, {clock.Elapsed.TotalSeconds:F0} s");
         }
         fitter.Complete();
-        ctx.Log($"unsupervised: anomaly head trained on {positions.Length:N0} normal images with synthetic anomalies; score {vae.EffectiveScore}");
+        ctx.Log($"unsupervised: anomaly head trained on {positions.Length:N0} normal images with synthetic anomalies" +
+                (anomalies is null ? "" : $" and {anomalies.Count:N0} labeled anomalies pushed above them") + $"; score {vae.EffectiveScore}");
+    }
+
+    // The labeled anomalies of the training split, drawn a few per step and cycled, or null when there are none or the
+    // run keeps the score normal-only.
+    private static CyclingBatches? LabeledAnomalies(RunContext ctx, CachedSplit train)
+    {
+        var request = ctx.Request;
+        if (!request.AnomalyHeadUsesLabels) return null;
+        var positions = train.PositionsOf(train.Split.AnomalyRows());
+        if (positions.Length == 0) return null;
+        int size = Math.Clamp(request.BatchSize!.Value / 4, 1, positions.Length);
+        var loader = new BatchLoader(train, LoaderOptions.Training(size, request.Seed + 4, false, TrainingRun.VaeAugmentation(request))
+            with { Device = request.Compute.Device, DropLast = false }, positions);
+        return new CyclingBatches(loader, ctx.Cancellation);
+    }
+
+    // Endless batches from a loader: epoch after epoch, each reshuffled.
+    private sealed class CyclingBatches(BatchLoader loader, CancellationToken cancellation) : IDisposable
+    {
+        private IEnumerator<Batch>? _current;
+        private int _epoch;
+
+        public int Count => loader.Count;
+
+        public Batch Next()
+        {
+            while (true)
+            {
+                _current ??= loader.Epoch(_epoch++, cancellationToken: cancellation).GetEnumerator();
+                if (_current.MoveNext()) return _current.Current;
+                _current.Dispose();
+                _current = null;
+            }
+        }
+
+        public void Dispose() => _current?.Dispose();
     }
 }

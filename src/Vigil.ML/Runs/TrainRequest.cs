@@ -92,6 +92,11 @@ public sealed record TrainRequest
     /// <summary>Cap on the head's epochs when <see cref="AnomalyHeadEpochs"/> is not given.</summary>
     public const int DefaultMaxAnomalyHeadEpochs = 30;
     /// <summary>
+    /// Whether the anomaly head also learns from the training split's labeled anomalies, pushed above the normals
+    /// (the default); false keeps the unsupervised score normal-only (<c>--head-ignore-labels</c>).
+    /// </summary>
+    public bool AnomalyHeadUsesLabels { get; init; } = true;
+    /// <summary>
     /// Fit the ensemble weights on the validation split (the default) rather than keep the strategy's preset. Either way
     /// a part whose validation AUROC is near chance or inverted gets weight 0 (<see cref="Models.Hybrid.HybridWeightChoice"/>).
     /// </summary>

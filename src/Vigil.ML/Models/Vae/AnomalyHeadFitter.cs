@@ -8,7 +8,10 @@ namespace Vigil.ML.Models.Vae;
 /// Trains a VAE's <see cref="AnomalyHead"/> on normal images: each step pastes <see cref="SyntheticAnomalies"/> into
 /// them, lets the (frozen) VAE reconstruct the result, and teaches the head to outline the pasted region. The loss is a
 /// focal loss (cross-entropy down-weighted on pixels already right), because the anomalous pixels are few and an
-/// unweighted loss is won by predicting "normal" everywhere. Call <see cref="VaeModel.MarkHeadFitted"/> when done
+/// unweighted loss is won by predicting "normal" everywhere. Real anomalies with an image label but no outline can
+/// join each step (Deep SAD's idea, on the head's image score rather than a latent distance): the package's score,
+/// the smoothed maximum of the map, is pushed up on them and down on the untouched normals, so that what a few labels
+/// show is ranked above normal without being told where it lies. Call <see cref="VaeModel.MarkHeadFitted"/> when done
 /// (<see cref="Complete"/> does).
 /// </summary>
 public sealed class AnomalyHeadFitter : IDisposable
@@ -29,16 +32,32 @@ public sealed class AnomalyHeadFitter : IDisposable
         _generator = new Generator((ulong)seed);
     }
 
-    /// <summary>One optimiser step on a batch of normal images [B, C, S, S] in [0, 1]; returns the loss.</summary>
-    public double Step(Tensor normals)
+    /// <summary>
+    /// One optimiser step on a batch of normal images [B, C, S, S] in [0, 1], and optionally real labeled anomalies
+    /// [A, C, S, S] (image-level labels only); returns the loss.
+    /// </summary>
+    public double Step(Tensor normals, Tensor? labeledAnomalies = null)
     {
         using var scope = NewDisposeScope();
         var (images, masks) = SyntheticAnomalies.Apply(normals, _generator);
+        long synthetic = images.shape[0];
+        if (labeledAnomalies is not null) images = torch.cat([images, labeledAnomalies], 0);
         _vae.eval();
         Tensor reconstruction = _vae.Reconstruct(images);
         _head.train();
         Tensor logits = _head.forward(images, reconstruction);
-        Tensor loss = FocalLoss(logits, masks);
+        Tensor loss = FocalLoss(logits[..(int)synthetic], masks);
+        if (labeledAnomalies is not null)
+        {
+            // Image-level terms: labeled anomalies above, untouched normals (empty mask) below, on the score itself.
+            Tensor scores = _vae.SmoothedMax(torch.sigmoid(logits)).clamp(1e-6, 1 - 1e-6);
+            Tensor clean = masks.flatten(1).amax([1]).eq(0);
+            Tensor anomalous = scores[(int)synthetic..];
+            Tensor cleanScores = scores[..(int)synthetic].masked_select(clean);
+            Tensor imageLoss = -anomalous.log().mean();
+            if (cleanScores.numel() > 0) imageLoss = imageLoss - (1 - cleanScores).log().mean();
+            loss = loss + imageLoss;
+        }
         _optimizer.zero_grad();
         loss.backward();
         _optimizer.step();

@@ -311,7 +311,8 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
         return (score.MoveToOuterDisposeScope(), map.MoveToOuterDisposeScope());
     }
 
-    private Tensor SmoothedMax(Tensor map) => GaussianBlur.Apply(map, Options.ResolvedSmoothingSigma).flatten(1).amax([1]);
+    /// <summary>The score of a map [B, 1, S, S]: its maximum after Gaussian smoothing, per image [B] (differentiable).</summary>
+    internal Tensor SmoothedMax(Tensor map) => GaussianBlur.Apply(map, Options.ResolvedSmoothingSigma).flatten(1).amax([1]);
 
     private VaeModel RequireHead() => HasFittedHead ? this
         : throw new InvalidOperationException($"the {VaeScoreKind.LearnedAnomalyMap} score needs a trained anomaly head");
