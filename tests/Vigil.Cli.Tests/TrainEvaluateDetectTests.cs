@@ -42,6 +42,8 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
         var history = File.ReadAllLines(Path.Combine(_run.Run, "history.csv"));
         Assert.Equal(3, history.Length); // header + one epoch per phase
         Assert.Contains("supervised epoch 1/1", _run.Training.Stderr); // one line per epoch when redirected
+        // The labeled tumors, hemorrhages and opacities also taught the VAE's anomaly head (Deep SAD-style).
+        Assert.Matches(@"anomaly head trained on \d+ normal images with synthetic anomalies and \d+ labeled anomalies pushed above them", _run.Training.Stderr);
         var events = File.ReadAllLines(Path.Combine(_run.Run, "events.jsonl"));
         Assert.Contains(events, l => l.Contains("\"type\":\"epoch_completed\""));
         Assert.Contains(events, l => l.Contains("\"type\":\"batch_completed\""));
@@ -50,6 +52,28 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
         Assert.Equal("tiny", started.GetProperty("dataset").GetString());
         Assert.Equal("run", started.GetProperty("run_id").GetString());
         Assert.Equal("tiny", Vigil.ML.Inference.ModelPackage.ReadManifest(_run.Model).Dataset!.Name);
+    }
+
+    [Fact]
+    public void The_start_routes_detector_fields_reach_the_training_request()
+    {
+        var body = new Vigil.Monitoring.Control.TrainingStartRequest
+        {
+            Dataset = "tiny", PresetWeights = true, VaeTrim = 0.25, VaeScore = "structural-error", HeadEpochs = 3, HeadIgnoreLabels = true,
+        };
+        var folders = new Vigil.Cli.Infrastructure.ServeFolders(Runs: _run.Dir.Combine("served-runs"));
+        var args = Vigil.Cli.Infrastructure.ServeTrainingLauncher.Arguments(body, folders, [new("tiny", _run.Dataset, 0, [])]);
+        var request = Vigil.Cli.Commands.TrainCommand.Prepare(args).Request;
+        Assert.False(request.FitWeights);
+        Assert.Equal(0.25, request.VaeTrim);
+        Assert.Equal(Vigil.ML.Models.Vae.VaeScoreKind.StructuralError, request.VaeScore);
+        Assert.Equal(3, request.AnomalyHeadEpochs);
+        Assert.False(request.AnomalyHeadUsesLabels);
+        // Left out, each takes the train verb's default.
+        var plain = Vigil.Cli.Commands.TrainCommand.Prepare(Vigil.Cli.Infrastructure.ServeTrainingLauncher.Arguments(new() { Dataset = "tiny" }, folders, [new("tiny", _run.Dataset, 0, [])])).Request;
+        Assert.True(plain.FitWeights);
+        Assert.True(plain.AnomalyHeadUsesLabels);
+        Assert.Null(plain.VaeScore);
     }
 
     [Fact]

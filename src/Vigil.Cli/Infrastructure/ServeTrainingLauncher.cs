@@ -110,6 +110,11 @@ public sealed class ServeTrainingLauncher
         Add("--init-weights", body.InitWeights is { } w ? ServeFolders.Inside(folders.Weights, w, "init_weights", "weights folder, vigil serve --weights") : null);
         Add("--vae-data", body.VaeData);
         Flag("--fit-weights", body.FitWeights);
+        Flag("--preset-weights", body.PresetWeights);
+        Add("--vae-trim", body.VaeTrim);
+        Add("--vae-score", body.VaeScore);
+        Add("--head-epochs", body.HeadEpochs);
+        Flag("--head-ignore-labels", body.HeadIgnoreLabels);
         Add("--threshold-method", body.ThresholdMethod);
         Add("--critical", body.Critical);
         Add("--lr", body.Lr);

@@ -75,8 +75,23 @@ public sealed record TrainingStartRequest
     /// <summary>Images the VAE learns normality from: normal, unlabeled or both.</summary>
     public string? VaeData { get; init; }
 
-    /// <summary>Fit the hybrid ensemble weights on the validation split.</summary>
+    /// <summary>Fit the hybrid ensemble weights on the validation split (the default; kept for scripts).</summary>
     public bool? FitWeights { get; init; }
+
+    /// <summary>Keep the strategy's preset ensemble weights instead of fitting them on validation.</summary>
+    public bool? PresetWeights { get; init; }
+
+    /// <summary>Share of each VAE batch, its worst-reconstructed images, left out of the loss (0 = off).</summary>
+    public double? VaeTrim { get; init; }
+
+    /// <summary>How the VAE part scores an image, e.g. <c>learned-anomaly-map</c> or <c>error-plus-latent</c>.</summary>
+    public string? VaeScore { get; init; }
+
+    /// <summary>Epochs of the VAE's anomaly head (0: no head).</summary>
+    public int? HeadEpochs { get; init; }
+
+    /// <summary>Train the anomaly head on normal images only, not on the labeled anomalies too.</summary>
+    public bool? HeadIgnoreLabels { get; init; }
 
     /// <summary>f1, youden or sensitivity:S.</summary>
     public string? ThresholdMethod { get; init; }
