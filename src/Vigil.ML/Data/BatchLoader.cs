@@ -69,6 +69,16 @@ public sealed class BatchLoader
             : Prefetched(order, epoch, startBatch, cancellationToken);
     }
 
+    /// <summary>
+    /// The images of one pass (epoch 0), batch by batch; each batch is disposed when the caller moves to the next, so
+    /// keep nothing from it without copying.
+    /// </summary>
+    public IEnumerable<Tensor> Images(CancellationToken cancellationToken = default)
+    {
+        foreach (var batch in Epoch(0, cancellationToken: cancellationToken))
+            using (batch) yield return batch.Images;
+    }
+
     /// <summary>Continues where <paramref name="state"/> says (the rest of that epoch).</summary>
     /// <exception cref="ArgumentException">The state was saved with another seed.</exception>
     public IEnumerable<Batch> Resume(LoaderState state, CancellationToken cancellationToken = default)

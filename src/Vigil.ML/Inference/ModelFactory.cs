@@ -22,9 +22,11 @@ public static class ModelFactory
     }
 
     /// <summary>A VAE for <paramref name="size"/>² images of <paramref name="channels"/> channels, with an anomaly head when asked.</summary>
-    public static VaeModel Vae(int channels, int size, int latentDim, int baseWidth, torch.Device device, VaeScoreKind? score = null, bool anomalyHead = false) =>
+    public static VaeModel Vae(int channels, int size, int latentDim, int baseWidth, torch.Device device, VaeScoreKind? score = null, bool anomalyHead = false,
+        bool headStatistics = true) =>
         new VaeModel(new VaeOptions
         {
             Channels = channels, ImageSize = size, LatentDim = latentDim, BaseWidth = baseWidth, Score = score ?? new VaeOptions().Score, AnomalyHead = anomalyHead,
+            HeadStatistics = headStatistics,
         }).to(device);
 }

@@ -58,6 +58,9 @@ public sealed record PackageVae
     /// <summary>Whether the weights include the anomaly head (<see cref="Models.Vae.AnomalyHead"/>); packages without the field have none.</summary>
     public bool AnomalyHead { get; init; }
 
+    /// <summary>Whether the weights include the head score's statistics on the training normals; packages without the field have none.</summary>
+    public bool HeadStatistics { get; init; }
+
     /// <summary>Further settings of the model code (depth, β…), kept as written.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Settings { get; init; }

@@ -16,10 +16,10 @@ internal static class AnomalyHeadPhase
     {
         if (request.AnomalyHeadEpochs is < 0) throw new Core.UserInputException("the anomaly head's epochs must be 0 or more.");
         bool wanted = request.AnomalyHeadEpochs is not 0 && request.ImageSize % 4 == 0;
-        if (!wanted && request.VaeScore == VaeScoreKind.LearnedAnomalyMap)
+        if (!wanted && request.VaeScore is { } score && score.NeedsHead())
             throw new Core.UserInputException(request.ImageSize % 4 != 0
-                ? $"the {VaeScoreKind.LearnedAnomalyMap} score needs an image size divisible by 4, not {request.ImageSize}."
-                : $"the {VaeScoreKind.LearnedAnomalyMap} score needs the anomaly head: give it epochs or choose another score.");
+                ? $"the {score.ToText()} score needs the anomaly head, which needs an image size divisible by 4, not {request.ImageSize}."
+                : $"the {score.ToText()} score needs the anomaly head: give it epochs or choose another score.");
         return wanted;
     }
 
@@ -56,6 +56,11 @@ internal static class AnomalyHeadPhase
             ctx.Log($"unsupervised: anomaly head epoch {epoch + 1}/{epochs}, loss {total / Math.Max(1, batches):F4}, {clock.Elapsed.TotalSeconds:F0} s");
         }
         fitter.Complete();
+        if (vae.HasHeadStatisticsBuffer)
+        {
+            var evaluation = new BatchLoader(train, LoaderOptions.Evaluation(request.BatchSize!.Value) with { Device = request.Compute.Device }, positions);
+            vae.FitHeadStatistics(evaluation.Images(ctx.Cancellation));
+        }
         ctx.Log($"unsupervised: anomaly head trained on {positions.Length:N0} normal images with synthetic anomalies" +
                 (anomalies is null ? "" : $" and {anomalies.Count:N0} labeled anomalies pushed above them") + $"; score {vae.EffectiveScore}");
     }

@@ -303,14 +303,8 @@ public static class TrainingRun
         var positions = train.PositionsOf(train.Split.VaeRows(ctx.Request.VaeData));
         if (positions.Length < 2) return; // TrainVae refuses such data; a restored VAE then keeps its fallback score
         var loader = new BatchLoader(train, LoaderOptions.Evaluation(ctx.Request.BatchSize!.Value) with { Device = ctx.Request.Compute.Device }, positions);
-        vae.FitLatentStatistics(Images(loader));
+        vae.FitLatentStatistics(loader.Images(ctx.Cancellation));
         ctx.Log($"unsupervised: latent statistics fitted on {Math.Min(positions.Length, VaeModel.MaxLatentFitImages):N0} training images; score {vae.EffectiveScore}");
-
-        static IEnumerable<Tensor> Images(BatchLoader loader)
-        {
-            foreach (var batch in loader.Epoch(0))
-                using (batch) yield return batch.Images;
-        }
     }
 
     // Fits the reconstruction calibration on validation normals, picks ensemble weights and the threshold.
@@ -442,7 +436,7 @@ public static class TrainingRun
             Models = new PackageModels
             {
                 Classifier = detector.Classifier is null ? null : new PackageClassifier { Variant = request.Variant.Name, NumClasses = detector.Classes.Count, TestTimeFlip = detector.TestTimeFlip },
-                Vae = detector.Vae is { } vae ? new PackageVae { LatentDim = vae.Options.LatentDim, BaseWidth = vae.Options.BaseWidth, Score = vae.EffectiveScore.ToString(), AnomalyHead = vae.Head is not null } : null,
+                Vae = detector.Vae is { } vae ? new PackageVae { LatentDim = vae.Options.LatentDim, BaseWidth = vae.Options.BaseWidth, Score = vae.EffectiveScore.ToString(), AnomalyHead = vae.Head is not null, HeadStatistics = vae.HasHeadStatisticsBuffer } : null,
             },
             HybridWeights = new PackageHybridWeights(detector.Scorer.SupervisedWeight, detector.Scorer.ReconstructionWeight),
             Calibration = detector.Scorer.Calibration is { } cal ? JsonSerializer.SerializeToElement(cal, VigilJson.Options) : null,

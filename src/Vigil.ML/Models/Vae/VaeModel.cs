@@ -80,10 +80,60 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
             Head = new AnomalyHead(options.Channels);
             register_module("head", Head);
             register_buffer(HeadFittedBuffer, torch.zeros(1));
+            if (options.HeadStatistics) register_buffer(HeadStatsBuffer, torch.zeros(3));
         }
     }
 
-    private const string HeadFittedBuffer = "head_fitted";
+    private const string HeadFittedBuffer = "head_fitted", HeadStatsBuffer = "head_score_stats";
+
+    /// <summary>Whether the model holds room for the head score's statistics (<see cref="VaeOptions.HeadStatistics"/> with a head).</summary>
+    public bool HasHeadStatisticsBuffer => Head is not null && Options.HeadStatistics;
+
+    /// <summary>Whether <see cref="FitHeadStatistics"/> has run (or fitted head statistics were loaded with the weights).</summary>
+    public bool HasHeadStatistics
+    {
+        get
+        {
+            if (!HasHeadStatisticsBuffer) return false;
+            using var s = Buffer(HeadStatsBuffer)[0];
+            return s.item<float>() > 0.5f;
+        }
+    }
+
+    /// <summary>
+    /// Fits the mean and spread of the trained head's score (as a logit) on normal images seen without augmentation,
+    /// for the combined kinds.
+    /// </summary>
+    /// <param name="batches">Normal images [B, C, S, S] in [0, 1]; at most <see cref="MaxLatentFitImages"/> are used.</param>
+    /// <exception cref="InvalidOperationException">The model has no trained head or no room for the statistics.</exception>
+    /// <exception cref="ArgumentException">Fewer than two images.</exception>
+    public void FitHeadStatistics(IEnumerable<Tensor> batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        if (!HasFittedHead || !HasHeadStatisticsBuffer) throw new InvalidOperationException("head statistics need a trained head built with room for them");
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        eval();
+        var logits = new List<Tensor>();
+        long count = 0;
+        foreach (var images in batches)
+        {
+            if (count >= MaxLatentFitImages) break;
+            (Tensor mu, _) = EncodeCore(images);
+            logits.Add(HeadLogit(SmoothedMax(HeadMap(images, Decode(mu)))).to(ScalarType.Float64).cpu());
+            count += images.shape[0];
+        }
+        if (count < 2) throw new ArgumentException($"head statistics need at least two images, got {count}", nameof(batches));
+        Tensor all = torch.cat(logits, 0);
+        Copy(HeadStatsBuffer, torch.tensor(new[] { 1.0, all.mean().item<double>(), Math.Max(1e-6, all.std().item<double>()) }));
+    }
+
+    // The head's score (a probability) as a logit, so that its spread is comparable across images near 0 and near 1.
+    private static Tensor HeadLogit(Tensor probability)
+    {
+        Tensor p = probability.clamp(1e-6, 1 - 1e-6);
+        return (p / (1 - p)).log();
+    }
 
     /// <summary>The anomaly head, when <see cref="VaeOptions.AnomalyHead"/> asked for one.</summary>
     public AnomalyHead? Head { get; }
@@ -124,6 +174,7 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
     {
         VaeScoreKind.LatentMahalanobis or VaeScoreKind.ErrorPlusLatent => HasLatentStatistics,
         VaeScoreKind.LearnedAnomalyMap => HasFittedHead,
+        VaeScoreKind.LearnedMapPlusLatent or VaeScoreKind.LearnedMapOrLatent => HasFittedHead && HasHeadStatistics && HasLatentStatistics,
         _ => true,
     };
 
@@ -296,7 +347,7 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
         {
             // The map a user sees is the one the score reads, so it points at what raised the score.
             VaeScoreKind.StructuralError => StructuralErrorMap(images, reconstruction),
-            VaeScoreKind.LearnedAnomalyMap => RequireHead().HeadMap(images, reconstruction),
+            VaeScoreKind.LearnedAnomalyMap or VaeScoreKind.LearnedMapPlusLatent or VaeScoreKind.LearnedMapOrLatent => RequireHead().HeadMap(images, reconstruction),
             _ => ErrorMapOf(images, reconstruction),
         };
         Tensor score = kind switch
@@ -306,6 +357,9 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
             VaeScoreKind.ErrorPlusKl => map.flatten(1).mean([1]) + KlPerImage(mu, logVar) / (double)(images.numel() / images.shape[0]),
             VaeScoreKind.LatentMahalanobis => RequireLatentStatistics(kind).LatentDistance(mu),
             VaeScoreKind.ErrorPlusLatent => RequireLatentStatistics(kind).Standardised(map.flatten(1).mean([1]), LatentDistance(mu)),
+            VaeScoreKind.LearnedMapPlusLatent => RequireCombined(kind).StandardisedHead(map) + Standardised(ErrorMapOf(images, reconstruction).flatten(1).mean([1]), LatentDistance(mu)),
+            VaeScoreKind.LearnedMapOrLatent => torch.maximum(RequireCombined(kind).StandardisedHead(map),
+                Standardised(ErrorMapOf(images, reconstruction).flatten(1).mean([1]), LatentDistance(mu)) / Math.Sqrt(2)),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
         return (score.MoveToOuterDisposeScope(), map.MoveToOuterDisposeScope());
@@ -337,6 +391,16 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
         Tensor vx = Blur(x * x) - mx * mx, vy = Blur(y * y) - my * my, cxy = Blur(x * y) - mx * my;
         Tensor ssim = (2 * mx * my + SsimC1) * (2 * cxy + SsimC2) / ((mx * mx + my * my + SsimC1) * (vx + vy + SsimC2));
         return ((1 - ssim) / 2).clamp(0, 1).reshape(b, c, h, w).mean([1], keepdim: true);
+    }
+
+    private VaeModel RequireCombined(VaeScoreKind kind) => CanScore(kind) ? this
+        : throw new InvalidOperationException($"the {kind} score needs a trained head and fitted latent and head statistics");
+
+    // z of the head score's logit, with the training normals' mean and spread.
+    private Tensor StandardisedHead(Tensor headMap)
+    {
+        var stats = Buffer(HeadStatsBuffer).to(ScalarType.Float64).cpu().data<double>().ToArray();
+        return (HeadLogit(SmoothedMax(headMap)) - stats[1]) / stats[2];
     }
 
     private VaeModel RequireLatentStatistics(VaeScoreKind kind) => HasLatentStatistics ? this

@@ -31,6 +31,13 @@ public sealed record VaeOptions
     /// </summary>
     public bool AnomalyHead { get; init; }
 
+    /// <summary>
+    /// Whether a model with a head also keeps the spread of the head's score on the training normals (needed by the
+    /// combined kinds, <see cref="VaeScoreKind.LearnedMapPlusLatent"/>); packages written before it have a head without
+    /// them (<c>models.vae.head_statistics</c> absent).
+    /// </summary>
+    public bool HeadStatistics { get; init; } = true;
+
     /// <summary>Gaussian σ in pixels for <see cref="VaeScoreKind.SmoothedMaxError"/>; null means ImageSize/32, at least 1.</summary>
     public double? SmoothingSigma { get; init; }
 
@@ -47,7 +54,7 @@ public sealed record VaeOptions
         if (BaseWidth < 1 || MaxWidth < BaseWidth) throw new ArgumentException($"widths must satisfy 1 ≤ base ({BaseWidth}) ≤ max ({MaxWidth})");
         if (SmoothingSigma is { } s && !(s > 0 && s < ImageSize)) throw new ArgumentException($"smoothing sigma must be positive and below the image size, not {s}");
         if (!Enum.IsDefined(Score)) throw new ArgumentException($"unknown score kind {Score}");
-        if (Score == VaeScoreKind.LearnedAnomalyMap && !AnomalyHead) throw new ArgumentException($"the {Score} score needs the anomaly head");
+        if (Score.NeedsHead() && !AnomalyHead) throw new ArgumentException($"the {Score} score needs the anomaly head");
         if (AnomalyHead && ImageSize % 4 != 0) throw new ArgumentException($"the anomaly head needs an image size divisible by 4, not {ImageSize}");
     }
 }
