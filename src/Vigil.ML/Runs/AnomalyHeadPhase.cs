@@ -31,7 +31,7 @@ internal static class AnomalyHeadPhase
     public static VaeScoreKind? Score(TrainRequest request, bool head) => request.VaeScore ?? (head ? VaeScoreKind.LearnedAnomalyMap : null);
 
     /// <summary>Trains the head for the requested epochs (default: the VAE's, capped) and marks it fitted.</summary>
-    public static void Fit(RunContext ctx, VaeModel vae, CachedSplit train, int vaeEpochs)
+    public static void Fit(RunContext ctx, VaeModel vae, CachedSplit train, CachedSplit val, int vaeEpochs)
     {
         var request = ctx.Request;
         // The same images the VAE learned normality from (--vae-data auto resolved the same way).
@@ -58,8 +58,14 @@ internal static class AnomalyHeadPhase
         fitter.Complete();
         if (vae.HasHeadStatisticsBuffer)
         {
-            var evaluation = new BatchLoader(train, LoaderOptions.Evaluation(request.BatchSize!.Value) with { Device = request.Compute.Device }, positions);
+            // The head has learned its training images; its scores on them are lower and tighter than on any new normal
+            // image, so the spread comes from validation normals when there are enough.
+            var valNormals = val.Split.NormalClass is null ? [] : val.PositionsOf(val.Split.VaeRows(VaeData.Normal));
+            var (split, fitPositions, what) = valNormals.Length >= VaeDataNames.MinLabeledNormals
+                ? (val, valNormals, "validation") : (train, positions, "training");
+            var evaluation = new BatchLoader(split, LoaderOptions.Evaluation(request.BatchSize!.Value) with { Device = request.Compute.Device }, fitPositions);
             vae.FitHeadStatistics(evaluation.Images(ctx.Cancellation));
+            ctx.Log($"unsupervised: the head score's spread fitted on {fitPositions.Length:N0} {what} normal images");
         }
         ctx.Log($"unsupervised: anomaly head trained on {positions.Length:N0} normal images with synthetic anomalies" +
                 (anomalies is null ? "" : $" and {anomalies.Count:N0} labeled anomalies pushed above them") + $"; score {vae.EffectiveScore}");
