@@ -202,7 +202,7 @@ public sealed class AnomalyHeadTests : IDisposable
         HybridWeights = new PackageHybridWeights(0, 1),
         Calibration = JsonSerializer.SerializeToElement(RobustLogisticCalibration.Fit([0.1, 0.2, 0.3, 0.4]), VigilJson.Options),
         Normalization = new PackageNormalization([0.5], [0.25]),
-        Models = new PackageModels { Vae = new PackageVae { LatentDim = 16, BaseWidth = 8, Score = score.ToString(), AnomalyHead = head } },
+        Models = new PackageModels { Vae = new PackageVae { LatentDim = 16, BaseWidth = 8, Score = score.ToString(), AnomalyHead = head, HeadStatistics = head } },
     };
 
     private sealed class ToleranceComparer(float tolerance) : IEqualityComparer<float>
