@@ -7,7 +7,6 @@ using Vigil.ML.Models.EfficientNet;
 using Vigil.ML.Models.Hybrid;
 using Vigil.ML.Models.Vae;
 using Vigil.ML.Native;
-using Vigil.ML.Runs;
 
 namespace Vigil.ML.Inference;
 

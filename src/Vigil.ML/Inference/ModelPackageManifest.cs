@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Vigil.Core;
-using Vigil.ML.Training.Checkpoints;
+using Vigil.ML.Persistence;
 
 namespace Vigil.ML.Inference;
 

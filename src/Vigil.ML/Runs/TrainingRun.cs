@@ -14,6 +14,7 @@ using Vigil.ML.Models.Vae;
 using Vigil.ML.Native;
 using Vigil.ML.Reporting;
 using Vigil.ML.Training;
+using Vigil.ML.Persistence;
 using Vigil.ML.Training.Checkpoints;
 using static TorchSharp.torch;
 
