@@ -19,7 +19,7 @@ internal static class FirstImageDecoder
         try
         {
             if (!File.Exists(path)) return Skip(path, Directory.Exists(path) ? "is a folder, not an image file" : "file not found");
-            using var images = registry.Read(path, ImageReadOptions.Default, cancellationToken).GetEnumerator();
+            using var images = registry.Read(path, InputConversion.ReadOptions, cancellationToken).GetEnumerator();
             if (!images.MoveNext()) return Skip(path, "the file holds no image");
             var frame = images.Current.Frame;
             if (images.MoveNext())
