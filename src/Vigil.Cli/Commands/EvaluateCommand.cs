@@ -46,7 +46,7 @@ public static class EvaluateCommand
             var spec = DatasetSpec.FromFolder(folder, detector.Manifest.NormalClass);
             if (!spec.Splits.TryGetValue(splitName, out var source) || source.Rows.Count == 0)
                 throw new UserInputException($"the dataset has no '{splitName}' split with images.");
-            using var data = SplitCache.Load(source, new CacheOptions { ImageSize = detector.Manifest.ImageSize, Channels = detector.Manifest.Channels, Folder = spec.CacheFolder }, null, token);
+            using var data = SplitCache.Load(source, new CacheOptions { ImageSize = detector.Manifest.ImageSize, Channels = detector.Manifest.Channels, ReadOptions = detector.ReadOptions, Folder = spec.CacheFolder }, null, token);
             var (report, _, _) = Evaluator.Evaluate(detector.Parts, data, spec.Classes, splitName, 64, compute.Device);
             report = report with { ScoreKindAuroc = Evaluator.ScoreKindAuroc(detector.Parts, data, spec.Classes, 64, compute.Device) };
             if (report.Images == 0) throw new UserInputException($"the '{splitName}' split has no labeled images to evaluate against.");

@@ -10,8 +10,8 @@ namespace Vigil.ML.Data;
 public static class InputConversion
 {
     /// <summary>
-    /// The reader options the split cache decodes with: volumes sliced axially with empty slices skipped, the first
-    /// volume of a 4D series, DICOM display values (rescaled and windowed).
+    /// The reader options training decodes with (the split cache's default): volumes sliced axially with empty slices
+    /// skipped, the first volume of a 4D series, DICOM display values (rescaled and windowed).
     /// </summary>
     public static ImageReadOptions ReadOptions => ImageReadOptions.Default;
 
