@@ -111,9 +111,10 @@ public static class DemoCommand
             var trained = TrainCommand.Run(request, token, control, live?.Observer);
             if (trained.Stopped) { TrainSummary.Print(trained); return ExitCodes.Interrupted; }
             if (!json) { TrainSummary.Print(trained); Console.WriteLine($"\nStep 4/{steps} — detecting anomalies in held-out test images"); }
-            var loaded = ML.Inference.DetectorLoader.Load(trained.ModelPath!, compute.Device);
+            using var detector = ML.Inference.Detector.Load(trained.ModelPath!, compute.Device);
             var examples = HeldOutExamples(result.DatasetPath, 2);
-            var rows = DetectCommand.Detect(loaded, examples.Select(e => e.Path).ToList(), loaded.Parts.Threshold, Path.Combine(root, "heatmaps"), compute.Device, token);
+            var rows = detector.Detect(examples.Select(e => e.Path).ToList(), new ML.Inference.DetectOptions { OverlayFolder = Path.Combine(root, "heatmaps") }, token)
+                .Select(DetectRow.From).ToList();
             if (json)
             {
                 JsonOutput.Write(new { dataset = OrganizeSummary.ToJson(result), model_path = trained.ModelPath, test = trained.Test, detections = rows });
@@ -125,7 +126,7 @@ public static class DemoCommand
             for (int i = 0; i < rows.Count; i++)
             {
                 var r = rows[i];
-                var check = DemoVerdict.Judge(examples[i].Label, loaded.Parts.NormalClass, r.IsAnomaly, r.PredictedClassName);
+                var check = DemoVerdict.Judge(examples[i].Label, detector.Parts.NormalClass, r.IsAnomaly, r.PredictedClassName);
                 if (!check.Right) wrong++;
                 table.AddRow(Spectre.Console.Markup.Escape(Path.GetFileName(r.Path)), Spectre.Console.Markup.Escape(examples[i].Label),
                     r.IsAnomaly == true ? "[red]ANOMALY[/]" : "[green]normal[/]", $"{r.AnomalyScore:F3}",
@@ -143,7 +144,7 @@ public static class DemoCommand
                     $"unknown anomalies (the VAE alone, which never saw an anomaly label) {F(test.ComponentAuroc.GetValueOrDefault("reconstruction"))}; " +
                     $"classifier alone {F(test.ComponentAuroc.GetValueOrDefault("supervised"))}");
             }
-            Console.WriteLine($"Threshold {loaded.Parts.Threshold:F3} ({loaded.Parts.ThresholdMethod}); error-map overlays in {Path.Combine(root, "heatmaps")}");
+            Console.WriteLine($"Threshold {detector.Threshold:F3} ({detector.ThresholdMethod}); error-map overlays in {Path.Combine(root, "heatmaps")}");
             Console.WriteLine($"Next: ./vigil detect --model {trained.ModelPath} IMAGE...   ./vigil evaluate --model {trained.ModelPath} --dataset {result.DatasetPath}");
             if (live is not null) await DemoMonitoring.HoldAsync(live.Url, token);
             return ExitCodes.Ok;

@@ -4,22 +4,23 @@ using System.Text;
 using Vigil.Cli.Infrastructure;
 using Vigil.Core;
 using Vigil.Imaging;
-using Vigil.Imaging.Png;
 using Vigil.ML.Compute;
 using Vigil.ML.Inference;
-using Vigil.ML.Models.Hybrid;
 
 namespace Vigil.Cli.Commands;
 
-/// <summary>One row of <c>vigil detect</c>'s output.</summary>
+/// <summary>One row of <c>vigil detect</c>'s output (docs/cli.md: the fields people script against, in this order).</summary>
 public sealed record DetectRow(string Path, string? Image, bool? IsAnomaly, int? PredictedClass, string? PredictedClassName, double? Confidence,
-    double? AnomalyScore, double? SupervisedScore, double? ReconstructionScore, string? Heatmap, string? Error, string? CriticalClass = null);
+    double? AnomalyScore, double? SupervisedScore, double? ReconstructionScore, string? Heatmap, string? Error, string? CriticalClass = null)
+{
+    /// <summary>The row of one detector outcome.</summary>
+    public static DetectRow From(DetectionOutcome o) => new(o.Path, o.Image, o.IsAnomaly, o.PredictedClass, o.PredictedClassName, o.Confidence,
+        o.AnomalyScore, o.SupervisedScore, o.ReconstructionScore, o.OverlayPath, o.Error, o.CriticalClass);
+}
 
 /// <summary><c>vigil detect</c>: anomaly decisions for images with a trained model.</summary>
 public static class DetectCommand
 {
-    private const int BatchSize = 32;
-
     /// <summary>Creates the verb.</summary>
     public static Command Create()
     {
@@ -42,56 +43,14 @@ public static class DetectCommand
             if (fmt is not ("text" or "json" or "csv")) throw new UserInputException($"--format '{fmt}' is not a format; use text, json or csv.");
             if (parse.GetValue(threshold) is { } t && t is < 0 or > 1) throw new UserInputException($"--threshold {t} is outside [0,1].");
             var compute = ComputeResolver.Resolve(parse.GetValue(device), parse.GetValue(threads));
-            var loaded = DetectorLoader.Load(parse.GetValue(model)!, compute.Device);
+            using var detector = Detector.Load(parse.GetValue(model)!, compute.Device);
             var files = ExpandInputs(parse.GetValue(inputs)!);
-            var rows = Detect(loaded, files, parse.GetValue(threshold) ?? loaded.Parts.Threshold, parse.GetValue(heatmap), compute.Device, token);
+            var outcomes = detector.Detect(files, new DetectOptions { Threshold = parse.GetValue(threshold), OverlayFolder = parse.GetValue(heatmap) }, token);
+            var rows = outcomes.Select(DetectRow.From).ToList();
             Write(rows, fmt);
             return Task.FromResult(rows.Any(r => r.Error is not null) ? ExitCodes.Failure : ExitCodes.Ok);
         }));
         return command;
-    }
-
-    /// <summary>Runs the detector over files in batches.</summary>
-    public static List<DetectRow> Detect(LoadedDetector loaded, IReadOnlyList<string> files, double threshold, string? heatmapFolder, TorchSharp.torch.Device device, CancellationToken token)
-    {
-        var registry = ImageReaderRegistry.CreateDefault();
-        int size = loaded.Manifest.ImageSize, channels = loaded.Manifest.Channels;
-        var detector = loaded.Detector;
-        if (heatmapFolder is not null) Directory.CreateDirectory(heatmapFolder);
-        var rows = new List<DetectRow>();
-        var pending = new List<PreparedImage>();
-        void Flush()
-        {
-            if (pending.Count == 0) return;
-            using var scope = TorchSharp.torch.NewDisposeScope();
-            var batch = ImageBatcher.ToTensor(pending, size, channels, device);
-            var results = detector.DetectAnomaly(batch, threshold);
-            for (int i = 0; i < pending.Count; i++)
-            {
-                var p = pending[i]; var r = results[i];
-                string? heat = heatmapFolder is null || r.ErrorMap is null ? null : WriteHeatmap(heatmapFolder, p, r, size, channels);
-                rows.Add(new DetectRow(p.Path, p.Key == "" ? null : p.Key, r.IsAnomaly, r.PredictedClass, r.PredictedClassName, r.Confidence,
-                    r.AnomalyScore, r.SupervisedScore, r.ReconstructionScore, heat, null, r.CriticalClass));
-            }
-            pending.Clear();
-        }
-        foreach (var file in files)
-        {
-            token.ThrowIfCancellationRequested();
-            foreach (var image in ImageBatcher.Prepare(registry, file, size, channels, token))
-            {
-                if (image.Error is not null)
-                {
-                    Flush(); // keep rows in input order
-                    rows.Add(new DetectRow(image.Path, null, null, null, null, null, null, null, null, null, image.Error));
-                    continue;
-                }
-                pending.Add(image);
-                if (pending.Count == BatchSize) Flush();
-            }
-        }
-        Flush();
-        return rows;
     }
 
     private static List<string> ExpandInputs(IEnumerable<string> inputs)
@@ -111,26 +70,6 @@ public static class DetectCommand
         }
         if (files.Count == 0) throw new UserInputException("no image files among the inputs.");
         return files;
-    }
-
-    // Grey image with the error map in red on top: what a clinician looks at to see where the model saw something odd.
-    private static string WriteHeatmap(string folder, PreparedImage image, DetectionResult result, int size, int channels)
-    {
-        var map = result.ErrorMap!;
-        float max = Math.Max(1e-6f, map.Max());
-        var rgb = new byte[size * size * 3];
-        for (int i = 0; i < size * size; i++)
-        {
-            int grey = channels == 1 ? image.Pixels![i] : (image.Pixels![i] + image.Pixels[size * size + i] + image.Pixels[2 * size * size + i]) / 3;
-            double heat = Math.Clamp(map[Math.Min(map.Length - 1, i)] / max, 0, 1);
-            rgb[i * 3] = (byte)Math.Clamp(grey * (1 - heat) + 255 * heat, 0, 255);
-            rgb[i * 3 + 1] = (byte)(grey * (1 - heat));
-            rgb[i * 3 + 2] = (byte)(grey * (1 - heat));
-        }
-        var name = Path.GetFileNameWithoutExtension(image.Path) + (image.Key == "" ? "" : "_" + image.Key) + "_heatmap.png";
-        var path = Path.Combine(folder, name);
-        PngEncoder.Save(new ImageFrame(size, size, 3, 8, rgb), path);
-        return path;
     }
 
     private static void Write(List<DetectRow> rows, string format)

@@ -42,13 +42,13 @@ public static class EvaluateCommand
             if (splitName is not ("train" or "val" or "test")) throw new UserInputException($"--split '{splitName}' is not a split; use train, val or test.");
             var folder = parse.GetValue(dataset)!;
             if (!Directory.Exists(folder)) throw new UserInputException($"--dataset '{folder}' is not a folder; see 'vigil datasets list'.");
-            var loaded = DetectorLoader.Load(parse.GetValue(model)!, compute.Device, parse.GetValue(scorer) is { } name ? VaeScoreNames.Parse(name, "--scorer") : null);
-            var spec = DatasetSpec.FromFolder(folder, loaded.Manifest.NormalClass);
+            using var detector = Detector.Load(parse.GetValue(model)!, compute.Device, parse.GetValue(scorer) is { } name ? VaeScoreNames.Parse(name, "--scorer") : null);
+            var spec = DatasetSpec.FromFolder(folder, detector.Manifest.NormalClass);
             if (!spec.Splits.TryGetValue(splitName, out var source) || source.Rows.Count == 0)
                 throw new UserInputException($"the dataset has no '{splitName}' split with images.");
-            using var data = SplitCache.Load(source, new CacheOptions { ImageSize = loaded.Manifest.ImageSize, Channels = loaded.Manifest.Channels, Folder = spec.CacheFolder }, null, token);
-            var (report, _, _) = Evaluator.Evaluate(loaded.Parts, data, spec.Classes, splitName, 64, compute.Device);
-            report = report with { ScoreKindAuroc = Evaluator.ScoreKindAuroc(loaded.Parts, data, spec.Classes, 64, compute.Device) };
+            using var data = SplitCache.Load(source, new CacheOptions { ImageSize = detector.Manifest.ImageSize, Channels = detector.Manifest.Channels, ReadOptions = detector.ReadOptions, Folder = spec.CacheFolder }, null, token);
+            var (report, _, _) = Evaluator.Evaluate(detector.Parts, data, spec.Classes, splitName, 64, compute.Device);
+            report = report with { ScoreKindAuroc = Evaluator.ScoreKindAuroc(detector.Parts, data, spec.Classes, 64, compute.Device) };
             if (report.Images == 0) throw new UserInputException($"the '{splitName}' split has no labeled images to evaluate against.");
             if (parse.GetValue(format) == OutputFormat.Json) JsonOutput.Write(report);
             else Print(report);

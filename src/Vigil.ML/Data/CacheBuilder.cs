@@ -8,7 +8,7 @@ namespace Vigil.ML.Data;
 internal static class CacheBuilder
 {
     /// <summary>The built images (first <c>Contents.Labels.Length</c> of the tensor hold the readable ones, in row order).</summary>
-    public static (Tensor Images, CacheContents Contents) Build(SplitSource split, int size, int channels, ImageReaderRegistry registry,
+    public static (Tensor Images, CacheContents Contents) Build(SplitSource split, int size, int channels, ImageReaderRegistry registry, ImageReadOptions readOptions,
         int parallelism, IProgress<CacheProgress>? progress, CancellationToken cancellationToken)
     {
         // An oversampled train.csv repeats rows: decode each file once and copy it into every slot that lists it.
@@ -39,7 +39,7 @@ internal static class CacheBuilder
             var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
             Parallel.For(0, paths.Count, options, () => new byte[imageBytes], (u, _, buffer) =>
             {
-                var outcome = FirstImageDecoder.Decode(registry, paths[u], expectedHash[u], cancellationToken);
+                var outcome = FirstImageDecoder.Decode(registry, paths[u], readOptions, expectedHash[u], cancellationToken);
                 issues[u] = outcome.Issue;
                 if (outcome.Frame is { } frame)
                 {

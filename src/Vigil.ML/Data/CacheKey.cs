@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
+using Vigil.Imaging;
 
 namespace Vigil.ML.Data;
 
 /// <summary>
 /// Names a split's cache file: <c>{split}-{S}px-{C}ch-{hash}.vtc</c>, where the hash covers everything the cached
-/// bytes depend on (pipeline version, size, channels, classes, and per row its listed path, content hash and label),
-/// so a changed dataset (a file re-organized with new pixels, a relabelled image, a row added) gets a new cache.
+/// bytes depend on (pipeline version, size, channels, read options other than training's, classes, and per row its
+/// listed path, content hash and label), so a changed dataset (a file re-organized with new pixels, a relabelled image, a row added) gets a new cache.
 /// </summary>
 internal static class CacheKey
 {
@@ -18,10 +19,12 @@ internal static class CacheKey
     public const string Extension = ".vtc";
 
     /// <summary>The 128-bit key.</summary>
-    public static byte[] Compute(SplitSource split, int size, int channels)
+    public static byte[] Compute(SplitSource split, int size, int channels, ImageReadOptions? readOptions = null)
     {
         var hash = new XxHash128();
         Append(hash, $"vigil-tensor-cache/{PipelineVersion}\n{size}\n{channels}\n{string.Join("\u001f", split.Classes)}\n");
+        // Other read options give other pixels; training's own add nothing, so the caches already on disk stay valid.
+        if (readOptions is not null && readOptions != InputConversion.ReadOptions) Append(hash, $"read:{readOptions}\n");
         foreach (var row in split.Rows)
             Append(hash, $"{row.ListedPath}\t{ContentIdentity(row)}\t{split.ClassId(row).ToString(CultureInfo.InvariantCulture)}\n");
         return hash.GetCurrentHash();

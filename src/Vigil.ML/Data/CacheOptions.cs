@@ -18,6 +18,11 @@ public sealed record CacheOptions
     public bool Persist { get; init; } = true;
     /// <summary>Images decoded at once; all cores by default.</summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+    /// <summary>
+    /// How files are read (slice axis for volumes, DICOM values): training's own (<see cref="InputConversion.ReadOptions"/>)
+    /// by default; evaluation passes the ones its model package records, so it reads images as that model's training did.
+    /// </summary>
+    public ImageReadOptions ReadOptions { get; init; } = InputConversion.ReadOptions;
     /// <summary>The readers to decode with; null means <see cref="ImageReaderRegistry.CreateDefault"/>.</summary>
     public ImageReaderRegistry? Registry { get; init; }
 

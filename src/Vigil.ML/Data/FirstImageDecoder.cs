@@ -14,12 +14,12 @@ internal static class FirstImageDecoder
     /// hand-written CSVs. When <paramref name="expectedHash"/> is given and the pixels differ, the image is used and a
     /// note says the file changed since the CSV was written.
     /// </summary>
-    public static Outcome Decode(ImageReaderRegistry registry, string path, string? expectedHash, CancellationToken cancellationToken)
+    public static Outcome Decode(ImageReaderRegistry registry, string path, ImageReadOptions readOptions, string? expectedHash, CancellationToken cancellationToken)
     {
         try
         {
             if (!File.Exists(path)) return Skip(path, Directory.Exists(path) ? "is a folder, not an image file" : "file not found");
-            using var images = registry.Read(path, ImageReadOptions.Default, cancellationToken).GetEnumerator();
+            using var images = registry.Read(path, readOptions, cancellationToken).GetEnumerator();
             if (!images.MoveNext()) return Skip(path, "the file holds no image");
             var frame = images.Current.Frame;
             if (images.MoveNext())

@@ -27,7 +27,7 @@ public static class SplitCache
             throw new DataPipelineException($"split '{split.Name}' has no images ({split.Origin}); re-run vigil organize with more images or another --split, or give a CSV with rows.");
 
         int size = options.ImageSize, channels = options.Channels;
-        byte[] key = CacheKey.Compute(split, size, channels);
+        byte[] key = CacheKey.Compute(split, size, channels, options.ReadOptions);
         string folder = Path.GetFullPath(options.Folder);
         string path = Path.Combine(folder, CacheKey.FileName(split.Name, size, channels, key));
         var notes = new List<string>();
@@ -48,7 +48,7 @@ public static class SplitCache
         }
 
         var registry = options.Registry ?? ImageReaderRegistry.CreateDefault();
-        var (built, builtContents) = CacheBuilder.Build(split, size, channels, registry, options.MaxDegreeOfParallelism, progress, cancellationToken);
+        var (built, builtContents) = CacheBuilder.Build(split, size, channels, registry, options.ReadOptions, options.MaxDegreeOfParallelism, progress, cancellationToken);
         if (builtContents.Rows.Length == 0)
         {
             built.Dispose();

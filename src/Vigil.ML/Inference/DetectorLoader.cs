@@ -3,11 +3,11 @@ using TorchSharp;
 using Vigil.Core;
 using Vigil.Core.Json;
 using Vigil.Core.Metrics;
+using Vigil.Imaging;
 using Vigil.ML.Models.EfficientNet;
 using Vigil.ML.Models.Hybrid;
 using Vigil.ML.Models.Vae;
 using Vigil.ML.Native;
-using Vigil.ML.Runs;
 
 namespace Vigil.ML.Inference;
 
@@ -15,7 +15,8 @@ namespace Vigil.ML.Inference;
 /// <param name="Path">The model.vigil file.</param>
 /// <param name="Manifest">Its manifest.</param>
 /// <param name="Parts">Models, scorer and threshold exactly as evaluated at training time.</param>
-public sealed record LoadedDetector(string Path, ModelPackageManifest Manifest, DetectorParts Parts)
+/// <param name="ReadOptions">How to read images as training did (the manifest's preprocessing, or the defaults of packages without it).</param>
+public sealed record LoadedDetector(string Path, ModelPackageManifest Manifest, DetectorParts Parts, ImageReadOptions ReadOptions)
 {
     /// <summary>The detector API over a batch of images in [0,1].</summary>
     public HybridDetector Detector => Parts.Detector();
@@ -38,6 +39,7 @@ public static class DetectorLoader
         {
             using var reader = ModelPackage.Open(path);
             var m = reader.Manifest;
+            var readOptions = (m.Preprocessing ?? PackagePreprocessing.Default).ToReadOptions(path);
             EfficientNetModel? classifier = null;
             VaeModel? vae = null;
             if (m.Models.Classifier is { } c)
@@ -68,7 +70,7 @@ public static class DetectorLoader
             var parts = new DetectorParts(classifier, vae, m.Classes, m.NormalClass, scorer, thresholds.Default, thresholds.Method, critical,
                 m.Models.Classifier?.TestTimeFlip ?? false);
             _ = parts.Detector(); // checks that the parts fit together (class names, critical rules) before anyone uses them
-            return new LoadedDetector(path, m, parts);
+            return new LoadedDetector(path, m, parts, readOptions);
         }
         catch (ModelPackageException e) { throw new UserInputException($"model file '{path}' cannot be used: {e.Message}", e); }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidDataException)

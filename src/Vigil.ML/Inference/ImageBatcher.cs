@@ -6,30 +6,40 @@ using static TorchSharp.torch;
 namespace Vigil.ML.Inference;
 
 /// <summary>One image prepared for the detector, or the reason it could not be.</summary>
-/// <param name="Path">Source file.</param>
-/// <param name="Key">Image inside the file ("" for single-image files, "frame-0002", "axial-041"…).</param>
+/// <param name="Path">The input's path or name.</param>
+/// <param name="Key">Image inside the input ("" for single-image inputs, "frame-0002", "axial-041"…).</param>
 /// <param name="Pixels">C×S×S bytes (the model's channels and size), or null on error.</param>
 /// <param name="Error">Why the image could not be read.</param>
 public sealed record PreparedImage(string Path, string Key, byte[]? Pixels, string? Error);
 
-/// <summary>Decodes inputs of any supported format and converts them exactly as training did (channels, square resize).</summary>
+/// <summary>Decodes inputs of any kind and converts them exactly as training did (<see cref="InputConversion"/>).</summary>
 public static class ImageBatcher
 {
-    /// <summary>Every image of <paramref name="path"/>, converted to <paramref name="size"/>² × <paramref name="channels"/>; errors become rows.</summary>
-    public static IEnumerable<PreparedImage> Prepare(ImageReaderRegistry registry, string path, int size, int channels, CancellationToken token = default)
+    /// <summary>
+    /// Every image of <paramref name="input"/>, read with <paramref name="options"/> and converted to
+    /// <paramref name="size"/>² × <paramref name="channels"/>. An input that cannot be read becomes one row with the
+    /// reason (images of a container read before the failure are kept): one bad input never stops the others.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="token"/> was cancelled.</exception>
+    public static IReadOnlyList<PreparedImage> Prepare(ImageReaderRegistry registry, DetectorInput input, ImageReadOptions options, int size, int channels,
+        CancellationToken token = default)
     {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(input);
         var results = new List<PreparedImage>();
         try
         {
-            foreach (var image in registry.Read(path, ImageReadOptions.Default, token))
+            foreach (var (key, frame) in input.Decode(registry, options, token))
             {
                 var pixels = new byte[channels * size * size];
-                PixelConverter.Convert(image.Frame, size, channels, pixels);
-                results.Add(new PreparedImage(path, image.Key, pixels, null));
+                InputConversion.Convert(frame, size, channels, pixels);
+                results.Add(new PreparedImage(input.Name, key, pixels, null));
             }
         }
-        catch (ImageFormatException e) { results.Add(new PreparedImage(path, "", null, e.Message)); }
-        catch (IOException e) { results.Add(new PreparedImage(path, "", null, e.Message)); }
+        catch (OperationCanceledException) when (token.IsCancellationRequested) { throw; }
+        catch (Exception e) when (e is ImageFormatException or IOException or UnauthorizedAccessException) { results.Add(new PreparedImage(input.Name, "", null, e.Message)); }
+        // Anything else is a reader failing on hostile content: it costs this input, never the run (as in training).
+        catch (Exception e) { results.Add(new PreparedImage(input.Name, "", null, $"the image could not be decoded: {e.Message}")); }
         return results;
     }
 

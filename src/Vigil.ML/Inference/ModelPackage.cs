@@ -5,7 +5,7 @@ using TorchSharp;
 using Vigil.Core;
 using Vigil.Core.Json;
 using Vigil.ML.Native;
-using Vigil.ML.Training.Checkpoints;
+using Vigil.ML.Persistence;
 
 namespace Vigil.ML.Inference;
 
@@ -93,7 +93,7 @@ public static class ModelPackage
     private static void Validate(ModelPackageManifest manifest, IReadOnlyDictionary<string, torch.nn.Module> modules)
     {
         if (modules.Count == 0) throw new ArgumentException("a model package needs at least one module", nameof(modules));
-        foreach (string name in modules.Keys) CheckpointParts.ValidateName(name);
+        foreach (string name in modules.Keys) PartNames.Validate(name);
         if (manifest.Classes is not { Count: > 0 }) throw new ArgumentException("the manifest lists no classes", nameof(manifest));
         if (manifest.Classes.Distinct(StringComparer.Ordinal).Count() != manifest.Classes.Count)
             throw new ArgumentException("the manifest lists a class twice", nameof(manifest));

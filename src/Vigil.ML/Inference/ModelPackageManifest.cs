@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Vigil.Core;
-using Vigil.ML.Training.Checkpoints;
+using Vigil.ML.Persistence;
 
 namespace Vigil.ML.Inference;
 
@@ -35,6 +35,12 @@ public sealed record ModelPackageManifest
 
     /// <summary>Per-channel normalisation applied after scaling pixels to [0, 1].</summary>
     public required PackageNormalization Normalization { get; init; }
+
+    /// <summary>
+    /// How training read and converted images (slice axis, DICOM values, channel policy, resize); null in packages
+    /// written before it was recorded, which are read with <see cref="PackagePreprocessing.Default"/>.
+    /// </summary>
+    public PackagePreprocessing? Preprocessing { get; init; }
 
     /// <summary>The sub-models' configurations (enough to rebuild them before loading weights).</summary>
     public PackageModels Models { get; init; } = new();

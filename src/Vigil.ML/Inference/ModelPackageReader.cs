@@ -3,7 +3,7 @@ using System.Text.Json;
 using TorchSharp;
 using Vigil.Core;
 using Vigil.ML.Native;
-using Vigil.ML.Training.Checkpoints;
+using Vigil.ML.Persistence;
 
 namespace Vigil.ML.Inference;
 

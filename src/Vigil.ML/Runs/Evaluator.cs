@@ -1,6 +1,7 @@
 using TorchSharp;
 using Vigil.Core.Metrics;
 using Vigil.ML.Data;
+using Vigil.ML.Inference;
 using Vigil.ML.Models.Hybrid;
 using Vigil.ML.Models.Vae;
 

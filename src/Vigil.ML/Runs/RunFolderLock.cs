@@ -54,7 +54,7 @@ public sealed class RunFolderLock : IDisposable
             // Only the refusal's wording needs this file; the lock itself already holds.
         }
         // Held: no other training writes here, so temporaries from a killed one are garbage now.
-        Training.Checkpoints.AtomicFile.RemoveLeftovers(runFolder);
+        Persistence.AtomicFile.RemoveLeftovers(runFolder);
         return new RunFolderLock(stream, runFolder);
     }
 

@@ -1,5 +1,6 @@
 using TorchSharp;
 using Vigil.ML.Data;
+using Vigil.ML.Inference;
 using Vigil.ML.Models.Hybrid;
 
 namespace Vigil.ML.Runs;

@@ -14,6 +14,7 @@ using Vigil.ML.Models.Vae;
 using Vigil.ML.Native;
 using Vigil.ML.Reporting;
 using Vigil.ML.Training;
+using Vigil.ML.Persistence;
 using Vigil.ML.Training.Checkpoints;
 using static TorchSharp.torch;
 
@@ -433,6 +434,7 @@ public static class TrainingRun
             Created = DateTimeOffset.UtcNow,
             Classes = detector.Classes, NormalClass = detector.NormalClass,
             ImageSize = request.ImageSize!.Value, Channels = request.Channels!.Value, Normalization = normalization,
+            Preprocessing = PackagePreprocessing.Current,
             Models = new PackageModels
             {
                 Classifier = detector.Classifier is null ? null : new PackageClassifier { Variant = request.Variant.Name, NumClasses = detector.Classes.Count, TestTimeFlip = detector.TestTimeFlip },

@@ -10,6 +10,17 @@ public sealed class SplitCacheTests
         new() { ImageSize = size, Channels = 1, Folder = folder, MaxDegreeOfParallelism = 2, BeforeCommit = beforeCommit };
 
     [Fact]
+    public void Read_options_other_than_trainings_get_their_own_cache_and_trainings_keep_the_old_key()
+    {
+        using var tmp = new TempFolder();
+        var train = DatasetSpec.FromFolder(DataFixtures.OrganizedDataset(tmp.Path, normal: 6, tumor: 3, unlabeled: 0)).Split("train");
+
+        byte[] plain = CacheKey.Compute(train, 16, 1);
+        Assert.Equal(plain, CacheKey.Compute(train, 16, 1, InputConversion.ReadOptions));
+        Assert.NotEqual(plain, CacheKey.Compute(train, 16, 1, Vigil.Imaging.ImageReadOptions.Default with { SliceAxis = Vigil.Imaging.SliceAxis.Coronal }));
+    }
+
+    [Fact]
     public void The_first_load_decodes_and_writes_a_cache_the_second_reads_the_same_tensor_back()
     {
         using var tmp = new TempFolder();

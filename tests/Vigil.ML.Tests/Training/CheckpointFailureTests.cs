@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Vigil.Core;
+using Vigil.ML.Persistence;
 using Vigil.ML.Training.Checkpoints;
 
 namespace Vigil.ML.Tests.Training;

@@ -1,4 +1,5 @@
 using TorchSharp;
+using Vigil.ML.Persistence;
 using Vigil.ML.Training.Checkpoints;
 
 namespace Vigil.ML.Tests.Training;

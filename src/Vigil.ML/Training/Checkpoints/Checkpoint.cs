@@ -7,6 +7,7 @@ using TorchSharp.Modules;
 using Vigil.Core;
 using Vigil.Core.Json;
 using Vigil.ML.Native;
+using Vigil.ML.Persistence;
 
 namespace Vigil.ML.Training.Checkpoints;
 

@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using TorchSharp;
 using TorchSharp.Modules;
+using Vigil.ML.Persistence;
 
 namespace Vigil.ML.Training.Checkpoints;
 
@@ -9,7 +9,7 @@ namespace Vigil.ML.Training.Checkpoints;
 /// and their optimizers. Restoring needs objects built exactly as when saving (same architecture, optimizer over the
 /// same parameters in the same order); only their numbers are replaced.
 /// </summary>
-public sealed partial class CheckpointParts
+public sealed class CheckpointParts
 {
     /// <summary>Names parts; names are lower-case letters, digits, <c>_</c> and <c>-</c> (they become zip entry names).</summary>
     public CheckpointParts(
@@ -18,7 +18,7 @@ public sealed partial class CheckpointParts
     {
         ArgumentNullException.ThrowIfNull(modules);
         if (modules.Count == 0) throw new ArgumentException("a checkpoint needs at least one module", nameof(modules));
-        foreach (string name in modules.Keys.Concat(optimizers?.Keys ?? [])) ValidateName(name);
+        foreach (string name in modules.Keys.Concat(optimizers?.Keys ?? [])) PartNames.Validate(name);
         Modules = modules;
         Optimizers = optimizers ?? new Dictionary<string, OptimizerHelper>();
     }
@@ -31,14 +31,4 @@ public sealed partial class CheckpointParts
 
     /// <summary>Whether libtorch's CPU random state is saved and restored (default true; see <see cref="TorchRng"/>).</summary>
     public bool IncludeTorchRng { get; init; } = true;
-
-    /// <summary>Throws unless <paramref name="name"/> is usable as a part name.</summary>
-    internal static void ValidateName(string name)
-    {
-        if (string.IsNullOrEmpty(name) || !PartName().IsMatch(name))
-            throw new ArgumentException($"'{name}' is not a valid part name: use lower-case letters, digits, '_' and '-' (at most 64)");
-    }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
-    private static partial Regex PartName();
 }

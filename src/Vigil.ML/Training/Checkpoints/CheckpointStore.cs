@@ -1,3 +1,5 @@
+using Vigil.ML.Persistence;
+
 namespace Vigil.ML.Training.Checkpoints;
 
 /// <summary>

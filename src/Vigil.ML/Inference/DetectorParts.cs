@@ -2,7 +2,7 @@ using Vigil.ML.Models.EfficientNet;
 using Vigil.ML.Models.Hybrid;
 using Vigil.ML.Models.Vae;
 
-namespace Vigil.ML.Runs;
+namespace Vigil.ML.Inference;
 
 /// <summary>
 /// A trained detector as the evaluator and the packager see it: the available models, the class list, the

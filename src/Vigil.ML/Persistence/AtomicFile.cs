@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Vigil.ML.Training.Checkpoints;
+namespace Vigil.ML.Persistence;
 
 /// <summary>
 /// Writes a file so that readers (and a machine that loses power) see either the old file or the complete new one,

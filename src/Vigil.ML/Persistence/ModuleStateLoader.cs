@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Vigil.ML.Training.Checkpoints;
+namespace Vigil.ML.Persistence;
 
 /// <summary>
 /// Reads TorchSharp's <c>Module.save</c> format into a module's existing tensors, in place.

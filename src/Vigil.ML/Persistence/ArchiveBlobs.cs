@@ -4,7 +4,7 @@ using System.Text.Json;
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace Vigil.ML.Training.Checkpoints;
+namespace Vigil.ML.Persistence;
 
 /// <summary>
 /// The zip plumbing that checkpoints and model packages share: tensors serialised with TorchSharp's own format into
