@@ -62,7 +62,7 @@ public class DoctorAndDemoTests
         int wrong = rows.Count(r => r.Contains("WRONG", StringComparison.Ordinal));
         Assert.Contains(wrong == 0 ? $"All {rows.Count} verdicts and classes above are right." : $"{wrong} of {rows.Count} rows above are WRONG", run.Stdout);
         // The unknown-anomaly figure (the normal-only VAE) next to the hybrid one; the head learned from normals only.
-        Assert.Matches("Test AUROC on all \\d+ test images: hybrid \\d\\.\\d{3}; unknown anomalies \\(the VAE alone, which never saw an anomaly label\\) \\d\\.\\d{3}; classifier alone \\d\\.\\d{3}", run.Stdout);
+        Assert.Matches("Test AUROC on all \\d+ test images: hybrid \\d\\.\\d{3}; unknown anomalies \\(the VAE alone, trained on normal images only\\) \\d\\.\\d{3}; classifier alone \\d\\.\\d{3}", run.Stdout);
         Assert.Contains("anomaly head trained on", run.Stderr);
         Assert.DoesNotContain("labeled anomalies pushed above", run.Stderr);
         // The monitoring server was live during training and recorded the run in the workspace's store.

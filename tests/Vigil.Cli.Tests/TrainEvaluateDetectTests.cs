@@ -110,10 +110,12 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
         var recorded = VigilProcess.Run(_run.Dir.Path, "evaluate", "--model", _run.Model, "--dataset", _run.Dataset, "--split", "test", "--format", "json");
         Assert.True(recorded.ExitCode == 0, recorded.Stderr);
         var json = JsonDocument.Parse(recorded.Stdout).RootElement;
-        // The shared run trains the head, so the package records its score and every kind can be compared.
-        Assert.Equal("learned-anomaly-map", json.GetProperty("vae_score").GetString());
+        // The shared run trains the head (its validation split is too small to choose), so the package records the
+        // combined default and every kind can be compared.
+        Assert.Equal("learned-map-or-latent", json.GetProperty("vae_score").GetString());
         var kinds = json.GetProperty("score_kind_auroc").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Contains("learned-anomaly-map", kinds);
+        Assert.Contains("learned-map-or-latent", kinds);
         Assert.Contains("structural-error", kinds);
         Assert.Contains("error-plus-latent", kinds);
 
@@ -318,6 +320,32 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
         var unknown = VigilProcess.Run(_run.Dir.Path, [.. common, "--normal-class", "healthy", "--output", _run.Dir.Combine("nc-unknown")]);
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("healthy", unknown.Stderr);
+    }
+
+    [Fact]
+    public void A_labeled_validation_split_chooses_the_VAE_score_unless_one_is_asked_for()
+    {
+        // Validation = every labeled image (tens of normals and anomalies): enough to compare the VAE's score kinds.
+        var trainCsv = Path.Combine(_run.Dataset, "sc-train.csv");
+        var valCsv = Path.Combine(_run.Dataset, "sc-val.csv");
+        File.Copy(Path.Combine(_run.Dataset, "splits", "train.csv"), trainCsv, overwrite: true);
+        File.Copy(Path.Combine(_run.Dataset, "labeled.csv"), valCsv, overwrite: true);
+        string[] common = ["train", "--train-csv", trainCsv, "--val-csv", valCsv, "--normal-class", "normal", "--phase", "unsupervised",
+            "--image-size", "32", "--epochs", "1", "--batch-size", "16", "--max-batches", "2"];
+        var chosen = VigilProcess.Run(_run.Dir.Path, [.. common, "--output", _run.Dir.Combine("sc-chosen")]);
+        Assert.True(chosen.ExitCode == 0, chosen.Stderr);
+        var line = System.Text.RegularExpressions.Regex.Match(chosen.Stderr,
+            @"unsupervised: score ([a-z-]+) (kept, the best|chosen over [a-z-]+) on \d+ labeled validation images \((.+)\)");
+        Assert.True(line.Success, chosen.Stderr);
+        // Every candidate the model can compute is measured, and the package records the winner.
+        foreach (var kind in new[] { "learned-map-or-latent", "learned-anomaly-map", "error-plus-latent" }) Assert.Contains(kind + " ", line.Groups[3].Value);
+        var recorded = Vigil.ML.Inference.ModelPackage.ReadManifest(_run.Dir.Combine("sc-chosen", "model.vigil")).Models.Vae!.Score;
+        Assert.Equal(Vigil.ML.Models.Vae.VaeScoreNames.Parse(line.Groups[1].Value, "score").ToString(), recorded);
+
+        var asked = VigilProcess.Run(_run.Dir.Path, [.. common, "--vae-score", "structural-error", "--output", _run.Dir.Combine("sc-asked")]);
+        Assert.True(asked.ExitCode == 0, asked.Stderr);
+        Assert.DoesNotContain("labeled validation images (", asked.Stderr);
+        Assert.Equal("StructuralError", Vigil.ML.Inference.ModelPackage.ReadManifest(_run.Dir.Combine("sc-asked", "model.vigil")).Models.Vae!.Score);
     }
 
     [Fact]

@@ -141,7 +141,7 @@ public static class DemoCommand
             {
                 static string F(double? v) => v is { } x ? x.ToString("F3", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
                 Console.WriteLine($"Test AUROC on all {test.Images:N0} test images: hybrid {F(test.Auroc)}; " +
-                    $"unknown anomalies (the VAE alone, which never saw an anomaly label) {F(test.ComponentAuroc.GetValueOrDefault("reconstruction"))}; " +
+                    $"unknown anomalies (the VAE alone, trained on normal images only) {F(test.ComponentAuroc.GetValueOrDefault("reconstruction"))}; " +
                     $"classifier alone {F(test.ComponentAuroc.GetValueOrDefault("supervised"))}");
             }
             Console.WriteLine($"Threshold {detector.Threshold:F3} ({detector.ThresholdMethod}); error-map overlays in {Path.Combine(root, "heatmaps")}");

@@ -56,14 +56,16 @@ public static class TrainCommand
         var vaeScore = new Option<string?>("--vae-score")
         {
             Description = "How the VAE part scores an image, recorded in the model file (" + VaeScoreNames.All + "; default " +
-                          VaeScoreKind.LearnedAnomalyMap.ToText() + " when the anomaly head is trained, else " + new VaeOptions().Score.ToText() +
+                          VaeScoreKind.LearnedMapOrLatent.ToText() + " when the anomaly head is trained, else " + new VaeOptions().Score.ToText() +
+                          "; without this option, a validation split with labeled normal and anomalous images picks the best of " +
+                          string.Join(", ", VaeScoreChoice.Candidates.Select(k => k.ToText())) +
                           "); 'vigil evaluate --scorer' compares them on the same model",
             HelpName = "NAME",
         };
         var headEpochs = new Option<int?>("--head-epochs")
         {
             Description = "Epochs of the VAE's anomaly head, trained after the VAE on the same normal images with synthetic anomalies pasted in " +
-                          $"(default: the VAE's epochs, at most {TrainRequest.DefaultMaxAnomalyHeadEpochs}; 0: no head, then learned-anomaly-map is unavailable)",
+                          $"(default: the VAE's epochs, at most {TrainRequest.DefaultMaxAnomalyHeadEpochs}, or more on small data so that it takes at least {TrainRequest.MinAnomalyHeadSteps} steps; 0: no head, then the learned kinds are unavailable)",
             HelpName = "N",
         };
         var headIgnoreLabels = new Option<bool>("--head-ignore-labels")

@@ -24,11 +24,12 @@ internal static class AnomalyHeadPhase
     }
 
     /// <summary>
-    /// The score the run records: the requested one, else <see cref="VaeScoreKind.LearnedAnomalyMap"/> when the head is
-    /// trained — on the demo phantoms it ranked lesions far better than every error and latent score of the same VAE
-    /// (docs/models.md) — else the VAE's own default.
+    /// The score the run starts from: the requested one, else <see cref="VaeScoreKind.LearnedMapOrLatent"/> when the head
+    /// is trained — on the demo phantoms the head ranked lesions far better than every error and latent score of the
+    /// same VAE, and taking the larger of it and the latent score keeps most of what the latter finds on whole-object
+    /// anomalies (docs/models.md) — else the VAE's own default. <see cref="VaeScoreChoice"/> may change it on validation.
     /// </summary>
-    public static VaeScoreKind? Score(TrainRequest request, bool head) => request.VaeScore ?? (head ? VaeScoreKind.LearnedAnomalyMap : null);
+    public static VaeScoreKind? Score(TrainRequest request, bool head) => request.VaeScore ?? (head ? VaeScoreKind.LearnedMapOrLatent : null);
 
     /// <summary>Trains the head for the requested epochs (default: the VAE's, capped) and marks it fitted.</summary>
     public static void Fit(RunContext ctx, VaeModel vae, CachedSplit train, CachedSplit val, int vaeEpochs)
@@ -37,9 +38,9 @@ internal static class AnomalyHeadPhase
         // The same images the VAE learned normality from (--vae-data auto resolved the same way).
         var positions = train.PositionsOf(train.Split.VaeRows(request.VaeData.Resolve(train.Split).Data));
         if (positions.Length < 2) return; // TrainVae refuses such data; the model then keeps scoring without the head
-        int epochs = request.AnomalyHeadEpochs ?? Math.Min(vaeEpochs, TrainRequest.DefaultMaxAnomalyHeadEpochs);
         var loader = new BatchLoader(train, LoaderOptions.Training(request.BatchSize!.Value, request.Seed + 2, false, TrainingRun.VaeAugmentation(request))
             with { Device = request.Compute.Device, DropLast = positions.Length > request.BatchSize }, positions);
+        int epochs = request.AnomalyHeadEpochs ?? DefaultEpochs(request, vaeEpochs, loader.BatchesPerEpoch);
         using var anomalies = LabeledAnomalies(ctx, train);
         using var fitter = new AnomalyHeadFitter(vae, request.VaeLearningRate, request.Seed + 3);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -69,6 +70,14 @@ internal static class AnomalyHeadPhase
         }
         ctx.Log($"unsupervised: anomaly head trained on {positions.Length:N0} normal images with synthetic anomalies" +
                 (anomalies is null ? "" : $" and {anomalies.Count:N0} labeled anomalies pushed above them") + $"; score {vae.EffectiveScore}");
+    }
+
+    // The VAE's epochs (capped), or more when they would leave the head fewer than its minimum of steps.
+    internal static int DefaultEpochs(TrainRequest request, int vaeEpochs, int batchesPerEpoch)
+    {
+        int epochs = Math.Min(vaeEpochs, TrainRequest.DefaultMaxAnomalyHeadEpochs);
+        if (request.MaxBatchesPerEpoch is not null || batchesPerEpoch < 1) return epochs;
+        return Math.Max(epochs, (TrainRequest.MinAnomalyHeadSteps + batchesPerEpoch - 1) / batchesPerEpoch);
     }
 
     // The labeled anomalies of the training split, drawn a few per step and cycled, or null when there are none or the

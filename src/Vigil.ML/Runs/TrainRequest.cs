@@ -86,11 +86,18 @@ public sealed record TrainRequest
     public Models.Vae.VaeScoreKind? VaeScore { get; init; }
     /// <summary>
     /// Epochs of the VAE's anomaly head on the normal training images after the VAE (null: as many as the VAE's, at
-    /// most <see cref="DefaultMaxAnomalyHeadEpochs"/>; 0: no head, then the LearnedAnomalyMap score is unavailable).
+    /// most <see cref="DefaultMaxAnomalyHeadEpochs"/>, or enough for <see cref="MinAnomalyHeadSteps"/>; 0: no head,
+    /// then the kinds that read the head are unavailable).
     /// </summary>
     public int? AnomalyHeadEpochs { get; init; }
-    /// <summary>Cap on the head's epochs when <see cref="AnomalyHeadEpochs"/> is not given.</summary>
+    /// <summary>Cap on the head's epochs when <see cref="AnomalyHeadEpochs"/> is not given (unless <see cref="MinAnomalyHeadSteps"/> needs more).</summary>
     public const int DefaultMaxAnomalyHeadEpochs = 30;
+    /// <summary>
+    /// Steps the head takes at least when <see cref="AnomalyHeadEpochs"/> is not given (and epochs are not cut short by
+    /// <see cref="MaxBatchesPerEpoch"/>): on a few hundred normals the VAE's epochs are only a few steps each, and the
+    /// head's ranking of lesions kept improving up to about this many (docs/models.md).
+    /// </summary>
+    public const int MinAnomalyHeadSteps = 300;
     /// <summary>
     /// Whether the anomaly head also learns from the training split's labeled anomalies, pushed above the normals
     /// (the default); false keeps the unsupervised score normal-only (<c>--head-ignore-labels</c>).

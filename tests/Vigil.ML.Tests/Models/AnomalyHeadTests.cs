@@ -156,6 +156,52 @@ public sealed class AnomalyHeadTests : IDisposable
     }
 
     [Fact]
+    public void TheCombinedScoreIsTheLargerStandardisedPartAndNeedsTheHeadsStatistics()
+    {
+        manual_seed(6);
+        using var vae = ModelFactory.Vae(1, 32, 16, 8, CPU, VaeScoreKind.LearnedMapOrLatent, anomalyHead: true);
+        using Tensor normals = SyntheticImages.Blobs(32, 32, seed: 12);
+        vae.FitLatentStatistics([normals]);
+        using (var fitter = new AnomalyHeadFitter(vae, seed: 2)) { fitter.Step(normals); fitter.Complete(); }
+        Assert.False(vae.CanScore(VaeScoreKind.LearnedMapOrLatent)); // head trained, its spread not yet fitted
+        Assert.Equal(VaeScoreKind.ErrorPlusKl, vae.EffectiveScore);
+        vae.FitHeadStatistics([normals]);
+        Assert.Equal(VaeScoreKind.LearnedMapOrLatent, vae.EffectiveScore);
+
+        using var scope = NewDisposeScope();
+        Tensor x = SyntheticImages.WithSquare(normals[..6], 3, 3, 6);
+        // max(z of the head's logit, error-plus-latent / √2): at least each part, and equal to one of them.
+        Tensor combined = vae.ReconstructionError(x), latent = vae.ReconstructionError(x, VaeScoreKind.ErrorPlusLatent) / Math.Sqrt(2);
+        Assert.True(combined.ge(latent - 1e-5).all().item<bool>(), $"{combined.str()} vs {latent.str()}");
+        Assert.True(combined.gt(latent + 1e-5).any().item<bool>() || combined.allclose(latent, atol: 1e-5), "the head's part can win");
+        // The head's part orders images as the head's own score does.
+        Tensor head = vae.ReconstructionError(x, VaeScoreKind.LearnedAnomalyMap);
+        var headWins = combined.gt(latent + 1e-5);
+        if (headWins.sum().item<long>() >= 2)
+        {
+            var order = combined.masked_select(headWins).argsort();
+            Assert.True(order.eq(head.masked_select(headWins).argsort()).all().item<bool>());
+        }
+
+        // Saved and loaded, the statistics travel; a package from before them loads without and falls back.
+        string path = _folder.File("combined.vigil");
+        ModelPackage.Save(path, Manifest(VaeScoreKind.LearnedMapOrLatent, head: true), new Dictionary<string, nn.Module> { ["vae"] = vae });
+        var copy = DetectorLoader.Load(path, CPU).Parts.Vae!;
+        Assert.Equal(VaeScoreKind.LearnedMapOrLatent, copy.EffectiveScore);
+        Assert.True(copy.ReconstructionError(x).allclose(combined, rtol: 1e-5, atol: 1e-5));
+
+        using var older = ModelFactory.Vae(1, 32, 16, 8, CPU, VaeScoreKind.LearnedAnomalyMap, anomalyHead: true, headStatistics: false);
+        string oldPath = _folder.File("head-without-statistics.vigil");
+        ModelPackage.Save(oldPath, Manifest(VaeScoreKind.LearnedAnomalyMap, head: true) with
+        {
+            Models = new PackageModels { Vae = new PackageVae { LatentDim = 16, BaseWidth = 8, Score = nameof(VaeScoreKind.LearnedAnomalyMap), AnomalyHead = true } },
+        }, new Dictionary<string, nn.Module> { ["vae"] = older });
+        var loadedOld = DetectorLoader.Load(oldPath, CPU).Parts.Vae!;
+        Assert.False(loadedOld.HasHeadStatisticsBuffer);
+        Assert.False(loadedOld.CanScore(VaeScoreKind.LearnedMapOrLatent));
+    }
+
+    [Fact]
     public void APackageWithoutTheHeadStillLoadsAndRefusesTheHeadsScoreInUserTerms()
     {
         using var vae = ModelFactory.Vae(1, 32, 16, 8, CPU, VaeScoreKind.SmoothedMaxError);

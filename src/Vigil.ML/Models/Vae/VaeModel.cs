@@ -174,7 +174,7 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
     {
         VaeScoreKind.LatentMahalanobis or VaeScoreKind.ErrorPlusLatent => HasLatentStatistics,
         VaeScoreKind.LearnedAnomalyMap => HasFittedHead,
-        VaeScoreKind.LearnedMapPlusLatent or VaeScoreKind.LearnedMapOrLatent => HasFittedHead && HasHeadStatistics && HasLatentStatistics,
+        VaeScoreKind.LearnedMapOrLatent => HasFittedHead && HasHeadStatistics && HasLatentStatistics,
         _ => true,
     };
 
@@ -242,8 +242,16 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
         return (d.mm(Buffer(LatentPrecisionBuffer)) * d).sum(1);
     }
 
-    /// <summary>The options it was built with.</summary>
-    public VaeOptions Options { get; }
+    /// <summary>The options it was built with (the score kind as <see cref="UseScore"/> last set it).</summary>
+    public VaeOptions Options { get; private set; }
+
+    /// <summary>Scores by <paramref name="kind"/> from now on (a trained model choosing among its kinds); recorded in its package.</summary>
+    /// <exception cref="InvalidOperationException">The model cannot compute that kind (no head, or statistics not fitted).</exception>
+    public void UseScore(VaeScoreKind kind)
+    {
+        if (!CanScore(kind)) throw new InvalidOperationException($"this VAE cannot score by {kind} yet");
+        Options = Options with { Score = kind };
+    }
 
     /// <summary>Stages, bottleneck and padding for <see cref="VaeOptions.ImageSize"/>.</summary>
     public VaeGeometry Geometry { get; }
@@ -347,7 +355,7 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
         {
             // The map a user sees is the one the score reads, so it points at what raised the score.
             VaeScoreKind.StructuralError => StructuralErrorMap(images, reconstruction),
-            VaeScoreKind.LearnedAnomalyMap or VaeScoreKind.LearnedMapPlusLatent or VaeScoreKind.LearnedMapOrLatent => RequireHead().HeadMap(images, reconstruction),
+            VaeScoreKind.LearnedAnomalyMap or VaeScoreKind.LearnedMapOrLatent => RequireHead().HeadMap(images, reconstruction),
             _ => ErrorMapOf(images, reconstruction),
         };
         Tensor score = kind switch
@@ -357,7 +365,6 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
             VaeScoreKind.ErrorPlusKl => map.flatten(1).mean([1]) + KlPerImage(mu, logVar) / (double)(images.numel() / images.shape[0]),
             VaeScoreKind.LatentMahalanobis => RequireLatentStatistics(kind).LatentDistance(mu),
             VaeScoreKind.ErrorPlusLatent => RequireLatentStatistics(kind).Standardised(map.flatten(1).mean([1]), LatentDistance(mu)),
-            VaeScoreKind.LearnedMapPlusLatent => RequireCombined(kind).StandardisedHead(map) + Standardised(ErrorMapOf(images, reconstruction).flatten(1).mean([1]), LatentDistance(mu)),
             VaeScoreKind.LearnedMapOrLatent => torch.maximum(RequireCombined(kind).StandardisedHead(map),
                 Standardised(ErrorMapOf(images, reconstruction).flatten(1).mean([1]), LatentDistance(mu)) / Math.Sqrt(2)),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),

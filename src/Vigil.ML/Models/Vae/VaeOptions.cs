@@ -33,7 +33,7 @@ public sealed record VaeOptions
 
     /// <summary>
     /// Whether a model with a head also keeps the spread of the head's score on the training normals (needed by the
-    /// combined kinds, <see cref="VaeScoreKind.LearnedMapPlusLatent"/>); packages written before it have a head without
+    /// combined kind, <see cref="VaeScoreKind.LearnedMapOrLatent"/>); packages written before it have a head without
     /// them (<c>models.vae.head_statistics</c> absent).
     /// </summary>
     public bool HeadStatistics { get; init; } = true;

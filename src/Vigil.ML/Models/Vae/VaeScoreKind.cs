@@ -48,16 +48,11 @@ public enum VaeScoreKind
     LearnedAnomalyMap,
 
     /// <summary>
-    /// <see cref="LearnedAnomalyMap"/> (as a logit) and both terms of <see cref="ErrorPlusLatent"/>, each standardised
-    /// on the training normals, summed: the head finds local lesions that the whole-image terms dilute, the latent and
-    /// error terms find images unlike the normals as a whole (another object, another anatomy) that the head, taught
-    /// on local patches, misses. The map shown is the head's. Needs the head and both statistics.
-    /// </summary>
-    LearnedMapPlusLatent,
-
-    /// <summary>
-    /// The larger of the standardised <see cref="LearnedAnomalyMap"/> logit and the standardised
-    /// <see cref="ErrorPlusLatent"/> (its sum divided by √2): an image is as anomalous as the part most sure of it.
+    /// The larger of <see cref="LearnedAnomalyMap"/> (as a logit, standardised on validation normals) and
+    /// <see cref="ErrorPlusLatent"/> (divided by √2 to a unit spread): an image is as anomalous as the part most sure
+    /// of it. The head finds local lesions that whole-image terms dilute; the latent and error terms find whole images
+    /// unlike the normals (another object, another anatomy) that the head, taught on local patches, misses. The map
+    /// shown is the head's. Needs the head and both statistics.
     /// </summary>
     LearnedMapOrLatent,
 }
@@ -67,7 +62,7 @@ public static class VaeScoreNames
 {
     /// <summary>Whether the kind reads the anomaly head.</summary>
     public static bool NeedsHead(this VaeScoreKind kind) =>
-        kind is VaeScoreKind.LearnedAnomalyMap or VaeScoreKind.LearnedMapPlusLatent or VaeScoreKind.LearnedMapOrLatent;
+        kind is VaeScoreKind.LearnedAnomalyMap or VaeScoreKind.LearnedMapOrLatent;
 
     /// <summary>
     /// Parses a score name in any case, with or without hyphens or underscores between words
