@@ -40,6 +40,7 @@ public static class PhantomBenchmarks
             Dataset = DatasetSpec.FromFolder(dataset), Phase = PhaseSelection.All, Output = output,
             EpochsSupervised = epochs, EpochsUnsupervised = epochs, ImageSize = 64,
             VaeTrim = vaeTrim, Compute = ComputeResolver.Resolve("cpu", null),
+            SemiSupervisedAuto = true, // as vigil train's default --semi-supervised auto: strategy B learns from the unlabeled images
         };
         if (vaeData is not null) request = request with { VaeData = VaeDataNames.Parse(vaeData) };
         var before = ProcessCounters.Read();

@@ -187,6 +187,35 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
     }
 
     [Fact]
+    public void With_few_labels_the_classifier_learns_from_the_unlabeled_images_unless_told_not_to()
+    {
+        // A training CSV with one image in seven labeled (strategy B): auto, the default, turns pseudo-labels on.
+        var lines = File.ReadAllLines(Path.Combine(_run.Dataset, "splits", "train.csv"));
+        int labelColumn = Array.IndexOf(lines[0].Split(','), "label");
+        var rows = lines.Skip(1).Select((line, i) =>
+        {
+            var cells = line.Split(',');
+            if (i % 7 != 0) cells[labelColumn] = "";
+            return string.Join(',', cells);
+        });
+        var trainCsv = Path.Combine(_run.Dataset, "few-train.csv");
+        File.WriteAllLines(trainCsv, [lines[0], .. rows]);
+        var valCsv = Path.Combine(_run.Dataset, "few-val.csv");
+        File.Copy(Path.Combine(_run.Dataset, "splits", "val.csv"), valCsv, overwrite: true);
+        string[] common = ["train", "--train-csv", trainCsv, "--val-csv", valCsv, "--normal-class", "normal", "--phase", "supervised",
+            "--model", "tiny", "--image-size", "32", "--epochs", "1", "--batch-size", "8", "--max-batches", "2"];
+        var auto = VigilProcess.Run(_run.Dir.Path, [.. common, "--output", _run.Dir.Combine("few-auto")]);
+        Assert.True(auto.ExitCode == 0, auto.Stderr);
+        Assert.Contains("strategy: hybrid led by the VAE", auto.Stderr);
+        Assert.Contains("with so few labels the classifier also learns from the unlabeled training images", auto.Stderr);
+        Assert.Matches(@"also learning from \d+ unlabeled images", auto.Stderr);
+        var off = VigilProcess.Run(_run.Dir.Path, [.. common, "--semi-supervised", "off", "--output", _run.Dir.Combine("few-off")]);
+        Assert.True(off.ExitCode == 0, off.Stderr);
+        Assert.Contains("strategy: hybrid led by the VAE", off.Stderr);
+        Assert.DoesNotContain("also learning from", off.Stderr);
+    }
+
+    [Fact]
     public void Semi_supervised_training_learns_from_the_unlabeled_images()
     {
         // The same seeded supervised run, twice without and once with --semi-supervised: the two plain runs agree to
@@ -216,7 +245,7 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
     {
         var run = VigilProcess.Run(_run.Dir.Path, "train", "--dataset", _run.Dataset, "--semi-supervised", "mixmatch", "--output", _run.Dir.Combine("never-semi"));
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("--semi-supervised 'mixmatch' is not known; use off or fixmatch.", run.Stderr);
+        Assert.Contains("--semi-supervised 'mixmatch' is not known; use auto, off or fixmatch.", run.Stderr);
     }
 
     private static IEnumerable<string> DataRows(string csv) => File.ReadLines(csv).Skip(1).Where(l => l.Length > 0);

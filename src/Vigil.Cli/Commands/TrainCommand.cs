@@ -79,8 +79,9 @@ public static class TrainCommand
         var lr = new Option<double>("--lr") { Description = "Peak learning rate of the classifier (AdamW, cosine schedule with warm-up)", DefaultValueFactory = _ => 2e-3, HelpName = "LR" };
         var semi = new Option<string>("--semi-supervised")
         {
-            Description = "Let the classifier learn from the unlabeled training images too: fixmatch (its confident predictions on an image become targets for harder views of it) or off",
-            DefaultValueFactory = _ => "off", HelpName = "off|fixmatch",
+            Description = "Let the classifier learn from the unlabeled training images too: fixmatch (its confident predictions on an image become targets for harder views of it), off, " +
+                          "or auto: fixmatch when at most 20% of the training images are labeled (strategy B), else off",
+            DefaultValueFactory = _ => "auto", HelpName = "auto|off|fixmatch",
         };
         var balanced = new Option<bool>("--balanced-sampling") { Description = "Draw classes equally often instead of weighting the loss by inverse class frequency" };
         var noAugment = new Option<bool>("--no-augment") { Description = "Turn augmentation off (same as --augment none)" };
@@ -150,7 +151,7 @@ public static class TrainCommand
             {
                 Dataset = spec, Phase = selection, Output = runFolder, EpochsSupervised = e, EpochsUnsupervised = e,
                 ImageSize = parse.GetValue(imageSize), BatchSize = parse.GetValue(batch), Variant = variant, InitWeights = parse.GetValue(init),
-                VaeData = VaeDataNames.Parse(parse.GetValue(vaeData)!), VaeTrim = parse.GetValue(vaeTrim), FitWeights = !parse.GetValue(preset), SemiSupervised = SemiSupervised(parse.GetValue(semi)!),
+                VaeData = VaeDataNames.Parse(parse.GetValue(vaeData)!), VaeTrim = parse.GetValue(vaeTrim), FitWeights = !parse.GetValue(preset), SemiSupervised = SemiSupervised(parse.GetValue(semi)!), SemiSupervisedAuto = IsAuto(parse.GetValue(semi)!),
                 Threshold = ThresholdPolicy.Parse(parse.GetValue(threshold)!), CriticalSensitivity = criticalClasses, LearningRate = parse.GetValue(lr),
                 BalancedSampling = parse.GetValue(balanced), Augment = !parse.GetValue(noAugment) && augmentation is not null,
                 Augmentation = augmentation ?? AugmentOptions.Default, AllowHorizontalFlip = parse.GetValue(hflip), TestTimeFlip = testTimeFlip,
@@ -205,10 +206,12 @@ public static class TrainCommand
 
     private static ConsistencyOptions? SemiSupervised(string text) => text.Trim().ToLowerInvariant() switch
     {
-        "off" or "none" => null,
+        "off" or "none" or "auto" => null,
         "fixmatch" => new ConsistencyOptions(),
-        _ => throw new UserInputException($"--semi-supervised '{text}' is not known; use off or fixmatch."),
+        _ => throw new UserInputException($"--semi-supervised '{text}' is not known; use auto, off or fixmatch."),
     };
+
+    private static bool IsAuto(string text) => text.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase);
 
     private static PhaseSelection ParsePhase(string text) => text.Trim().ToLowerInvariant() switch
     {

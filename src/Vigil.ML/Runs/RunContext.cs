@@ -10,7 +10,8 @@ internal sealed class RunContext
         Request = request; Events = events; Control = control; Log = log; Cancellation = cancellation;
     }
 
-    public TrainRequest Request { get; }
+    /// <summary>The request, with what the run decided for it once it knows its data (<see cref="TrainRequest.SemiSupervisedAuto"/>).</summary>
+    public TrainRequest Request { get; set; }
     public RunEventPublisher Events { get; }
     public TrainingControl Control { get; }
     public Action<string> Log { get; }

@@ -80,6 +80,11 @@ public sealed record TrainRequest
     /// </summary>
     public Training.ConsistencyOptions? SemiSupervised { get; init; }
     /// <summary>
+    /// When <see cref="SemiSupervised"/> is null, turn it on for strategy B (at most 20 % of the training images
+    /// labeled, some unlabeled): what <c>vigil train</c> does by default (<c>--semi-supervised auto</c>).
+    /// </summary>
+    public bool SemiSupervisedAuto { get; init; }
+    /// <summary>
     /// The VAE's anomaly score, recorded in the package (null: LearnedAnomalyMap when the anomaly head is trained, else
     /// <see cref="Models.Vae.VaeOptions.Score"/>'s default).
     /// </summary>

@@ -87,6 +87,7 @@ public static class TrainingRun
         int epochsVae = request.EpochsUnsupervised ?? config?.EpochsUnsupervised ?? 50;
 
         var strategy = ChooseStrategy(ctx, train);
+        request = ctx.Request = WithSemiSupervisedDecided(ctx, strategy, train);
         bool labeledTwoClasses = train.Labels.Where(l => l >= 0).Distinct().Count() >= 2;
         if (wantSup && !labeledTwoClasses)
         {
@@ -189,6 +190,16 @@ public static class TrainingRun
         ctx.Log($"strategy: training_config.json suggests {Named(config.Strategy, config.LedBy)} ({config.LabeledFraction * 100:0.#}% of all the dataset's images " +
                 "are labeled, validation and test included); this run follows its training images.");
         return strategy;
+    }
+
+    // Strategy B ("< 20 % labeled"): the classifier learns from the unlabeled images too, unless the request chose.
+    private static TrainRequest WithSemiSupervisedDecided(RunContext ctx, TrainingStrategy strategy, CachedSplit train)
+    {
+        var request = ctx.Request;
+        if (!request.SemiSupervisedAuto || request.SemiSupervised is not null) return request;
+        if (strategy is not { Strategy: "hybrid", LedBy: "unsupervised" } || !train.Labels.Any(l => l < 0)) return request;
+        ctx.Log("strategy: with so few labels the classifier also learns from the unlabeled training images (FixMatch-style pseudo-labels; --semi-supervised off to learn from the labels alone)");
+        return request with { SemiSupervised = new ConsistencyOptions() };
     }
 
     private static TrainResult Stopped(TrainRequest request, List<HistoryRow> history, List<string> issues)
