@@ -36,7 +36,7 @@ switch (which)
     case "fmnist-known-unknown": await FashionMnistBenchmarks.KnownUnknown(work, Arg(2, 10), Arg(3, 20), Arg(4, 32)); break;
     // Normal-only detection on the demo phantoms, per organ: EPOCHS, images PER_ORGAN of the sample, ORGANS (brain,chest).
     case "phantoms-oneclass":
-        await PhantomOneClassBenchmarks.OneClass(work, epochs: Arg(2, 20), perOrgan: Arg(3, 1200), organs: args.Length > 4 ? args[4].Split(',') : null);
+        await PhantomOneClassBenchmarks.OneClass(work, epochs: Arg(2, 30), perOrgan: Arg(3, 1200), organs: args.Length > 4 ? args[4].Split(',') : null);
         break;
     case "all":
         await OrganizeBenchmarks.FashionMnistIdx(work);
