@@ -67,6 +67,15 @@ public sealed class InferenceFeature : IServerFeature, IAsyncDisposable
     /// <inheritdoc />
     public void MapEndpoints(WebApplication app)
     {
+        // A gRPC message's size is checked by gRPC itself (MaxReceiveMessageSize: RESOURCE_EXHAUSTED, stating the limit),
+        // before it is buffered; the server-wide body limit (monitoring's small JSON bodies) must not cut it first.
+        app.Use((context, next) =>
+        {
+            if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true
+                && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+                size.MaxRequestBodySize = null;
+            return next(context);
+        });
         app.MapInferenceEndpoints(_options);
         app.MapDetectEndpoints(_options);
         app.MapGrpcService<GrpcInference>();

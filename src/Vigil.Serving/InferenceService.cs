@@ -123,15 +123,17 @@ public sealed class InferenceService
                 ModelName = served.Model, ModelVersion = served.Version, Id = request.Id,
                 Outputs = outputs.Select(o => Output(o, outcomes, threshold, detector)).ToList(),
             };
-            _log.LogDebug("infer {Model}/{Version} id={Id}: {Images} image(s) in {Ms:F1} ms", served.Model, served.Version, request.Id ?? "-", outcomes.Count,
+            // One line per request, at debug level: never pixels, names or ids a client may have built from patient data.
+            _log.LogDebug("infer {Model}/{Version}: {Images} image(s), ok, {Ms:F1} ms", served.Model, served.Version, outcomes.Count,
                 System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return response;
         }
         catch (Exception e)
         {
             metrics.Failures.Increment();
-            _log.LogDebug("infer {Model}/{Version} id={Id} failed: {Reason}", served.Model, served.Version, request.Id ?? "-",
-                e is OperationCanceledException ? "cancelled" : e.Message);
+            _log.LogDebug("infer {Model}/{Version}: failed ({Reason}), {Ms:F1} ms", served.Model, served.Version,
+                e switch { OperationCanceledException => "cancelled", InferenceException refused => refused.Failure.ToString(), _ => "model error" },
+                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             throw;
         }
         finally

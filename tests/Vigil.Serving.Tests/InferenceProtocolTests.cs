@@ -284,4 +284,33 @@ public class InferenceProtocolTests(ServingFixture fixture)
         Assert.Equal("broken.png", rows[^1].GetProperty("path").GetString());
         Assert.False(string.IsNullOrEmpty(rows[^1].GetProperty("error").GetString()));
     }
+
+    [Fact]
+    public async Task A_volume_needs_the_slice_parameter_and_answers_as_vigil_detect_for_that_slice()
+    {
+        const string volume = "/usr/share/mricron/templates/ch2.nii.gz"; // Debian's mricron-data (scripts/common.sh installs it for the tests)
+        Assert.True(File.Exists(volume), "install mricron-data (./test.sh does)");
+        var detect = Cli.Tests.VigilProcess.Run(fixture.Dir.Path, "detect", "--model", fixture.Model, volume, "--format", "json");
+        JsonElement expected = JsonDocument.Parse(detect.Stdout).RootElement.EnumerateArray().Single(r => r.GetProperty("image").GetString() == "axial-041");
+        await using var host = await InferenceHost.StartAsync(fixture.Repository(("tiny", [])));
+        byte[] bytes = File.ReadAllBytes(volume);
+
+        var (whole, error) = await Requests.PostJsonAsync(host.Http, "v2/models/tiny/infer", Requests.ImagesJson([bytes]));
+        Assert.Equal(HttpStatusCode.BadRequest, whole.StatusCode);
+        Assert.Contains("\"slice\"", error.GetProperty("error").GetString());
+
+        foreach (object slice in new object[] { 41L, "axial-041" })
+        {
+            var request = Requests.GrpcImages("tiny", [bytes], raw: true);
+            request.Inputs[0].Parameters["slice"] = slice is long n ? new InferParameter { Int64Param = n } : new InferParameter { StringParam = (string)slice };
+            ModelInferResponse response = await host.Grpc.ModelInferAsync(request);
+            float score = Requests.Floats(response.RawOutputContents[response.Outputs.ToList().FindIndex(o => o.Name == "anomaly_score")].Span)[0];
+            Assert.Equal(expected.GetProperty("anomaly_score").GetDouble(), score, 1e-5);
+        }
+        var missing = Requests.GrpcImages("tiny", [bytes], raw: true);
+        missing.Inputs[0].Parameters["slice"] = new InferParameter { Int64Param = 9999 };
+        var e = await Assert.ThrowsAsync<RpcException>(() => host.Grpc.ModelInferAsync(missing).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Contains("no slice 9999", e.Status.Detail);
+    }
 }

@@ -108,7 +108,7 @@ public static class InferenceEndpoints
     private static IResult Json(Action<Utf8JsonWriter> write, int status = StatusCodes.Status200OK)
     {
         var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer)) write(writer);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Core.Json.VigilJson.Options.Encoder })) write(writer);
         byte[] body = buffer.ToArray();
         return status == StatusCodes.Status200OK ? Results.Bytes(body, "application/json") : new StatusBytes(body, status);
     }

@@ -68,7 +68,7 @@ public static class RestCodec
     {
         var binaries = new List<byte[]>();
         var json = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(json))
+        using (var writer = new Utf8JsonWriter(json, new JsonWriterOptions { Encoder = Core.Json.VigilJson.Options.Encoder }))
         {
             writer.WriteStartObject();
             writer.WriteString("model_name", response.ModelName);
