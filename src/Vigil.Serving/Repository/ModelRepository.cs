@@ -69,6 +69,7 @@ public sealed class ModelRepository : IAsyncDisposable
     private FileSystemWatcher? _watcher;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
+    private int _disposed;
 
     /// <summary>A repository over <paramref name="root"/>; nothing is read until <see cref="StartAsync"/>.</summary>
     public ModelRepository(string root, RepositoryOptions? options = null)
@@ -275,6 +276,7 @@ public sealed class ModelRepository : IAsyncDisposable
     /// <summary>Stops watching; every version finishes its queue and is unloaded.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return; // the server stops it, and its owner disposes it too
         await _stop.CancelAsync();
         _watcher?.Dispose();
         if (_loop is not null)
