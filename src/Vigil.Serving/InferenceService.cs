@@ -49,9 +49,19 @@ public sealed class InferenceService
     /// <summary>Whether every model serves (the server's readiness).</summary>
     public bool Ready => _repository.AllReady;
 
-    /// <summary>Whether the model (version) serves.</summary>
+    /// <summary>Whether the model (version) serves; false for a model folder without any version.</summary>
     /// <exception cref="InferenceException">No such model or version.</exception>
-    public bool ModelReady(string name, string? version) => _repository.Find(name, version).Ready;
+    public bool ModelReady(string name, string? version)
+    {
+        try
+        {
+            return _repository.Find(name, version).Ready;
+        }
+        catch (InferenceException e) when (e.Failure == InferenceFailure.Unavailable)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The model's metadata (its default version's tensors, or the version's).</summary>
     /// <exception cref="InferenceException">No such model or version, or it is not loaded.</exception>

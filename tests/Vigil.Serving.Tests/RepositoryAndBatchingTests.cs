@@ -95,6 +95,7 @@ public class RepositoryAndBatchingTests(ServingFixture fixture)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await host.Http.GetAsync("v2/health/ready")).StatusCode);
         Assert.False((await host.Grpc.ServerReadyAsync(new ServerReadyRequest())).Ready);
         Assert.False((await host.Grpc.ModelReadyAsync(new ModelReadyRequest { Name = "broken" })).Ready);
+        Assert.False((await host.Grpc.ModelReadyAsync(new ModelReadyRequest { Name = "empty" })).Ready);
         var e = await Assert.ThrowsAsync<RpcException>(() => host.Grpc.ModelInferAsync(Requests.GrpcImages("broken", [Image], raw: true)).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, e.StatusCode);
 
@@ -150,6 +151,12 @@ public class RepositoryAndBatchingTests(ServingFixture fixture)
             var e = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
             Assert.Equal(StatusCode.Cancelled, e.StatusCode);
             await InferenceHost.Until(() => host.Waiting("tiny") == 1, "the cancelled call left the queue");
+
+            // A deadline is a timeout the client sets: past it, the call leaves the queue too (the batcher is held throughout).
+            var late = host.Grpc.ModelInferAsync(Requests.GrpcImages("tiny", [Image], raw: true), deadline: DateTime.UtcNow.AddMilliseconds(300));
+            var expired = await Assert.ThrowsAsync<RpcException>(() => late.ResponseAsync);
+            Assert.Equal(StatusCode.DeadlineExceeded, expired.StatusCode);
+            await InferenceHost.Until(() => host.Waiting("tiny") == 1, "the expired call left the queue");
         }
         var (response, _) = await kept;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -81,6 +81,10 @@ public static class DetectEndpoints
             {
                 throw new InferenceException(InferenceFailure.Unavailable, $"model '{name}': {e.Message}", TimeSpan.FromSeconds(1));
             }
+            catch (Batching.BatcherClosedException e)
+            {
+                throw new InferenceException(InferenceFailure.Unavailable, e.Message, TimeSpan.FromSeconds(1));
+            }
             finally
             {
                 served.Release();
