@@ -101,7 +101,42 @@ public sealed class InferenceService
     /// <summary>Runs <paramref name="request"/> on the model (version) through its batcher.</summary>
     /// <exception cref="InferenceException">The request is wrong, the model unknown or not ready, or its queue full.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="token"/> was cancelled (the request left its batch).</exception>
-    public async Task<InferResponse> InferAsync(string name, string? version, InferRequest request, CancellationToken token)
+    public Task<InferResponse> InferAsync(string name, string? version, InferRequest request, CancellationToken token) =>
+        RunAsync(name, version, "infer", async served =>
+        {
+            Detector detector = served.Detector;
+            double threshold = Threshold(request.Parameters) ?? detector.Threshold;
+            var outputs = Outputs(request, served);
+            List<DetectorInput> inputs = Inputs(request);
+            IReadOnlyList<DetectionOutcome> all = await EnqueueAsync(served, new BatchJob(inputs, outputs.Any(o => o.Name == MapOutput)), token);
+            List<DetectionOutcome> outcomes = Select(request, inputs, all);
+            var response = new InferResponse
+            {
+                ModelName = served.Model, ModelVersion = served.Version, Id = request.Id,
+                Outputs = outputs.Select(o => Output(o, outcomes, threshold, detector)).ToList(),
+            };
+            return (response, outcomes.Count);
+        });
+
+    /// <summary>
+    /// Detects on <paramref name="inputs"/> through the model's batcher, as <c>vigil detect</c> does: one outcome per image
+    /// (several for a volume), an unreadable input an outcome with its error; <c>IsAnomaly</c> decided by
+    /// <paramref name="threshold"/> (the package's when null).
+    /// </summary>
+    /// <exception cref="InferenceException">The model is unknown or not ready, or its queue full.</exception>
+    public Task<IReadOnlyList<DetectionOutcome>> DetectAsync(string name, string? version, IReadOnlyList<DetectorInput> inputs, double? threshold, CancellationToken token) =>
+        RunAsync(name, version, "detect", async served =>
+        {
+            double decide = threshold ?? served.Detector.Threshold;
+            IReadOnlyList<DetectionOutcome> outcomes = await EnqueueAsync(served, new BatchJob(inputs, false), token);
+            IReadOnlyList<DetectionOutcome> decided = outcomes
+                .Select(o => o.Error is null ? o with { IsAnomaly = o.AnomalyScore >= decide || o.CriticalClass is not null } : o).ToList();
+            return (decided, decided.Count);
+        });
+
+    // Leases the version for the request, counts it, and logs one line at debug level: never pixels, names or ids a
+    // client may have built from patient data.
+    private async Task<T> RunAsync<T>(string name, string? version, string what, Func<ServedVersion, Task<(T Answer, int Images)>> work)
     {
         ServedVersion served = _repository.Acquire(name, version);
         Metrics.ModelMetrics metrics = _metrics.For(served.Model, served.Version);
@@ -109,39 +144,15 @@ public sealed class InferenceService
         metrics.Requests.Increment();
         try
         {
-            Detector detector = served.Detector;
-            double threshold = Threshold(request.Parameters) ?? detector.Threshold;
-            var outputs = Outputs(request, served);
-            bool maps = outputs.Any(o => o.Name == MapOutput);
-            List<DetectorInput> inputs = Inputs(request);
-            IReadOnlyList<DetectionOutcome> all;
-            try
-            {
-                all = await served.Batcher!.EnqueueAsync(new BatchJob(inputs, maps), inputs.Count, token);
-            }
-            catch (QueueFullException e)
-            {
-                throw new InferenceException(InferenceFailure.Unavailable, $"model '{name}': {e.Message}", TimeSpan.FromSeconds(1));
-            }
-            catch (BatcherClosedException e)
-            {
-                throw new InferenceException(InferenceFailure.Unavailable, e.Message, TimeSpan.FromSeconds(1));
-            }
-            List<DetectionOutcome> outcomes = Select(request, inputs, all);
-            var response = new InferResponse
-            {
-                ModelName = served.Model, ModelVersion = served.Version, Id = request.Id,
-                Outputs = outputs.Select(o => Output(o, outcomes, threshold, detector)).ToList(),
-            };
-            // One line per request, at debug level: never pixels, names or ids a client may have built from patient data.
-            _log.LogDebug("infer {Model}/{Version}: {Images} image(s), ok, {Ms:F1} ms", served.Model, served.Version, outcomes.Count,
+            (T answer, int images) = await work(served);
+            _log.LogDebug("{What} {Model}/{Version}: {Images} image(s), ok, {Ms:F1} ms", what, served.Model, served.Version, images,
                 System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            return response;
+            return answer;
         }
         catch (Exception e)
         {
             metrics.Failures.Increment();
-            _log.LogDebug("infer {Model}/{Version}: failed ({Reason}), {Ms:F1} ms", served.Model, served.Version,
+            _log.LogDebug("{What} {Model}/{Version}: failed ({Reason}), {Ms:F1} ms", what, served.Model, served.Version,
                 e switch { OperationCanceledException => "cancelled", InferenceException refused => refused.Failure.ToString(), _ => "model error" },
                 System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             throw;
@@ -149,6 +160,22 @@ public sealed class InferenceService
         finally
         {
             served.Release();
+        }
+    }
+
+    private static async Task<IReadOnlyList<DetectionOutcome>> EnqueueAsync(ServedVersion served, BatchJob job, CancellationToken token)
+    {
+        try
+        {
+            return await served.Batcher!.EnqueueAsync(job, Math.Max(1, job.Inputs.Count), token);
+        }
+        catch (QueueFullException e)
+        {
+            throw new InferenceException(InferenceFailure.Unavailable, $"model '{served.Model}': {e.Message}", TimeSpan.FromSeconds(1));
+        }
+        catch (BatcherClosedException e)
+        {
+            throw new InferenceException(InferenceFailure.Unavailable, e.Message, TimeSpan.FromSeconds(1));
         }
     }
 

@@ -282,7 +282,12 @@ public class InferenceProtocolTests(ServingFixture fixture)
             Assert.Equal(expected.GetProperty("is_anomaly").GetBoolean(), rows[i].GetProperty("is_anomaly").GetBoolean());
         }
         Assert.Equal("broken.png", rows[^1].GetProperty("path").GetString());
-        Assert.False(string.IsNullOrEmpty(rows[^1].GetProperty("error").GetString()));
+        Assert.Contains("not a PNG", rows[^1].GetProperty("error").GetString());
+
+        using var again = new MultipartFormDataContent { { new ByteArrayContent(File.ReadAllBytes(fixture.Images[1])), "file", "scan.png" } };
+        var flagged = JsonDocument.Parse(await (await host.Http.PostAsync("api/detect?model=tiny&threshold=0", again)).Content.ReadAsStringAsync()).RootElement;
+        Assert.True(flagged[0].GetProperty("is_anomaly").GetBoolean());
+        Assert.Contains("vigil_inference_requests_total{model=\"tiny\",version=\"1\"} 2", await host.Http.GetStringAsync("metrics"));
     }
 
     [Fact]

@@ -16,13 +16,14 @@ public static class DetectEndpoints
     /// <summary>Maps the route.</summary>
     public static IEndpointRouteBuilder MapDetectEndpoints(this IEndpointRouteBuilder routes, ServingOptions options)
     {
-        routes.MapPost("/api/detect", (HttpContext context, ModelRepository repository) => DetectAsync(context, repository, options))
+        routes.MapPost("/api/detect", (HttpContext context, InferenceService service) => DetectAsync(context, service, options))
             .WithTags("inference").DisableAntiforgery();
         return routes;
     }
 
-    private static async Task<IResult> DetectAsync(HttpContext context, ModelRepository repository, ServingOptions options)
+    private static async Task<IResult> DetectAsync(HttpContext context, InferenceService service, ServingOptions options)
     {
+        ModelRepository repository = service.Repository;
         try
         {
             RequestBodies.Limit(context, options.MaxRequestBytes);
@@ -70,34 +71,11 @@ public static class DetectEndpoints
                 inputs.Add(DetectorInput.Encoded(internalName, buffer.ToArray()));
             }
 
-            ServedVersion served = repository.Acquire(name, context.Request.Query["version"].FirstOrDefault());
-            double decide = threshold ?? served.Detector.Threshold;
-            IReadOnlyList<DetectionOutcome> outcomes;
-            try
-            {
-                outcomes = await served.Batcher!.EnqueueAsync(new BatchJob(inputs, false), inputs.Count, context.RequestAborted);
-            }
-            catch (Batching.QueueFullException e)
-            {
-                throw new InferenceException(InferenceFailure.Unavailable, $"model '{name}': {e.Message}", TimeSpan.FromSeconds(1));
-            }
-            catch (Batching.BatcherClosedException e)
-            {
-                throw new InferenceException(InferenceFailure.Unavailable, e.Message, TimeSpan.FromSeconds(1));
-            }
-            finally
-            {
-                served.Release();
-            }
+            IReadOnlyList<DetectionOutcome> outcomes = await service.DetectAsync(name, context.Request.Query["version"].FirstOrDefault(), inputs, threshold, context.RequestAborted);
             var rows = outcomes.Select(o =>
             {
                 string shown = names.GetValueOrDefault(o.Path, o.Path);
-                DetectionOutcome renamed = o with
-                {
-                    Path = shown,
-                    Error = o.Error?.Replace(o.Path, shown, StringComparison.Ordinal),
-                    IsAnomaly = o.Error is null ? o.AnomalyScore >= decide || o.CriticalClass is not null : null,
-                };
+                DetectionOutcome renamed = o with { Path = shown, Error = o.Error?.Replace(o.Path, shown, StringComparison.Ordinal) };
                 return DetectRow.From(renamed);
             }).ToList();
             return Results.Json(rows, Core.Json.VigilJson.Options);
