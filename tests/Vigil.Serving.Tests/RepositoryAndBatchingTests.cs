@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Grpc.Core;
 using Inference;
+using Vigil.Serving.Repository;
 
 namespace Vigil.Serving.Tests;
 
@@ -37,6 +38,21 @@ public class RepositoryAndBatchingTests(ServingFixture fixture)
         Assert.Equal("1", body.GetProperty("model_version").GetString());
         var (_, next) = await Requests.PostJsonAsync(host.Http, "v2/models/tiny/infer", Requests.ImagesJson([Image]));
         Assert.Equal("2", next.GetProperty("model_version").GetString());
+    }
+
+    [Fact]
+    public async Task Until_the_models_have_loaded_nothing_is_ready_and_requests_are_asked_to_come_back()
+    {
+        await using var repository = new ModelRepository(fixture.Repository(("tiny", [])), new RepositoryOptions { Watch = false });
+        Assert.False(repository.AllReady);
+        var e = Assert.Throws<Protocol.InferenceException>(() => repository.Acquire("tiny", null));
+        Assert.Equal(Protocol.InferenceFailure.Unavailable, e.Failure);
+        Assert.NotNull(e.RetryAfter);
+
+        await repository.StartAsync();
+
+        Assert.True(repository.AllReady);
+        repository.Acquire("tiny", null).Release();
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public static class InferenceEndpoints
         v2.MapGet("/health/live", () => Json(w => { w.WriteStartObject(); w.WriteBoolean("live", true); w.WriteEndObject(); }));
         v2.MapGet("/health/ready", (InferenceService service) => service.Ready
             ? Json(w => { w.WriteStartObject(); w.WriteBoolean("ready", true); w.WriteEndObject(); })
-            : Error(new InferenceException(InferenceFailure.Unavailable, "not every model is ready: " + string.Join("; ",
+            : Error(new InferenceException(InferenceFailure.Unavailable, !service.Repository.Loaded ? "the server is still loading its models" : "not every model is ready: " + string.Join("; ",
                 service.Repository.Models.Values.Where(m => !m.Ready).Select(m => m.Default is { } d ? Repository.ModelRepository.NotReady(d) : $"model '{m.Name}': {m.Error}")))));
 
         foreach (string prefix in new[] { "/models/{name}", "/models/{name}/versions/{version}" })

@@ -70,6 +70,7 @@ public sealed class ModelRepository : IAsyncDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
     private int _disposed;
+    private bool _loaded;
 
     /// <summary>A repository over <paramref name="root"/>; nothing is read until <see cref="StartAsync"/>.</summary>
     public ModelRepository(string root, RepositoryOptions? options = null)
@@ -85,8 +86,11 @@ public sealed class ModelRepository : IAsyncDisposable
     /// <summary>The models now, by name.</summary>
     public ImmutableSortedDictionary<string, ServedModel> Models => Volatile.Read(ref _models);
 
-    /// <summary>Whether every model serves its default version.</summary>
-    public bool AllReady => Models.Values.All(m => m.Ready);
+    /// <summary>Whether the first scan has loaded every model (requests before it are answered "loading").</summary>
+    public bool Loaded => Volatile.Read(ref _loaded);
+
+    /// <summary>Whether the models have loaded and every one serves its default version.</summary>
+    public bool AllReady => Loaded && Models.Values.All(m => m.Ready);
 
     /// <summary>Loads every model, then starts watching the folder.</summary>
     /// <exception cref="Core.UserInputException">The folder does not exist.</exception>
@@ -94,6 +98,7 @@ public sealed class ModelRepository : IAsyncDisposable
     {
         if (!Directory.Exists(_root)) throw new Core.UserInputException($"the model folder '{_root}' does not exist (--models names a folder with one folder per model)");
         await RescanAsync(cancellationToken);
+        Volatile.Write(ref _loaded, true);
         if (!_options.Watch) return;
         try
         {
@@ -128,9 +133,10 @@ public sealed class ModelRepository : IAsyncDisposable
     }
 
     /// <summary>The model and version (default when null or empty), ready or not.</summary>
-    /// <exception cref="InferenceException">No such model or version (NotFound), or the model has no version (Unavailable).</exception>
+    /// <exception cref="InferenceException">No such model or version (NotFound), or the models are still loading or the model has no version (Unavailable).</exception>
     public ServedVersion Find(string name, string? version)
     {
+        if (!Loaded) throw new InferenceException(InferenceFailure.Unavailable, "the server is still loading its models; try again shortly", TimeSpan.FromSeconds(1));
         if (!Models.TryGetValue(name, out ServedModel? model))
             throw new InferenceException(InferenceFailure.NotFound, $"there is no model '{name}' (models: {(Models.IsEmpty ? "none" : string.Join(", ", Models.Keys))})");
         if (string.IsNullOrEmpty(version))
