@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Vigil.Core.Json;
 using Vigil.Core.Runs;
 using Vigil.Monitoring.Configuration;
@@ -43,7 +44,10 @@ public sealed class MonitoringServer : IAsyncDisposable
     /// <summary>The bound base URL (e.g. <c>http://127.0.0.1:8000/</c>); set by <see cref="StartAsync"/>.</summary>
     public Uri? Url { get; private set; }
 
-    /// <summary>The live monitoring state; set by <see cref="StartAsync"/>.</summary>
+    /// <summary>The bound URLs of the features' HTTP/2-only ports (gRPC), in the order the features name them; set by <see cref="StartAsync"/>.</summary>
+    public IReadOnlyList<Uri> Http2Urls { get; private set; } = [];
+
+    /// <summary>The live monitoring state; set by <see cref="StartAsync"/> (not with monitoring off).</summary>
     public MonitoringSession Session => _session ?? throw new InvalidOperationException("the server is not started");
 
     /// <summary>What the control routes drive.</summary>
@@ -60,8 +64,21 @@ public sealed class MonitoringServer : IAsyncDisposable
         _options.Validate();
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         ConfigureLogging(builder);
-        builder.WebHost.UseUrls(BindUrl(_options));
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = _options.MaxBodyBytes);
+        IReadOnlyList<IServerFeature> features = _setup.Features;
+        var http2Listeners = new List<ListenOptions>();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = _options.MaxBodyBytes;
+            Listen(kestrel, _options.Host, _options.Port, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            foreach (int port in features.SelectMany(f => f.Http2Ports))
+                Listen(kestrel, _options.Host, port, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http2;
+                    http2Listeners.Add(listen);
+                });
+            foreach (IServerFeature feature in features) feature.ConfigureKestrel(kestrel);
+        });
+        foreach (IServerFeature feature in features) feature.ConfigureServices(builder.Services);
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = VigilJson.Options.PropertyNamingPolicy;
@@ -75,51 +92,62 @@ public sealed class MonitoringServer : IAsyncDisposable
         builder.Services.AddOpenApi();
         if (_options.CorsOrigins.Count > 0)
             builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy.WithOrigins(_options.CorsOrigins.ToArray()).AllowAnyHeader().AllowAnyMethod()));
+        builder.Services.AddSingleton(_options);
 
         ILogger? storeLog = null;
-        MonitoringSession session = await MonitoringSession.OpenAsync(_options, _setup.Store, _setup.Sampler, _setup.Time,
-            e => storeLog?.LogError(e, "a background store write failed"), cancellationToken);
-        _session = session;
-        _inProcess = new InProcessTrainingController(session.Status, _setup.Launcher);
-        builder.Services.AddSingleton(session);
-        builder.Services.AddSingleton(_options);
-        builder.Services.AddSingleton(Controller);
-        if (_setup.SampleSystem) builder.Services.AddHostedService<SystemSamplingService>();
-
+        MonitoringSession? session = null;
+        if (_setup.Monitoring)
+        {
+            session = await MonitoringSession.OpenAsync(_options, _setup.Store, _setup.Sampler, _setup.Time,
+                e => storeLog?.LogError(e, "a background store write failed"), cancellationToken);
+            _session = session;
+            _inProcess = new InProcessTrainingController(session.Status, _setup.Launcher);
+            builder.Services.AddSingleton(session);
+            builder.Services.AddSingleton(Controller);
+            if (_setup.SampleSystem) builder.Services.AddHostedService<SystemSamplingService>();
+        }
         WebApplication app = builder.Build();
         storeLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vigil.Server.Store");
         app.UseErrorAnswers();
         if (_options.CorsOrigins.Count > 0) app.UseCors();
         app.UseRequestGuards(_options);
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-        app.MapOpenApi();
-        app.MapStatusEndpoints();
-        app.MapHistoryEndpoints();
-        app.MapRunEndpoints();
-        app.MapAlertEndpoints();
-        app.MapSystemEndpoints();
         app.MapPrometheusEndpoints();
-        app.MapIngestEndpoints();
-        app.MapControlEndpoints(_setup.Datasets);
-        app.MapSessionEndpoints(_options);
-        app.MapWebSocketEndpoint();
-        MapDashboard(app);
+        if (session is not null)
+        {
+            app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+            app.MapOpenApi();
+            app.MapStatusEndpoints();
+            app.MapHistoryEndpoints();
+            app.MapRunEndpoints();
+            app.MapAlertEndpoints();
+            app.MapSystemEndpoints();
+            app.MapIngestEndpoints();
+            app.MapControlEndpoints(_setup.Datasets);
+            app.MapSessionEndpoints(_options);
+            app.MapWebSocketEndpoint();
+        }
+        foreach (IServerFeature feature in features) feature.MapEndpoints(app);
+        if (session is not null) MapDashboard(app);
 
         try
         {
             await app.StartAsync(cancellationToken);
+            _app = app;
+            Http2Urls = http2Listeners.Select(l => new Uri($"http://{UrlHost(l.IPEndPoint!.Address)}:{l.IPEndPoint.Port}/")).ToList();
+            foreach (IServerFeature feature in features) await feature.StartedAsync(app.Services, Http2Urls, cancellationToken);
         }
         catch
         {
+            _app = null;
             await app.DisposeAsync();
-            await session.DisposeAsync();
+            if (session is not null) await session.DisposeAsync();
             _session = null;
             throw;
         }
-        _app = app;
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Url = new Uri(address.EndsWith('/') ? address : address + "/");
-        app.Logger.LogInformation("monitoring server listening on {Url} (store {Store}, token {Token})", Url, Vigil.Monitoring.Storage.MetricStores.Describe(_options.DbPath), _options.TokenRequired ? "required" : "not required");
+        app.Logger.LogInformation("server listening on {Url} (monitoring {Monitoring}, store {Store}, token {Token})", Url, session is null ? "off" : "on",
+            session is null ? "none" : Vigil.Monitoring.Storage.MetricStores.Describe(_options.DbPath), _options.TokenRequired ? "required" : "not required");
         return Url;
     }
 
@@ -139,7 +167,8 @@ public sealed class MonitoringServer : IAsyncDisposable
         if (_app is { } app)
         {
             _app = null;
-            foreach (HubClient client in Session.Hub.Clients) Session.Hub.Disconnect(client);
+            foreach (IServerFeature feature in _setup.Features) await feature.StoppingAsync();
+            if (_session is { } live) foreach (HubClient client in live.Hub.Clients) live.Hub.Disconnect(client);
             await app.StopAsync(cancellationToken);
             await app.DisposeAsync();
         }
@@ -160,6 +189,23 @@ public sealed class MonitoringServer : IAsyncDisposable
         if (IPAddress.TryParse(host, out IPAddress? ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) host = $"[{host}]";
         return $"http://{host}:{options.Port}";
     }
+
+    // The endpoint BindUrl names, made in code so features can add ports of their own next to it: localhost is both
+    // loopback addresses (127.0.0.1 alone when picking a free port), an address is itself, any other name every address.
+    private static void Listen(KestrelServerOptions kestrel, string host, int port, Action<ListenOptions> configure)
+    {
+        string bare = host.Trim('[', ']');
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            if (port == 0) kestrel.Listen(IPAddress.Loopback, 0, configure);
+            else kestrel.ListenLocalhost(port, configure);
+        }
+        else if (IPAddress.TryParse(bare, out IPAddress? address)) kestrel.Listen(address, port, configure);
+        else kestrel.ListenAnyIP(port, configure);
+    }
+
+    private static string UrlHost(IPAddress address) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
 
     /// <summary>
     /// The web dashboard (web/, built into <c>wwwroot</c> next to the assembly by the build): hashed assets are served
@@ -232,4 +278,10 @@ public sealed record MonitoringServerSetup
 
     /// <summary>Whether to sample the machine every second and push <c>system</c> messages.</summary>
     public bool SampleSystem { get; init; } = true;
+
+    /// <summary>Whether to serve monitoring (store, run routes, <c>/ws</c>, dashboard); off, only the features and <c>/metrics</c> are served and no store is opened.</summary>
+    public bool Monitoring { get; init; } = true;
+
+    /// <summary>Features hosted in the same server (e.g. the inference service).</summary>
+    public IReadOnlyList<IServerFeature> Features { get; init; } = [];
 }

@@ -114,7 +114,7 @@ public static class DemoCommand
             using var detector = ML.Inference.Detector.Load(trained.ModelPath!, compute.Device);
             var examples = HeldOutExamples(result.DatasetPath, 2);
             var rows = detector.Detect(examples.Select(e => e.Path).ToList(), new ML.Inference.DetectOptions { OverlayFolder = Path.Combine(root, "heatmaps") }, token)
-                .Select(DetectRow.From).ToList();
+                .Select(ML.Inference.DetectRow.From).ToList();
             if (json)
             {
                 JsonOutput.Write(new { dataset = OrganizeSummary.ToJson(result), model_path = trained.ModelPath, test = trained.Test, detections = rows });

@@ -9,15 +9,6 @@ using Vigil.ML.Inference;
 
 namespace Vigil.Cli.Commands;
 
-/// <summary>One row of <c>vigil detect</c>'s output (docs/cli.md: the fields people script against, in this order).</summary>
-public sealed record DetectRow(string Path, string? Image, bool? IsAnomaly, int? PredictedClass, string? PredictedClassName, double? Confidence,
-    double? AnomalyScore, double? SupervisedScore, double? ReconstructionScore, string? Heatmap, string? Error, string? CriticalClass = null)
-{
-    /// <summary>The row of one detector outcome.</summary>
-    public static DetectRow From(DetectionOutcome o) => new(o.Path, o.Image, o.IsAnomaly, o.PredictedClass, o.PredictedClassName, o.Confidence,
-        o.AnomalyScore, o.SupervisedScore, o.ReconstructionScore, o.OverlayPath, o.Error, o.CriticalClass);
-}
-
 /// <summary><c>vigil detect</c>: anomaly decisions for images with a trained model.</summary>
 public static class DetectCommand
 {

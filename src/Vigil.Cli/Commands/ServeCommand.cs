@@ -21,11 +21,18 @@ public static class ServeCommand
         var datasets = new Option<string>("--datasets") { Description = "Folder of organized datasets that POST /api/training/start may train on", DefaultValueFactory = _ => Datasets.OrganizeOptions.DefaultOutputRoot, HelpName = "DIR" };
         var runs = new Option<string>("--runs") { Description = "Folder that runs started from the API write into (their \"output\" is a name inside it)", DefaultValueFactory = _ => "runs", HelpName = "DIR" };
         var weights = new Option<string>("--weights") { Description = "Folder of .safetensors files that a start request's \"init_weights\" may name", DefaultValueFactory = _ => "weights", HelpName = "DIR" };
+        var models = new Option<string?>("--models") { Description = "Serve the models of this folder (DIR/<name>/model.vigil or DIR/<name>/<version>/model.vigil) over the Open Inference Protocol: REST /v2 on --port, gRPC on --grpc-port (docs/inference-api.md)", HelpName = "DIR" };
+        var grpcPort = new Option<int>("--grpc-port") { Description = "With --models: the gRPC port (HTTP/2 without TLS; 0 picks a free one)", DefaultValueFactory = _ => Serving.ServingOptions.DefaultGrpcPort, HelpName = "P" };
+        var noMonitor = new Option<bool>("--no-monitor") { Description = "With --models: serve inference only (no run store, monitoring routes or dashboard), for stateless replicas" };
+        var maxRequest = new Option<int>("--max-request-mb") { Description = "With --models: the largest inference request, in MiB (larger ones are answered 413)", DefaultValueFactory = _ => 64, HelpName = "MB" };
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
         var command = new Command("serve",
             "Run the training monitor: REST API, WebSocket /ws and the run store, until Ctrl-C; POST /api/training/start trains here (vigil train's options as JSON). Configuration comes from the MONITORING_* and WS_* " +
-            "environment variables (docs/monitoring-api.md); the flags override them. Logs go to monitoring.log, websocket.log and metrics.log.")
+            "environment variables (docs/monitoring-api.md); the flags override them. Logs go to monitoring.log, websocket.log and metrics.log. " +
+            "With --models it also serves inference (Open Inference Protocol, REST and gRPC; POST /api/detect for curl).")
         {
-            host, port, db, datasets, runs, weights, simulate, profile, epochSeconds, epochs,
+            host, port, db, datasets, runs, weights, simulate, profile, epochSeconds, epochs, models, grpcPort, noMonitor, maxRequest, device, threads,
         };
         command.SetAction(VigilApp.Guarded("serve", async (parse, token) =>
         {
@@ -37,6 +44,14 @@ public static class ServeCommand
             bool simulated = parse.GetValue(simulate);
             if (!simulated && (parse.GetResult(profile) is { Implicit: false } || parse.GetResult(epochSeconds) is { Implicit: false } || parse.GetValue(epochs) is not null))
                 throw new Core.UserInputException("--profile, --epoch-seconds and --epochs go with --simulate.");
+            string? modelsFolder = parse.GetValue(models);
+            bool monitor = !parse.GetValue(noMonitor);
+            if (modelsFolder is null && (!monitor || parse.GetResult(grpcPort) is { Implicit: false } || parse.GetResult(maxRequest) is { Implicit: false }))
+                throw new Core.UserInputException("--grpc-port, --no-monitor and --max-request-mb go with --models DIR.");
+            if (!monitor && simulated) throw new Core.UserInputException("--simulate needs monitoring; leave out --no-monitor.");
+            if (parse.GetValue(grpcPort) is < 0 or > 65535) throw new Core.UserInputException($"--grpc-port {parse.GetValue(grpcPort)} is not a port (0 to 65535).");
+            if (parse.GetValue(maxRequest) < 1) throw new Core.UserInputException("--max-request-mb must be at least 1.");
+            await using var inference = modelsFolder is null ? null : InferenceServing.Create(modelsFolder, parse.GetValue(grpcPort), parse.GetValue(maxRequest), parse.GetValue(device), parse.GetValue(threads));
             MonitoringServer? created = null;
             var folders = new ServeFolders(parse.GetValue(datasets)!, parse.GetValue(runs)!, parse.GetValue(weights)!);
             var training = new ServeTrainingLauncher(() => created!, folders);
@@ -53,11 +68,15 @@ public static class ServeCommand
                 Launcher = simulation is null ? training.LaunchAsync : simulation.LaunchAsync,
                 // A simulated run trains on nothing: no datasets to offer then.
                 Datasets = simulation is null ? () => ServeTrainingLauncher.OfferedDatasets(folders.Datasets) : null,
+                Monitoring = monitor,
+                Features = inference is null ? [] : [inference],
             });
             var url = await server.StartAsync(token);
             // One line on stdout that scripts can read; the rest on stderr.
             Console.WriteLine(url);
-            Console.Error.WriteLine($"vigil serve: listening on {url} (store {Monitoring.Storage.MetricStores.Describe(options.DbPath)}); API reference: {url}openapi/v1.json; Ctrl-C stops.");
+            if (monitor) Console.Error.WriteLine($"vigil serve: listening on {url} (store {Monitoring.Storage.MetricStores.Describe(options.DbPath)}); API reference: {url}openapi/v1.json; Ctrl-C stops.");
+            else Console.Error.WriteLine($"vigil serve: inference only, listening on {url}; Ctrl-C stops.");
+            if (inference is not null) InferenceServing.Describe(inference, url);
             if (simulation is not null)
                 Console.Error.WriteLine($"vigil serve: simulating {simulation.Profile.Name} ({simulation.Profile.Images:N0} images, {simulation.Profile.Classes.Count} classes); run {simulation.Launch(null, progress: false)}");
             try { await Task.Delay(Timeout.Infinite, token); }
@@ -66,7 +85,7 @@ public static class ServeCommand
             await training.StopAsync("the server is shutting down");
             if (simulation is not null) await simulation.StopAsync("the server is shutting down");
             await server.StopAsync(CancellationToken.None);
-            Console.Error.WriteLine("vigil serve: stopped; every acknowledged point is in the store.");
+            Console.Error.WriteLine(monitor ? "vigil serve: stopped; every acknowledged point is in the store." : "vigil serve: stopped.");
             return ExitCodes.Ok;
         }));
         return command;

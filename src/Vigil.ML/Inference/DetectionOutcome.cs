@@ -42,6 +42,9 @@ public sealed record DetectionOutcome
     /// <summary>The critical class whose rule flagged the image, or null.</summary>
     public string? CriticalClass { get; init; }
 
+    /// <summary>The classifier's probability of each class, in the package's class order; null without a classifier.</summary>
+    public IReadOnlyList<float>? ClassProbabilities { get; init; }
+
     /// <summary>The error map, when asked for (<see cref="DetectOptions.ErrorMaps"/>) and the model has a VAE.</summary>
     public ErrorMap? ErrorMap { get; init; }
 

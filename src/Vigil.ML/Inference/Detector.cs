@@ -129,6 +129,7 @@ public sealed class Detector : IDisposable
             Path = image.Path, Image = image.Key == "" ? null : image.Key,
             IsAnomaly = r.IsAnomaly, PredictedClass = r.PredictedClass, PredictedClassName = r.PredictedClassName, Confidence = r.Confidence,
             AnomalyScore = r.AnomalyScore, SupervisedScore = r.SupervisedScore, ReconstructionScore = r.ReconstructionScore, CriticalClass = r.CriticalClass,
+            ClassProbabilities = r.ClassProbabilities,
             ErrorMap = options.ErrorMaps ? map : null,
             OverlayPath = options.OverlayFolder is { } folder && map is not null ? ErrorMapOverlay.Write(folder, image, map, size, channels) : null,
         };

@@ -12,15 +12,25 @@ public static class PrometheusEndpoints
     /// <summary>Maps the route.</summary>
     public static IEndpointRouteBuilder MapPrometheusEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/metrics", (MonitoringSession session) =>
-                Results.Text(Render(session), "text/plain; version=0.0.4; charset=utf-8"))
+        routes.MapGet("/metrics", (IServiceProvider services) =>
+                Results.Text(Render(services.GetService<MonitoringSession>(), services.GetServices<Hosting.IMetricsSource>()), "text/plain; version=0.0.4; charset=utf-8"))
             .WithName("Prometheus").WithTags("status").WithSummary("Prometheus exposition text.");
         return routes;
     }
 
-    internal static string Render(MonitoringSession session)
+    internal static string Render(MonitoringSession session) => Render(session, []);
+
+    // The monitoring session's figures (when monitoring is on), then each source's (the inference service's models).
+    internal static string Render(MonitoringSession? session, IEnumerable<Hosting.IMetricsSource> sources)
     {
         var text = new StringBuilder(2048);
+        if (session is not null) RenderSession(session, text);
+        foreach (Hosting.IMetricsSource source in sources) source.WriteMetrics(text);
+        return text.ToString();
+    }
+
+    private static void RenderSession(MonitoringSession session, StringBuilder text)
+    {
         void Metric(string name, string type, string help, double? value, string labels = "")
         {
             if (value is not { } v) return;
@@ -68,7 +78,6 @@ public static class PrometheusEndpoints
             Metric("vigil_gpu_memory_used_bytes", "gauge", "GPU memory in use.", gpu?.MemoryUsedBytes);
             Metric("vigil_gpu_temperature_celsius", "gauge", "GPU temperature.", gpu?.TemperatureCelsius);
         }
-        return text.ToString();
     }
 
     private static string Number(double value) =>

@@ -20,21 +20,38 @@ internal static class RequestGuards
             HttpRequest request = context.Request;
             if (loopback && LoopbackHostGuard.Refusal(request) is { } badHost)
             {
-                await ApiError.Result(StatusCodes.Status400BadRequest, badHost).ExecuteAsync(context);
+                await Refuse(context, StatusCodes.Status400BadRequest, GrpcInvalidArgument, badHost);
                 return;
             }
             if (SameOriginGuard.Applies(context) && sameOrigin.Refusal(request) is { } crossSite)
             {
-                await ApiError.Result(StatusCodes.Status403Forbidden, crossSite).ExecuteAsync(context);
+                await Refuse(context, StatusCodes.Status403Forbidden, GrpcPermissionDenied, crossSite);
                 return;
             }
             if (token is not null && !ApiPaths.IsOpen(request.Path) && !token.Admits(request))
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer";
-                await ApiError.Result(StatusCodes.Status401Unauthorized, AccessToken.Refusal(request)).ExecuteAsync(context);
+                await Refuse(context, StatusCodes.Status401Unauthorized, GrpcUnauthenticated, AccessToken.Refusal(request));
                 return;
             }
             await next(context);
         });
+    }
+
+    private const int GrpcInvalidArgument = 3, GrpcPermissionDenied = 7, GrpcUnauthenticated = 16;
+
+    /// <summary>Whether the request is a gRPC call (its refusals are gRPC statuses, which gRPC clients read, not JSON).</summary>
+    public static bool IsGrpc(HttpRequest request) =>
+        request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
+
+    // A gRPC client reads a refusal from a "trailers-only" answer: HTTP 200 with grpc-status and grpc-message headers.
+    private static Task Refuse(HttpContext context, int httpStatus, int grpcStatus, string message)
+    {
+        if (!IsGrpc(context.Request)) return ApiError.Result(httpStatus, message).ExecuteAsync(context);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/grpc";
+        context.Response.Headers["grpc-status"] = grpcStatus.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
+        return Task.CompletedTask;
     }
 }

@@ -13,6 +13,7 @@ namespace Vigil.ML.Models.Hybrid;
 /// <param name="ErrorMapHeight">Rows of <paramref name="ErrorMap"/> (0 without one).</param>
 /// <param name="ErrorMapWidth">Columns of <paramref name="ErrorMap"/> (0 without one).</param>
 /// <param name="CriticalClass">The critical class whose rule flagged the image (see <see cref="CriticalClassRule"/>), or null.</param>
+/// <param name="ClassProbabilities">The classifier's probability of each class, in <see cref="HybridDetector.ClassNames"/> order; null without a classifier.</param>
 public sealed record DetectionResult(
     bool IsAnomaly,
     int? PredictedClass,
@@ -25,4 +26,5 @@ public sealed record DetectionResult(
     float[]? ErrorMap,
     int ErrorMapHeight,
     int ErrorMapWidth,
-    string? CriticalClass = null);
+    string? CriticalClass = null,
+    float[]? ClassProbabilities = null);

@@ -110,9 +110,11 @@ public sealed class HybridDetector
             int? predicted = null;
             double? confidence = null, supervised = null, reconstruction = null, error = null;
             CriticalClassRule? flagged = null;
+            float[]? classProbabilities = null;
             if (probabilities is not null)
             {
                 ReadOnlySpan<float> row = probabilities.AsSpan(i * classes, classes);
+                classProbabilities = row.ToArray();
                 int best = 0;
                 for (int c = 1; c < classes; c++) if (row[c] > row[best]) best = c;
                 predicted = best;
@@ -130,7 +132,7 @@ public sealed class HybridDetector
             }
             double score = supervised is null && reconstruction is null ? NoAnomalyScore : Scorer.Combine(supervised, reconstruction);
             results[i] = new DetectionResult(score >= threshold || flagged is not null, predicted, predicted is { } p ? ClassNames[p] : null, confidence,
-                score, supervised, reconstruction, error, map, height, width, flagged?.ClassName);
+                score, supervised, reconstruction, error, map, height, width, flagged?.ClassName, classProbabilities);
         }
         return results;
     }
