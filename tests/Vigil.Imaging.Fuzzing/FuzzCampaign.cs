@@ -121,22 +121,24 @@ public sealed partial class FuzzCampaign(ImageReaderRegistry registry, string wo
     public (Outcome Outcome, double Milliseconds, long AllocatedBytes, Exception? Error) Judge(string path)
     {
         using var cancel = new CancellationTokenSource(perCaseCap);
-        long before = GC.GetTotalAllocatedBytes();
         var clock = Stopwatch.StartNew();
-        long returned = 0;
+        long returned = 0, allocated = 0;
         var read = Task.Run(() =>
         {
+            // Counted on the reading thread (the readers are synchronous): a process-wide count would also take in
+            // whatever tests running beside this one allocate meanwhile.
+            long before = GC.GetAllocatedBytesForCurrentThread();
             try
             {
                 foreach (var image in registry.Read(path, ImageReadOptions.Default, cancel.Token)) returned += image.Frame.Data.Length;
                 return (Exception?)null;
             }
             catch (Exception e) { return e; }
+            finally { Interlocked.Exchange(ref allocated, GC.GetAllocatedBytesForCurrentThread() - before); }
         });
         // The token asks a cooperative reader to stop at the cap; a reader that ignores it gets a little longer, then counts as hung.
         bool finished = read.Wait(perCaseCap + TimeSpan.FromSeconds(1));
         clock.Stop();
-        long allocated = GC.GetTotalAllocatedBytes() - before;
         double ms = clock.Elapsed.TotalMilliseconds;
         if (!finished) return (Outcome.Hang, ms, allocated, null);
         if (allocated > 4 * returned + AllocationSlack) return (Outcome.Hungry, ms, allocated, read.Result);

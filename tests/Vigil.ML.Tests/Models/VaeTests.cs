@@ -76,13 +76,15 @@ public sealed class VaeTests
         Assert.Equal(new long[] { 3, 1, size, size }, vae.ErrorMap(x).shape);
         vae.FitLatentStatistics([rand(8, channels, size, size)]);
         vae.MarkHeadFitted(); // untrained, but every kind's shapes can be checked
+        vae.FitHeadStatistics([rand(8, channels, size, size)]);
         foreach (VaeScoreKind kind in Enum.GetValues<VaeScoreKind>())
         {
             var (score, map) = vae.Score(x, kind);
             Assert.Equal(new long[] { 3 }, score.shape);
             Assert.Equal(new long[] { 3, 1, size, size }, map.shape);
-            // A sum of standardised logs may be negative; every other score is a non-negative error or distance.
-            Assert.True(score.isfinite().all().item<bool>() && (kind == VaeScoreKind.ErrorPlusLatent || score.min().item<float>() >= 0), kind.ToString());
+            // Standardised scores may be negative; every other score is a non-negative error or distance.
+            bool standardised = kind is VaeScoreKind.ErrorPlusLatent or VaeScoreKind.LearnedMapOrLatent;
+            Assert.True(score.isfinite().all().item<bool>() && (standardised || score.min().item<float>() >= 0), kind.ToString());
         }
     }
 
