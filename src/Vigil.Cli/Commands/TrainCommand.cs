@@ -65,7 +65,7 @@ public static class TrainCommand
         var headEpochs = new Option<int?>("--head-epochs")
         {
             Description = "Epochs of the VAE's anomaly head, trained after the VAE on the same normal images with synthetic anomalies pasted in " +
-                          $"(default: the VAE's epochs, at most {TrainRequest.DefaultMaxAnomalyHeadEpochs}, or more on small data so that it takes at least {TrainRequest.MinAnomalyHeadSteps} steps; 0: no head, then the learned kinds are unavailable)",
+                          $"(default: the VAE's epochs, at most {TrainRequest.DefaultMaxAnomalyHeadEpochs}, or more on small data so that it takes at least {TrainRequest.MinAnomalyHeadStepsPerVaeEpoch} steps per VAE epoch, up to {TrainRequest.MinAnomalyHeadSteps}; 0: no head, then the learned kinds are unavailable)",
             HelpName = "N",
         };
         var headIgnoreLabels = new Option<bool>("--head-ignore-labels")

@@ -77,7 +77,8 @@ internal static class AnomalyHeadPhase
     {
         int epochs = Math.Min(vaeEpochs, TrainRequest.DefaultMaxAnomalyHeadEpochs);
         if (request.MaxBatchesPerEpoch is not null || batchesPerEpoch < 1) return epochs;
-        return Math.Max(epochs, (TrainRequest.MinAnomalyHeadSteps + batchesPerEpoch - 1) / batchesPerEpoch);
+        int steps = Math.Min(TrainRequest.MinAnomalyHeadSteps, TrainRequest.MinAnomalyHeadStepsPerVaeEpoch * vaeEpochs);
+        return Math.Max(epochs, (steps + batchesPerEpoch - 1) / batchesPerEpoch);
     }
 
     // The labeled anomalies of the training split, drawn a few per step and cycled, or null when there are none or the

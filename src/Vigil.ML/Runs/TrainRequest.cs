@@ -100,9 +100,12 @@ public sealed record TrainRequest
     /// <summary>
     /// Steps the head takes at least when <see cref="AnomalyHeadEpochs"/> is not given (and epochs are not cut short by
     /// <see cref="MaxBatchesPerEpoch"/>): on a few hundred normals the VAE's epochs are only a few steps each, and the
-    /// head's ranking of lesions kept improving up to about this many (docs/models.md).
+    /// head's ranking of lesions kept improving up to about this many (docs/models.md). A short run gets fewer:
+    /// <see cref="MinAnomalyHeadStepsPerVaeEpoch"/> per VAE epoch, up to this.
     /// </summary>
     public const int MinAnomalyHeadSteps = 300;
+    /// <summary>The head's minimum of steps per VAE epoch asked for (a one-epoch trial run is not held up by the head).</summary>
+    public const int MinAnomalyHeadStepsPerVaeEpoch = 30;
     /// <summary>
     /// Whether the anomaly head also learns from the training split's labeled anomalies, pushed above the normals
     /// (the default); false keeps the unsupervised score normal-only (<c>--head-ignore-labels</c>).
