@@ -7,7 +7,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Debian packages: runtime ones are needed by `vigil` itself, test ones by ./test.sh.
 VIGIL_RUNTIME_PACKAGES=(libgdcm-tools)
 # postgresql: the PostgreSQL store's tests run against a private cluster (scripts/postgres.sh).
-VIGIL_TEST_PACKAGES=(python3-pydicom python3-numpy python3-pil mricron-data dataset-fashion-mnist postgresql chromium)
+VIGIL_TEST_PACKAGES=(python3-pydicom python3-numpy python3-pil mricron-data dataset-fashion-mnist postgresql chromium
+                     python3-torch python3-psutil python3-pytest python3-setuptools python3-venv python3-pip)
 
 vigil_missing_packages() {
   local p missing=()
