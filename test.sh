@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test suite of the project and ends with one line: "N passed, N failed".
+# Runs every test suite of the project and ends with one line: "N passed, N failed (of which Python client: …)".
 # Installs what a fresh machine lacks (Debian packages, NuGet restore). Exit status is non-zero on any failure.
 set -uo pipefail
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/scripts/common.sh"
@@ -71,11 +71,27 @@ PY
 passed=$((passed + wp)); failed=$((failed + wf))
 if [ $web_status -ne 0 ] && [ "$wf" -eq 0 ]; then failed=$((failed + 1)); fi
 
+# The Python client (clients/python): installed with pip into a venv that sees Debian's torch and numpy, its tests
+# run a real torch loop against the vigil serve built above.
+echo "== Python client tests (clients/python, pytest)"
+scripts/test-python.sh "$RESULTS"; python_status=$?
+read -r pyp pyf < <(python3 - "$RESULTS/python-junit.xml" <<'PY'
+import sys, os, xml.etree.ElementTree as ET
+if not os.path.exists(sys.argv[1]): print(0, 1); sys.exit()
+r = ET.parse(sys.argv[1]).getroot()
+s = r if r.tag == "testsuite" else r.find("testsuite")
+t = int(s.get("tests", 0)); f = int(s.get("failures", 0)) + int(s.get("errors", 0)); k = int(s.get("skipped", 0))
+print(t - f - k, f)
+PY
+)
+passed=$((passed + pyp)); failed=$((failed + pyf))
+if [ $python_status -ne 0 ] && [ "$pyf" -eq 0 ]; then failed=$((failed + 1)); pyf=1; fi
+
 expected_suites=$(ls -d tests/*.Tests | wc -l)
 if [ "$n" -lt "$expected_suites" ]; then
   echo "only $n of $expected_suites test projects reported results"; failed=$((failed + expected_suites - n))
 fi
 if [ $dotnet_status -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi
 
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed (of which Python client: $pyp passed, $pyf failed)"
 [ "$failed" -eq 0 ]

@@ -8,7 +8,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 VIGIL_RUNTIME_PACKAGES=(libgdcm-tools)
 # postgresql: the PostgreSQL store's tests run against a private cluster (scripts/postgres.sh).
 # python3-grpcio, python3-grpc-tools: an independent gRPC client of the inference service (tests/Vigil.Serving.Tests/python).
-VIGIL_TEST_PACKAGES=(python3-pydicom python3-numpy python3-pil mricron-data dataset-fashion-mnist postgresql chromium python3-grpcio python3-grpc-tools)
+# python3-torch, -psutil, -pytest, -setuptools, -venv, -pip: the Python monitoring client's tests (scripts/test-python.sh).
+VIGIL_TEST_PACKAGES=(python3-pydicom python3-numpy python3-pil mricron-data dataset-fashion-mnist postgresql chromium python3-grpcio python3-grpc-tools
+                     python3-torch python3-psutil python3-pytest python3-setuptools python3-venv python3-pip)
 
 vigil_missing_packages() {
   local p missing=()

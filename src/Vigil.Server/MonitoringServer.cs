@@ -32,6 +32,7 @@ public sealed class MonitoringServer : IAsyncDisposable
     private WebApplication? _app;
     private MonitoringSession? _session;
     private InProcessTrainingController? _inProcess;
+    private LiveRunController? _controller;
 
     /// <summary>Prepares a server; nothing is opened until <see cref="StartAsync"/>.</summary>
     public MonitoringServer(MonitoringOptions options, MonitoringServerSetup? setup = null)
@@ -50,8 +51,8 @@ public sealed class MonitoringServer : IAsyncDisposable
     /// <summary>The live monitoring state; set by <see cref="StartAsync"/> (not with monitoring off).</summary>
     public MonitoringSession Session => _session ?? throw new InvalidOperationException("the server is not started");
 
-    /// <summary>What the control routes drive.</summary>
-    public ITrainingController Controller => _setup.Controller ?? _inProcess ?? throw new InvalidOperationException("the server is not started");
+    /// <summary>What the control routes drive: the run trained in this process, or the live external run that accepts control.</summary>
+    public ITrainingController Controller => _setup.Controller ?? _controller ?? throw new InvalidOperationException("the server is not started");
 
     /// <summary>
     /// Validates the options, opens the store, binds the port and starts serving. Returns the bound URL (the real port
@@ -102,6 +103,7 @@ public sealed class MonitoringServer : IAsyncDisposable
                 e => storeLog?.LogError(e, "a background store write failed"), cancellationToken);
             _session = session;
             _inProcess = new InProcessTrainingController(session.Status, _setup.Launcher);
+            _controller = new LiveRunController(_inProcess, session.Status, session.Commands);
             builder.Services.AddSingleton(session);
             builder.Services.AddSingleton(Controller);
             if (_setup.SampleSystem) builder.Services.AddHostedService<SystemSamplingService>();
@@ -122,6 +124,7 @@ public sealed class MonitoringServer : IAsyncDisposable
             app.MapAlertEndpoints();
             app.MapSystemEndpoints();
             app.MapIngestEndpoints();
+            app.MapRunCommandEndpoints();
             app.MapControlEndpoints(_setup.Datasets);
             app.MapSessionEndpoints(_options);
             app.MapWebSocketEndpoint();

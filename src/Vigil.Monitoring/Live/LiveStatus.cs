@@ -163,6 +163,12 @@ public sealed class RunStatusTracker
         }
     }
 
+    /// <summary>Whether an external run's posts may set the live status now (false while another run of this process is active).</summary>
+    public bool CanFollow(string runId)
+    {
+        lock (_gate) return !HeldByAnotherInProcessRun(runId);
+    }
+
     private bool HeldByAnotherInProcessRun(string runId) =>
         _inProcess && _status.RunId != runId && RunStates.IsActive(_status.State);
 

@@ -1,5 +1,6 @@
 using Vigil.Monitoring.Alerts;
 using Vigil.Monitoring.Configuration;
+using Vigil.Monitoring.Control;
 using Vigil.Monitoring.Storage;
 using Vigil.Monitoring.Systems;
 
@@ -28,6 +29,7 @@ public sealed class MonitoringSession : IAsyncDisposable
         Status = new RunStatusTracker(time);
         Conditions = new CriticalConditionMonitor(options.CriticalThresholds, options.WarningMargin);
         Updates = new MetricsUpdateBuilder();
+        Commands = new ExternalRunCommands(time);
     }
 
     /// <summary>Validates <paramref name="options"/>, opens and migrates the store, and composes the rest.</summary>
@@ -50,6 +52,9 @@ public sealed class MonitoringSession : IAsyncDisposable
 
     /// <summary>The configuration.</summary>
     public MonitoringOptions Options { get; }
+
+    /// <summary>Pause/resume/stop commands for external trainers that accept control.</summary>
+    public ExternalRunCommands Commands { get; }
 
     /// <summary>The store (read directly; write through <see cref="Writer"/>).</summary>
     public IMetricStore Store { get; }
@@ -146,6 +151,33 @@ public sealed class MonitoringSession : IAsyncDisposable
             Metrics = update.Metrics with { CriticalConditions = conditions },
         };
         return PublishUpdate(stamped);
+    }
+
+    /// <summary>
+    /// Takes the critical thresholds an external trainer declared for its run (<c>POST /api/runs</c>): its sensitivities
+    /// are checked against them from now on (a configured threshold for the same class wins). Ignored (false) while a
+    /// run of this process is active, which keeps its own.
+    /// </summary>
+    public bool SetExternalTargets(string runId, IReadOnlyDictionary<string, double> targets)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (!Status.CanFollow(runId)) return false;
+        Conditions.Reset(targets);
+        return true;
+    }
+
+    /// <summary>
+    /// An external trainer acknowledged <paramref name="command"/>: its run's state becomes the command's outcome
+    /// (paused, running or stopping), stored and pushed as a <c>status</c> message.
+    /// </summary>
+    public async Task ApplyAcknowledgedAsync(string runId, RunCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        DateTimeOffset now = Time.GetUtcNow();
+        string state = command.StateWhenDone;
+        await Writer.RunAsync((store, token) => store.SetRunStateAsync(runId, state, now, token), cancellationToken).ConfigureAwait(false);
+        if (Status.SetExternalState(runId, state, $"{command.Action} acknowledged by the trainer", now)) PublishStatus();
     }
 
     /// <summary>Stores an alert for each worsened condition, then pushes it (with its id) to clients; does not wait.</summary>

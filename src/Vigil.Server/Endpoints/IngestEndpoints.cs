@@ -39,6 +39,8 @@ public static class IngestEndpoints
             return ApiError.Result(400, $"id \"{(id.Length > 40 ? id[..40] + "..." : id)}\" cannot name a run: use at most 200 characters, without / or \\ or control characters, and not . or ..");
         if (body.Config is { ValueKind: not JsonValueKind.Object } || body.Hyperparameters is { ValueKind: not JsonValueKind.Object })
             return ApiError.Result(400, "config and hyperparameters must be JSON objects when given");
+        if (body.CriticalThresholds?.FirstOrDefault(t => string.IsNullOrWhiteSpace(t.Key) || !double.IsFinite(t.Value) || t.Value is < 0 or > 1) is { Key: not null } bad)
+            return ApiError.Result(400, $"critical_thresholds[\"{bad.Key}\"] is {bad.Value}; a threshold is a minimum sensitivity between 0 and 1, for a named class");
         RunInfo? existing = await session.Store.GetRunAsync(id, ct);
         DateTimeOffset now = session.Time.GetUtcNow();
         var run = new RunInfo
@@ -48,6 +50,8 @@ public static class IngestEndpoints
         };
         await session.Writer.RunAsync((store, token) => store.UpsertRunAsync(run, token), ct);
         if (existing is null && session.Status.SetExternalState(id, run.State, "created through the API", now)) session.PublishStatus();
+        if (body.AcceptsControl == true) session.Commands.Accept(id);
+        if (body.CriticalThresholds is { Count: > 0 } targets) session.SetExternalTargets(id, targets);
         loggers.CreateLogger(RotatingFileLoggerProvider.MetricsCategory).LogInformation("run {Run} {Action} by an external trainer", id, existing is null ? "created" : "updated");
         RunInfo stored = (await session.Store.GetRunAsync(id, ct))!;
         return existing is null ? Results.Json(stored, statusCode: StatusCodes.Status201Created) : Results.Json(stored);
@@ -103,7 +107,7 @@ public static class IngestEndpoints
             await session.Writer.RunAsync((store, token) => store.SetRunStateAsync(id, newState, now, token), ct);
             if (session.Status.SetExternalState(id, newState, "reported by the trainer", now)) session.PublishStatus();
         }
-        return Results.Json(new LogResponse(id, stored.Length, session.Hub.LastSequence));
+        return Results.Json(new LogResponse(id, stored.Length, session.Hub.LastSequence, session.Commands.Pending(id)));
     }
 }
 
@@ -121,6 +125,15 @@ public sealed record CreateRunRequest
 
     /// <summary>Hyper-parameters (JSON object).</summary>
     public JsonElement? Hyperparameters { get; init; }
+
+    /// <summary>
+    /// Whether the trainer acts on pause/resume/stop: the control routes then reach it (the command comes in each
+    /// <c>/log</c> answer and through <c>GET /api/runs/{id}/command</c>).
+    /// </summary>
+    public bool? AcceptsControl { get; init; }
+
+    /// <summary>Class → minimum sensitivity: the run's critical conditions, checked (with alerts) as the configured ones are.</summary>
+    public Dictionary<string, double>? CriticalThresholds { get; init; }
 }
 
 /// <summary>The body of <c>POST /api/runs/{id}/log</c>; every part is optional.</summary>
@@ -159,4 +172,5 @@ public sealed record LogPoint
 /// <param name="RunId">The run.</param>
 /// <param name="Accepted">Points committed.</param>
 /// <param name="Seq">The WebSocket sequence number after this request.</param>
-public sealed record LogResponse(string RunId, int Accepted, long Seq);
+/// <param name="Command">The run's pending pause/resume/stop command (acknowledge it once done), or null.</param>
+public sealed record LogResponse(string RunId, int Accepted, long Seq, Vigil.Monitoring.Control.RunCommand? Command = null);
