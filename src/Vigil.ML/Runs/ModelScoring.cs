@@ -64,12 +64,14 @@ public static class ModelScoring
 
     /// <summary>
     /// Scores of the images at <paramref name="positions"/> by every kind the VAE can compute now
-    /// (<see cref="VaeModel.CanScore"/>), from the same weights: to compare score kinds on one trained model.
+    /// (<see cref="VaeModel.CanScore"/>), or by those of <paramref name="only"/> it can, from the same weights: to
+    /// compare score kinds on one trained model.
     /// </summary>
-    public static Dictionary<VaeScoreKind, double[]> VaeScoresByKind(VaeModel model, CachedSplit data, IReadOnlyList<int> positions, int batchSize, Device device)
+    public static Dictionary<VaeScoreKind, double[]> VaeScoresByKind(VaeModel model, CachedSplit data, IReadOnlyList<int> positions, int batchSize, Device device,
+        IReadOnlyList<VaeScoreKind>? only = null)
     {
         model.eval();
-        var kinds = Enum.GetValues<VaeScoreKind>().Where(model.CanScore).ToArray();
+        var kinds = (only ?? Enum.GetValues<VaeScoreKind>()).Where(model.CanScore).ToArray();
         var scores = kinds.ToDictionary(k => k, _ => new List<double>(positions.Count));
         var loader = new BatchLoader(data, LoaderOptions.Evaluation(batchSize) with { Device = device }, positions.ToArray());
         foreach (var batch in loader.Epoch(0))

@@ -32,7 +32,7 @@ public static class VaeScoreChoice
         if (anomalies < MinPerSide || normals < MinPerSide) return;
         var kinds = Candidates.Where(vae.CanScore).ToList();
         if (kinds.Count < 2) return;
-        var scores = ModelScoring.VaeScoresByKind(vae, val, positions, Math.Max(32, ctx.Request.BatchSize ?? 32), ctx.Request.Compute.Device);
+        var scores = ModelScoring.VaeScoresByKind(vae, val, positions, Math.Max(32, ctx.Request.BatchSize ?? 32), ctx.Request.Compute.Device, kinds);
         var auroc = kinds.ToDictionary(k => k, k => BinaryMetrics.Auroc(scores[k], truth));
         var best = kinds.Where(k => double.IsFinite(auroc[k])).OrderByDescending(k => auroc[k]).ThenBy(k => kinds.IndexOf(k)).FirstOrDefault(vae.EffectiveScore);
         var before = vae.EffectiveScore;
