@@ -6,7 +6,7 @@
 # phantoms-contaminated [EPOCHS [PHANTOMS_PER_ORGAN [VAE_DATA [VAE_TRIM]]]], phantoms-oneclass [EPOCHS [PER_ORGAN [ORGANS]]],
 # monitor-ingest [STORE],
 # monitor-downsample [STORE], monitor-fanout [CLIENTS [SECONDS]], monitor-observers [BATCHES], metrics-ranking [SAMPLES], image-fuzz [CASES_PER_FORMAT [SEED [FORMAT]]],
-# serve-throughput MODEL IMAGES_DIR [CLIENTS [REQUESTS [MAX_BATCH]]], chart-compare [--runs N] (uPlot vs ECharts in headless
+# serve-throughput MODEL IMAGES_DIR [CLIENTS [REQUESTS [MAX_BATCH [SOAK_MINUTES]]]], chart-compare [--runs N] (uPlot vs ECharts in headless
 # chromium, Node.js/npm; docs/benchmarks.md).
 # STORE: a postgres:// URL (the benchmark adds a run to that database), or "postgres" for a fresh scratch database
 # vigil_bench on the private cluster of scripts/postgres.sh; SQLite (a fresh file) without it.
@@ -27,7 +27,7 @@ if [[ "${1:-}" == monitor-ingest || "${1:-}" == monitor-downsample ]] && [ "${2:
   psql -X -q "$server" -c "DROP DATABASE IF EXISTS vigil_bench WITH (FORCE)" -c "CREATE DATABASE vigil_bench" >/dev/null
   set -- "$1" "${server%/*}/vigil_bench" "${@:3}"
 fi
-case "${1:-all}" in all|train-speed) "$VIGIL_ROOT/vigil" --version >/dev/null;; esac  # the CLI that train-speed runs, built as ./vigil builds it
+case "${1:-all}" in all|train-speed|serve-throughput) "$VIGIL_ROOT/vigil" --version >/dev/null;; esac  # the CLI that train-speed and serve-throughput run, built as ./vigil builds it
 export VIGIL_BUILD
 dotnet build "$VIGIL_ROOT/bench/Vigil.Bench/Vigil.Bench.csproj" -c Release -nologo -v q -clp:ErrorsOnly -o "$VIGIL_BUILD/bench"
 exec dotnet "$VIGIL_BUILD/bench/Vigil.Bench.dll" "${1:-all}" "${VIGIL_BENCH_DIR:-$VIGIL_BUILD}" "${@:2}"

@@ -1,114 +1,271 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Google.Protobuf;
 using Grpc.Net.Client;
-using Vigil.Monitoring.Configuration;
 using Vigil.ML.Inference;
-using Vigil.Server;
-using Vigil.Serving;
-using Vigil.Serving.Batching;
-using Vigil.Serving.Repository;
 
 namespace Vigil.Bench;
 
 /// <summary>
-/// <c>serve-throughput MODEL IMAGES [CLIENTS] [REQUESTS] [MAX_BATCH]</c>: the inference service's images per second with
-/// CLIENTS concurrent clients (REST JSON and gRPC raw, one image per request) against the in-process detector at its best
-/// batch size, and one client's per-request latency against one in-process detection (the service's overhead).
+/// <c>serve-throughput MODEL IMAGES [CLIENTS] [REQUESTS] [MAX_BATCH] [SOAK_MINUTES]</c>: the inference service as a
+/// user runs it (<c>vigil serve --models DIR --no-monitor</c>, a child process) against the same model's in-process
+/// <see cref="Detector"/> in this process:
+/// <list type="bullet">
+/// <item>images per second with CLIENTS concurrent clients, one image per request, over REST (JSON and binary) and
+/// gRPC, as a share of the detector's best offline rate;</item>
+/// <item>one client's median latency above one in-process detection (the service's overhead);</item>
+/// <item>p50/p99 latency under an open-loop load (Poisson arrivals) at 50 % and 90 % of each transport's maximum;</item>
+/// <item>the server's resident memory and CPU time over a SOAK_MINUTES run at 50 % of gRPC's maximum.</item>
+/// </list>
 /// </summary>
 public static class ServeBenchmarks
 {
-    public static async Task Throughput(string work, string model, string images, int clients, int requests, int maxBatch)
+    private static readonly TimeSpan LoadPhase = TimeSpan.FromSeconds(20);
+
+    public static async Task Throughput(string work, string model, string images, int clients, int requests, int maxBatch, int soakMinutes)
     {
         var files = Directory.EnumerateFiles(images, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(256).Select(File.ReadAllBytes).ToList();
         if (files.Count == 0) throw new InvalidOperationException($"no PNG files under {images}");
-        Console.WriteLine($"serve-throughput: {files.Count} distinct images, {clients} clients × {requests} requests, max_batch_size {maxBatch}, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"serve-throughput: {files.Count} distinct images, {clients} clients × {requests} requests, max_batch_size {maxBatch}, soak {soakMinutes} min, {Environment.ProcessorCount} cores");
 
-        // In-process: the detector alone at each batch size; the best is the bound the service is measured against.
-        double best = 0;
-        int bestBatch = 1;
-        using (var detector = Detector.Load(model, TorchSharp.torch.CPU))
-        {
-            List<DetectorInput> Inputs(int n) => Enumerable.Range(0, n).Select(i => DetectorInput.Encoded($"i{i}.png", files[i % files.Count])).ToList();
-            detector.Detect(Inputs(8)); // warm-up
-            foreach (int batch in new[] { 1, 4, 8, 16, 32 })
-            {
-                int total = Math.Max(256, clients * requests) / batch * batch;
-                var inputs = Inputs(total);
-                detector.Detect(Inputs(batch), new DetectOptions { BatchSize = batch }); // this batch size's first allocations
-                var watch = Stopwatch.StartNew();
-                detector.Detect(inputs, new DetectOptions { BatchSize = batch });
-                double rate = total / watch.Elapsed.TotalSeconds;
-                Console.WriteLine($"  in-process detector, batch {batch,2}: {rate,8:F1} images/s");
-                if (rate > best) (best, bestBatch) = (rate, batch);
-            }
-            var single = new List<double>();
-            for (int i = 0; i < 50; i++)
-            {
-                var watch = Stopwatch.StartNew();
-                detector.Detect(Inputs(1));
-                single.Add(watch.Elapsed.TotalMilliseconds);
-            }
-            Console.WriteLine($"  in-process detector, one image: median {Median(single):F2} ms");
-        }
+        var (best, bestBatch, singleMs) = Offline(model, files, Math.Max(256, clients * requests));
 
         string repository = Path.Combine(work, "serve-models");
+        if (Directory.Exists(repository)) Directory.Delete(repository, recursive: true);
         Directory.CreateDirectory(Path.Combine(repository, "m"));
-        File.Copy(model, Path.Combine(repository, "m", "model.vigil"), overwrite: true);
-        var feature = new InferenceFeature(new ServingOptions
-        {
-            ModelsFolder = repository, GrpcPort = 0,
-            Repository = new RepositoryOptions { Watch = false, Batching = new BatchingOptions { MaxBatchSize = maxBatch, MaxQueueSize = clients * 2, MaxQueueDelay = TimeSpan.FromMilliseconds(2) } },
-        });
-        await using var server = new MonitoringServer(new MonitoringOptions { Host = "127.0.0.1", Port = 0, LogDirectory = work }, new MonitoringServerSetup { Monitoring = false, SampleSystem = false, Features = [feature] });
-        Uri url = await server.StartAsync();
+        File.Copy(model, Path.Combine(repository, "m", "model.vigil"));
+        File.WriteAllText(Path.Combine(repository, "m", "config.json"),
+            $"{{\"max_batch_size\": {maxBatch}, \"dynamic_batching\": {{\"max_queue_delay_microseconds\": 2000, \"max_queue_size\": {Math.Max(64, clients * 4)}}}}}");
+        int grpcPort = FreePort();
+        using var server = StartServer(repository, grpcPort, out Uri url);
         using var http = new HttpClient { BaseAddress = url };
-        using var channel = GrpcChannel.ForAddress(feature.GrpcUrl!);
+        await WaitReady(http);
+        var before = ProcessCounters.Read(server.Id);
+
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
         var grpc = new Inference.GRPCInferenceService.GRPCInferenceServiceClient(channel);
-        var bodies = files.Select(f => $"{{\"inputs\":[{{\"name\":\"image\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\"{Convert.ToBase64String(f)}\"]}}]}}").ToList();
-        var grpcRequests = files.Select(f =>
-        {
-            var raw = new byte[4 + f.Length];
-            BinaryPrimitives.WriteUInt32LittleEndian(raw, (uint)f.Length);
-            f.CopyTo(raw, 4);
-            var request = new Inference.ModelInferRequest { ModelName = "m", Inputs = { new Inference.ModelInferRequest.Types.InferInputTensor { Name = "image", Datatype = "BYTES", Shape = { 1 } } } };
-            request.RawInputContents.Add(ByteString.CopyFrom(raw));
-            return request;
-        }).ToList();
+        var transports = Transports(files, http, grpc);
 
-        async Task Rest(int i)
+        var maxima = new Dictionary<string, double>();
+        foreach ((string name, Func<int, Task> call) in transports)
         {
-            using var response = await http.PostAsync("v2/models/m/infer", new StringContent(bodies[i % bodies.Count], Encoding.UTF8, "application/json"));
-            response.EnsureSuccessStatusCode();
-        }
-        async Task Grpc(int i) => await grpc.ModelInferAsync(grpcRequests[i % grpcRequests.Count]);
-
-        foreach ((string name, Func<int, Task> call) in new (string, Func<int, Task>)[] { ("REST", Rest), ("gRPC", Grpc) })
-        {
-            for (int i = 0; i < 8; i++) await call(i); // warm-up
+            for (int i = 0; i < 16; i++) await call(i); // warm-up
             var watch = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () => { for (int r = 0; r < requests; r++) await call(c * requests + r); })));
             double rate = clients * requests / watch.Elapsed.TotalSeconds;
-            Console.WriteLine($"  {name} {clients} clients: {rate,8:F1} images/s = {rate / best:P0} of the in-process best (batch {bestBatch})");
+            maxima[name] = rate;
+            Console.WriteLine($"  {name,-11} {clients} clients: {rate,7:F1} images/s = {rate / best:F2} of the in-process best ({best:F1}/s at batch {bestBatch})");
             var latencies = new List<double>();
-            for (int i = 0; i < 50; i++)
+            for (int i = 0; i < 100; i++)
             {
                 var one = Stopwatch.StartNew();
                 await call(i);
                 latencies.Add(one.Elapsed.TotalMilliseconds);
             }
-            Console.WriteLine($"  {name} one client, one image: median {Median(latencies):F2} ms");
+            double median = Percentile(latencies, 0.5);
+            Console.WriteLine($"  {name,-11} one client, one image: median {median:F2} ms = in-process {singleMs:F2} ms + {median - singleMs:F2} ms");
         }
+        foreach ((string name, Func<int, Task> call) in transports)
+            foreach (double share in new[] { 0.5, 0.9 })
+            {
+                var (latencies, offered, rejected) = await OpenLoop(call, maxima[name] * share, LoadPhase);
+                Console.WriteLine($"  {name,-11} at {share:P0} of its maximum ({offered:F1}/s offered): p50 {Percentile(latencies, 0.5):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, {rejected} rejected");
+            }
+
+        if (soakMinutes > 0)
+        {
+            var call = transports.Single(t => t.Name == "gRPC").Call;
+            double rate = maxima["gRPC"] * 0.5;
+            Console.WriteLine($"  soak: gRPC at {rate:F1} images/s for {soakMinutes} min; server resident memory:");
+            var rss = new List<long>();
+            for (int minute = 0; minute < soakMinutes; minute++)
+            {
+                var (latencies, _, rejected) = await OpenLoop(call, rate, TimeSpan.FromMinutes(1));
+                long now = CurrentRss(server.Id);
+                rss.Add(now);
+                Console.WriteLine($"    minute {minute + 1,2}: {now / 1048576.0,7:F1} MiB, p50 {Percentile(latencies, 0.5):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, {rejected} rejected");
+            }
+            Console.WriteLine($"  soak: resident memory after minute 1 {rss[0] / 1048576.0:F1} MiB, at the end {rss[^1] / 1048576.0:F1} MiB ({(rss[^1] - rss[0]) / 1048576.0:+0.0;-0.0} MiB)");
+        }
+        var used = ProcessCounters.Read(server.Id) - before;
+        Console.WriteLine($"  server process: CPU user {used.UserSeconds:F1} s, sys {used.SystemSeconds:F1} s, peak RSS {used.PeakRssBytes / 1048576.0:F0} MiB");
         string metrics = await http.GetStringAsync("metrics");
         foreach (string line in metrics.Split('\n').Where(l => l.StartsWith("vigil_inference_batch_size_sum", StringComparison.Ordinal) || l.StartsWith("vigil_inference_batch_size_count", StringComparison.Ordinal)))
             Console.WriteLine("  " + line);
+        server.Kill(entireProcessTree: true);
     }
 
-    private static double Median(List<double> values)
+    // The detector alone in this process at each batch size; the best is the bound the service is measured against.
+    private static (double Best, int BestBatch, double SingleMs) Offline(string model, List<byte[]> files, int count)
     {
-        values.Sort();
-        return values[values.Count / 2];
+        double best = 0;
+        int bestBatch = 1;
+        // Set up as `vigil detect` and `vigil serve` set up their process: the same heap tuning and thread count.
+        Core.Runtime.NativeHeap.Tune();
+        var compute = ML.Compute.ComputeResolver.Resolve(null, null);
+        using var detector = Detector.Load(model, compute.Device);
+        List<DetectorInput> Inputs(int n) => Enumerable.Range(0, n).Select(i => DetectorInput.Encoded($"i{i}.png", files[i % files.Count])).ToList();
+        detector.Detect(Inputs(8)); // warm-up
+        var counters = ProcessCounters.Read();
+        foreach (int batch in new[] { 1, 4, 8, 16, 32 })
+        {
+            int total = count / batch * batch;
+            var inputs = Inputs(total);
+            detector.Detect(Inputs(batch), new DetectOptions { BatchSize = batch }); // this batch size's first allocations
+            var watch = Stopwatch.StartNew();
+            detector.Detect(inputs, new DetectOptions { BatchSize = batch });
+            double rate = total / watch.Elapsed.TotalSeconds;
+            Console.WriteLine($"  in-process detector, batch {batch,2}: {rate,7:F1} images/s");
+            if (rate > best) (best, bestBatch) = (rate, batch);
+        }
+        var single = new List<double>();
+        for (int i = 0; i < 100; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            detector.Detect(Inputs(1));
+            single.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        var used = ProcessCounters.Read() - counters;
+        double median = Percentile(single, 0.5);
+        Console.WriteLine($"  in-process detector, one image: median {median:F2} ms (CPU user {used.UserSeconds:F1} s, sys {used.SystemSeconds:F1} s, peak RSS {used.PeakRssBytes / 1048576.0:F0} MiB)");
+        return (best, bestBatch, median);
     }
 
+    private static List<(string Name, Func<int, Task> Call)> Transports(List<byte[]> files, HttpClient http, Inference.GRPCInferenceService.GRPCInferenceServiceClient grpc)
+    {
+        var json = files.Select(f => $"{{\"inputs\":[{{\"name\":\"image\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\"{Convert.ToBase64String(f)}\"]}}]}}").ToList();
+        // Triton's binary extension: the JSON header names the raw tensor's size; the body then carries the tensor as
+        // BYTES elements (a 4-byte little-endian length before each).
+        var binary = files.Select(f =>
+        {
+            byte[] header = Encoding.UTF8.GetBytes($"{{\"inputs\":[{{\"name\":\"image\",\"datatype\":\"BYTES\",\"shape\":[1],\"parameters\":{{\"binary_data_size\":{4 + f.Length}}}}}]}}");
+            return (Header: header.Length, Body: (byte[])[.. header, .. Raw(f)]);
+        }).ToList();
+        var raw = files.Select(f =>
+        {
+            var request = new Inference.ModelInferRequest { ModelName = "m", Inputs = { new Inference.ModelInferRequest.Types.InferInputTensor { Name = "image", Datatype = "BYTES", Shape = { 1 } } } };
+            request.RawInputContents.Add(ByteString.CopyFrom(Raw(f)));
+            return request;
+        }).ToList();
+
+        async Task Json(int i)
+        {
+            using var response = await http.PostAsync("v2/models/m/infer", new StringContent(json[i % json.Count], Encoding.UTF8, "application/json"));
+            response.EnsureSuccessStatusCode();
+        }
+        async Task Binary(int i)
+        {
+            var (header, body) = binary[i % binary.Count];
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new("application/octet-stream");
+            content.Headers.Add("Inference-Header-Content-Length", header.ToString(CultureInfo.InvariantCulture));
+            using var response = await http.PostAsync("v2/models/m/infer", content);
+            response.EnsureSuccessStatusCode();
+        }
+        async Task Grpc(int i) => await grpc.ModelInferAsync(raw[i % raw.Count]);
+        return [("REST JSON", Json), ("REST binary", Binary), ("gRPC", Grpc)];
+    }
+
+    private static byte[] Raw(byte[] file)
+    {
+        var raw = new byte[4 + file.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(raw, (uint)file.Length);
+        file.CopyTo(raw, 4);
+        return raw;
+    }
+
+    // Requests arrive at exponential intervals at the given mean rate whether or not earlier ones have finished, as
+    // independent users would send them; each request's latency is from its own start to its answer.
+    // A request the service turns away (503 / UNAVAILABLE: its queue is full) counts as rejected, not as a latency.
+    private static async Task<(List<double> Latencies, double Offered, int Rejected)> OpenLoop(Func<int, Task> call, double rate, TimeSpan duration)
+    {
+        var random = new Random(7);
+        var latencies = new List<double>();
+        int rejected = 0;
+        var pending = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        double next = 0;
+        int sent = 0;
+        while (next < duration.TotalSeconds)
+        {
+            double wait = next - clock.Elapsed.TotalSeconds;
+            if (wait > 0) await Task.Delay(TimeSpan.FromSeconds(wait));
+            int i = sent++;
+            pending.Add(Task.Run(async () =>
+            {
+                var one = Stopwatch.StartNew();
+                try
+                {
+                    await call(i);
+                    lock (latencies) latencies.Add(one.Elapsed.TotalMilliseconds);
+                }
+                catch (Exception e) when (e is HttpRequestException { StatusCode: HttpStatusCode.ServiceUnavailable } or Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.Unavailable })
+                {
+                    Interlocked.Increment(ref rejected);
+                }
+            }));
+            next += -Math.Log(1 - random.NextDouble()) / rate;
+        }
+        await Task.WhenAll(pending);
+        return (latencies, sent / duration.TotalSeconds, rejected);
+    }
+
+    // The user's command, as ./vigil runs it (bench/run.sh builds .build/cli first).
+    private static Process StartServer(string repository, int grpcPort, out Uri url)
+    {
+        var cli = Path.GetFullPath(Path.Combine(Environment.GetEnvironmentVariable("VIGIL_BUILD") ?? ".build", "cli", "vigil.dll"));
+        if (!File.Exists(cli)) throw new InvalidOperationException($"{cli} not found: run the benchmark through bench/run.sh");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { cli, "serve", "--models", repository, "--no-monitor", "--port", "0", "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture) })
+            info.ArgumentList.Add(a);
+        var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start vigil serve");
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line && line.Contains("NOT READY", StringComparison.Ordinal)) Console.Error.WriteLine(line); };
+        process.BeginErrorReadLine();
+        string? first = process.StandardOutput.ReadLine();
+        if (first is null || !Uri.TryCreate(first.Trim(), UriKind.Absolute, out var parsed))
+            throw new InvalidOperationException($"vigil serve did not print its URL (exit {(process.HasExited ? process.ExitCode : -1)})");
+        url = parsed;
+        return process;
+    }
+
+    private static async Task WaitReady(HttpClient http)
+    {
+        for (int i = 0; i < 600; i++)
+        {
+            try
+            {
+                using var response = await http.GetAsync("v2/models/m/ready");
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException("model m never became ready");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static long CurrentRss(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+        return 0;
+    }
+
+    private static double Percentile(List<double> values, double p)
+    {
+        if (values.Count == 0) return double.NaN;
+        var sorted = values.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
+    }
 }
