@@ -104,6 +104,8 @@ public sealed class MonitoringServer : IAsyncDisposable
             _session = session;
             _inProcess = new InProcessTrainingController(session.Status, _setup.Launcher);
             _controller = new LiveRunController(_inProcess, session.Status, session.Commands);
+            ITrainingController controller = Controller;
+            session.ControlReaches = controller.Controls;
             builder.Services.AddSingleton(session);
             builder.Services.AddSingleton(Controller);
             if (_setup.SampleSystem) builder.Services.AddHostedService<SystemSamplingService>();

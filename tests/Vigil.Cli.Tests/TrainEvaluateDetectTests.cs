@@ -306,6 +306,109 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
     }
 
     [Fact]
+    public async Task Train_reporting_to_a_remote_server_is_paused_resumed_and_stopped_from_it()
+    {
+        var folder = _run.Dir.Combine("remote-server");
+        Directory.CreateDirectory(folder);
+        await using var server = new Vigil.Server.MonitoringServer(
+            new Vigil.Monitoring.Configuration.MonitoringOptions { Host = "127.0.0.1", Port = 0, DbPath = Path.Combine(folder, "monitor.db"), LogDirectory = folder },
+            new Vigil.Server.MonitoringServerSetup { SampleSystem = false });
+        Uri url = await server.StartAsync();
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
+        var output = _run.Dir.Combine("remote-controlled");
+        const string id = "remote-controlled";
+        // Far more epochs than it will train: only the server's Stop ends it.
+        using var train = VigilProcess.Start(_run.Dir.Path, new Dictionary<string, string>(), "train", "--dataset", _run.Dataset, "--phase", "supervised",
+            "--model", "tiny", "--image-size", "32", "--epochs", "500", "--batch-size", "16", "--max-batches", "2", "--monitor", url.ToString(), "--output", output);
+
+        await Until(async () => (await Status(http)) is { } s && s.GetProperty("run_id").GetString() == id && await LastStep(http, id) >= 3, "the remote run to be live", train);
+        JsonElement live = await Status(http);
+        Assert.Equal("running", live.GetProperty("state").GetString());
+        Assert.True(live.GetProperty("accepts_control").GetBoolean(), "the run declares that it accepts control");
+
+        JsonElement pause = await Post(http, "api/training/pause");
+        Assert.Equal(id, pause.GetProperty("run_id").GetString());
+        // Paused once the trainer acknowledges, at its batch boundary; by then every point before the pause is stored.
+        await Until(async () => (await Status(http)).GetProperty("state").GetString() == "paused", "the trainer to acknowledge the pause", train);
+        long held = await LastStep(http, id);
+        Assert.Equal(JsonValueKind.Null, (await Get(http, $"api/runs/{id}/command?wait=0")).GetProperty("command").ValueKind); // acknowledged
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, (await http.PostAsync("api/training/pause", null)).StatusCode);
+        Assert.Equal(held, await LastStep(http, id));
+        Assert.False(train.HasExited);
+
+        await Post(http, "api/training/resume");
+        await Until(async () => await LastStep(http, id) >= held + 3, "new steps after resuming", train);
+        Assert.Equal("running", (await Status(http)).GetProperty("state").GetString());
+
+        await Post(http, "api/training/stop");
+        CliRun ended = train.WaitForExit(TimeSpan.FromMinutes(3));
+        Assert.True(ended.ExitCode == 130, $"exit {ended.ExitCode}: {ended.Stderr}"); // interrupted, as after Ctrl-C
+        Assert.True(File.Exists(Path.Combine(output, "supervised", "checkpoints", "last.ckpt")), "a stop saves a checkpoint to resume from");
+        Assert.Equal("stopped", (await Get(http, $"api/runs/{id}")).GetProperty("run").GetProperty("state").GetString());
+        Assert.Equal(JsonValueKind.Null, (await Get(http, $"api/runs/{id}/command?wait=0")).GetProperty("command").ValueKind);
+
+        // The trainer's own log: no batch between its pause and its resume, the pause where the server's points stopped,
+        // and the stop came from the server.
+        var events = Vigil.Core.Runs.RunEventLog.ReadRunFolder(output).Events;
+        int paused = events.ToList().FindIndex(e => e is Vigil.Core.Runs.RunStatusChanged { Status: Vigil.Core.Runs.RunStatus.Paused });
+        int resumed = events.ToList().FindIndex(paused, e => e is Vigil.Core.Runs.RunStatusChanged { Status: Vigil.Core.Runs.RunStatus.Running });
+        Assert.True(paused > 0 && resumed > paused, "the trainer reported its pause and its resume");
+        Assert.DoesNotContain(events.Skip(paused).Take(resumed - paused), e => e is Vigil.Core.Runs.BatchCompleted);
+        Assert.Equal(held, events.Take(paused).OfType<Vigil.Core.Runs.BatchCompleted>().Last().GlobalStep);
+        var stopping = events.OfType<Vigil.Core.Runs.RunStatusChanged>().Single(e => e.Status == Vigil.Core.Runs.RunStatus.Stopping);
+        Assert.Equal("stopped from the monitoring server", stopping.Message);
+    }
+
+    [Fact]
+    public void Train_with_an_unreachable_monitor_url_still_trains()
+    {
+        // Nothing listens there: the run must neither fail nor hang on the monitor.
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0)) { probe.Start(); port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port; }
+        var output = _run.Dir.Combine("unmonitored");
+        var train = VigilProcess.Run(_run.Dir.Path, "train", "--dataset", _run.Dataset, "--phase", "supervised", "--model", "tiny", "--image-size", "32",
+            "--epochs", "1", "--batch-size", "16", "--max-batches", "2", "--monitor", $"http://127.0.0.1:{port}", "--output", output);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        Assert.True(File.Exists(Path.Combine(output, "model.vigil")));
+    }
+
+    private static async Task<JsonElement> Get(HttpClient http, string path)
+    {
+        using HttpResponseMessage response = await http.GetAsync(path);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static async Task<JsonElement> Post(HttpClient http, string path)
+    {
+        using HttpResponseMessage response = await http.PostAsync(path, null);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static Task<JsonElement> Status(HttpClient http) => Get(http, "api/status");
+
+    // The last loss step the server stored for the run (0 before any).
+    private static async Task<long> LastStep(HttpClient http, string run)
+    {
+        JsonElement series = (await Get(http, $"api/metrics/history?run={run}&series=loss/train&max_points=100000")).GetProperty("series");
+        return series.GetArrayLength() == 0 ? 0 : series[0].GetProperty("buckets").EnumerateArray().Last().GetProperty("last_step").GetInt64();
+    }
+
+    // Polls until the condition holds; fails (with the trainer's output when it ended) after a generous deadline.
+    private static async Task Until(Func<Task<bool>> condition, string what, RunningVigil trainer)
+    {
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromMinutes(2); await Task.Delay(50))
+        {
+            if (await condition()) return;
+            if (trainer.HasExited) Assert.Fail($"the trainer ended before {what}: {trainer.WaitForExit(TimeSpan.Zero).Stderr}");
+        }
+        Assert.Fail($"timed out waiting for {what}");
+    }
+
+    [Fact]
     public void A_classifier_without_a_normal_class_trains_and_classifies()
     {
         // CSV input names no normal class: the model is a plain classifier with no anomaly score.

@@ -17,6 +17,13 @@ public static class VigilProcess
     /// <summary>As <see cref="Run(string, string[])"/>, with extra environment variables.</summary>
     public static CliRun Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
+        using RunningVigil running = Start(workingDirectory, environment, args);
+        return running.WaitForExit(TimeSpan.FromMinutes(5));
+    }
+
+    /// <summary>Starts <c>vigil args…</c> (stdin closed) and returns at once: the test acts while it runs.</summary>
+    public static RunningVigil Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -26,11 +33,40 @@ public static class VigilProcess
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["NO_COLOR"] = "1";
         foreach (var (name, value) in environment) start.Environment[name] = value;
-        using var process = Process.Start(start)!;
+        return new RunningVigil(Process.Start(start)!, "vigil " + string.Join(' ', args));
+    }
+}
+
+/// <summary>A <c>vigil</c> child process under way; disposing kills it if it still runs.</summary>
+public sealed class RunningVigil : IDisposable
+{
+    private readonly Process _process;
+    private readonly string _command;
+    private readonly Task<string> _stdout, _stderr;
+
+    internal RunningVigil(Process process, string command)
+    {
+        _process = process;
+        _command = command;
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(300_000)) { process.Kill(true); throw new TimeoutException("vigil " + string.Join(' ', args) + " timed out"); }
-        return new CliRun(process.ExitCode, stdout.Result, stderr.Result);
+        _stdout = process.StandardOutput.ReadToEndAsync();
+        _stderr = process.StandardError.ReadToEndAsync();
+    }
+
+    /// <summary>Whether it has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits for it to end (killing it and throwing after <paramref name="timeout"/>).</summary>
+    public CliRun WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout)) { _process.Kill(true); throw new TimeoutException(_command + " timed out"); }
+        return new CliRun(_process.ExitCode, _stdout.Result, _stderr.Result);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(true);
+        _process.Dispose();
     }
 }

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.WebSockets;
 using System.Text.Json;
+using Vigil.Core.Runs;
+using Vigil.Monitoring.Remote;
 
 namespace Vigil.Server.Tests;
 
@@ -105,6 +108,90 @@ public sealed class ExternalControlTests
         JsonElement alert = Assert.Single(alerts.EnumerateArray());
         Assert.Equal(("RAO", "critical", 0.99), (alert.GetProperty("condition").GetString(), alert.GetProperty("severity").GetString(), alert.GetProperty("threshold").GetDouble()));
         Assert.Equal(HttpStatusCode.BadRequest, (await h.PostJsonAsync("api/runs", new { id = "bad", critical_thresholds = new Dictionary<string, double> { ["RAO"] = 1.5 } })).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheStatusSaysWhetherTheControlsReachTheLiveRun()
+    {
+        await using ServerHarness h = await ServerHarness.StartAsync();
+        static bool Accepts(JsonElement status) => status.GetProperty("accepts_control").GetBoolean();
+
+        await h.PostJsonAsync("api/runs", new { id = "plain" });
+        Assert.Equal("plain", (await h.GetJsonAsync("api/status")).GetProperty("run_id").GetString());
+        Assert.False(Accepts(await h.GetJsonAsync("api/status")));
+
+        // Declared when created, or by polling for commands (pushed to the dashboard either way).
+        await h.PostJsonAsync("api/runs", new { id = "py", accepts_control = true });
+        Assert.True(Accepts(await h.GetJsonAsync("api/status")));
+        await h.PostJsonAsync("api/runs", new { id = "poller" });
+        Assert.False(Accepts(await h.GetJsonAsync("api/status")));
+        using ClientWebSocket socket = await h.ConnectAsync();
+        await socket.ReceiveTypeAsync("hello");
+        await h.GetJsonAsync("api/runs/poller/command?wait=0");
+        JsonElement pushed = await socket.ReceiveTypeAsync("status");
+        Assert.Equal("poller", pushed.GetProperty("run_id").GetString());
+        Assert.True(Accepts(pushed));
+
+        // The run trained in this process, once the server holds its control.
+        var control = new TrainingControl();
+        h.Server.AttachRun("local", control);
+        new RunEventPublisher("local", h.Server.CreateRecorder()).Publish(Fixtures.Started());
+        JsonElement local = await h.GetJsonAsync("api/status");
+        Assert.Equal(("local", true), (local.GetProperty("run_id").GetString(), Accepts(local)));
+    }
+
+    [Fact]
+    public async Task ARemoteRunActsOnCommandsAndAcknowledgesThemOnceTheTrainerHasActed()
+    {
+        await using ServerHarness h = await ServerHarness.StartAsync();
+        var control = new TrainingControl();
+        await using var remote = new RemoteRunObserver(h.Url, new MonitorCallbackOptions { UpdateFrequency = 20, EnableSystemMonitoring = false }, control: control);
+        var publisher = new RunEventPublisher("cs-remote", remote);
+        publisher.Publish(Fixtures.Started(epochs: 1, batches: 100));
+        publisher.Publish(Fixtures.Batch(1, 1, 100, 0.5));
+        await remote.FlushAsync();
+        Assert.True((await h.GetJsonAsync("api/status")).GetProperty("accepts_control").GetBoolean());
+
+        // The pause reaches the control; the server hears of it only once the trainer reports that it has paused.
+        await Json(await h.PostJsonAsync("api/training/pause", new { }));
+        await Until(() => Task.FromResult(control.State == ControlState.Paused), "the pause to reach the control");
+        await remote.FlushAsync();
+        Assert.Equal("running", await LiveState(h));
+        Assert.Equal("pause", (await h.GetJsonAsync("api/runs/cs-remote/command?wait=0")).GetProperty("command").GetProperty("action").GetString());
+        publisher.Publish(new RunStatusChanged { Status = RunStatus.Paused, Message = "paused" });
+        await remote.FlushAsync();
+        Assert.Equal("paused", await LiveState(h));
+        Assert.Equal(JsonValueKind.Null, (await h.GetJsonAsync("api/runs/cs-remote/command?wait=0")).GetProperty("command").ValueKind);
+
+        // A resume lets the trainer go on at once and is acknowledged at once.
+        await Json(await h.PostJsonAsync("api/training/resume", new { }));
+        await Until(async () => control.State == ControlState.Running && await LiveState(h) == "running", "the resume to be acknowledged");
+
+        // A pause called off before the trainer reached it: the resume replaces it, and the trainer never pauses.
+        await Json(await h.PostJsonAsync("api/training/pause", new { }));
+        await Until(() => Task.FromResult(control.State == ControlState.Paused), "the second pause to reach the control");
+        await Json(await h.PostJsonAsync("api/training/resume", new { }));
+        await Until(async () => control.State == ControlState.Running
+            && (await h.GetJsonAsync("api/runs/cs-remote/command?wait=0")).GetProperty("command").ValueKind == JsonValueKind.Null, "the resume to call the pause off");
+        Assert.Equal("running", await LiveState(h));
+
+        // A stop: acknowledged when the trainer reports stopping, before that state.
+        await Json(await h.PostJsonAsync("api/training/stop", new { }));
+        await Until(() => Task.FromResult(control.IsStopRequested), "the stop to reach the control");
+        Assert.Equal("stopped from the monitoring server", control.StopReason);
+        publisher.Publish(new RunStatusChanged { Status = RunStatus.Stopping, Message = control.StopReason });
+        publisher.Publish(new RunStatusChanged { Status = RunStatus.Interrupted, Message = "stopped" });
+        await remote.FlushAsync();
+        Assert.Equal("stopped", await LiveState(h));
+        Assert.Equal(JsonValueKind.Null, (await h.GetJsonAsync("api/runs/cs-remote/command?wait=0")).GetProperty("command").ValueKind);
+    }
+
+    // Polls until the condition holds, failing after a generous deadline (no figure is asserted on the time taken).
+    private static async Task Until(Func<Task<bool>> condition, string what)
+    {
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(20))
+            if (await condition()) return;
+        Assert.Fail($"timed out waiting for {what}");
     }
 
     [Fact]

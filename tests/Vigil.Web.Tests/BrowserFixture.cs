@@ -99,6 +99,12 @@ public sealed class IdleServerBrowserFixture : BrowserFixture
     protected override Task<VigilServer> StartServerAsync() => VigilServer.StartIdleWithDatasetAsync(Dataset, $$"""{"{{CriticalClass}}": 0.9}""");
 }
 
+/// <summary>A plain, idle <c>vigil serve</c>: the runs its tests post through the ingestion API become the live run.</summary>
+public sealed class PlainServerBrowserFixture : BrowserFixture
+{
+    protected override Task<VigilServer> StartServerAsync() => VigilServer.StartIdleAsync();
+}
+
 /// <summary>A simulated run on a server that requires its token (as it does off loopback): the dashboard must sign in.</summary>
 public sealed class TokenServerBrowserFixture : BrowserFixture
 {

@@ -7,7 +7,8 @@ namespace Vigil.Web.Tests;
 [Collection(BrowserCollection.Name)]
 public sealed class ControlTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private static ILocator HeaderButton(IPage page, string name) =>
+    /// <summary>The header's button named <paramref name="name"/> (also used by the other control tests).</summary>
+    internal static ILocator HeaderButton(IPage page, string name) =>
         page.Locator("header").GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = name, Exact = true });
 
     [Fact]

@@ -13,10 +13,11 @@ public static class ExternalRuns
     /// <summary>One point of a series.</summary>
     public sealed record Point(string Series, long Step, double Value);
 
-    /// <summary><c>POST /api/runs</c>: a new run named <paramref name="name"/>.</summary>
-    public static async Task CreateAsync(HttpClient http, string id, string name)
+    /// <summary><c>POST /api/runs</c>: a new run named <paramref name="name"/>, whose trainer acts on Pause/Resume/Stop when <paramref name="acceptsControl"/>.</summary>
+    public static async Task CreateAsync(HttpClient http, string id, string name, bool acceptsControl = false)
     {
-        using HttpResponseMessage response = await http.PostAsJsonAsync("api/runs", new { id, name, config = new { source = "browser test" }, hyperparameters = new { lr = 0.001 } });
+        using HttpResponseMessage response = await http.PostAsJsonAsync("api/runs",
+            new { id, name, config = new { source = "browser test" }, hyperparameters = new { lr = 0.001 }, accepts_control = acceptsControl });
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /api/runs answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 

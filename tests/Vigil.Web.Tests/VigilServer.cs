@@ -51,6 +51,9 @@ public sealed class VigilServer : IAsyncDisposable
         return await StartAsync(folder, [], "idle", critical);
     }
 
+    /// <summary>A plain <c>vigil serve</c>, idle, with nothing organized.</summary>
+    public static Task<VigilServer> StartIdleAsync() => StartAsync(NewFolder(), [], "idle");
+
     private static string NewFolder()
     {
         string folder = Path.Combine(Path.GetTempPath(), "vigil-web-tests", Guid.NewGuid().ToString("N"));

@@ -14,6 +14,23 @@ def data(seed=0, n=192):
     return x, y
 
 
+def setup():
+    """The model, its optimizer, and the training and validation data every loop here uses."""
+    torch.manual_seed(0)
+    model = torch.nn.Linear(8, 3)
+    return model, torch.optim.SGD(model.parameters(), lr=0.1), data(0), data(1, 96)
+
+
+def train_step(model, optimizer, x, y, index, batch_size):
+    """One optimizer step on batch ``index`` (from 0); returns the loss."""
+    part = slice(index * batch_size, (index + 1) * batch_size)
+    loss = torch.nn.functional.cross_entropy(model(x[part]), y[part])
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return loss.detach()
+
+
 class Loop:
     """Trains a linear classifier; ``step`` is the last finished optimizer step (read by the tests)."""
 
@@ -26,19 +43,11 @@ class Loop:
 
     def run(self):
         try:
-            torch.manual_seed(0)
-            model = torch.nn.Linear(8, 3)
-            optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-            x, y = data(0)
-            vx, vy = data(1, 96)
+            model, optimizer, (x, y), (vx, vy) = setup()
             batches = len(x) // self.batch_size
             for epoch in range(1, self.epochs + 1):
                 for b in range(batches):
-                    xb, yb = x[b * self.batch_size:(b + 1) * self.batch_size], y[b * self.batch_size:(b + 1) * self.batch_size]
-                    loss = torch.nn.functional.cross_entropy(model(xb), yb)
-                    optimizer.zero_grad()
-                    loss.backward()
-                    optimizer.step()
+                    loss = train_step(model, optimizer, x, y, b, self.batch_size)
                     self.step += 1
                     self.monitor.log_batch(self.step, loss=loss.item(), lr=0.1, epoch=epoch, batch=b + 1,
                                            total_batches=batches)

@@ -94,7 +94,7 @@ public static class TrainCommand
         var monitor = new Option<string?>("--monitor")
         {
             Description = "Watch the run live: with no value, start a monitoring server here (MONITORING_* settings; its pause/resume/stop act on this run); " +
-                          "with a URL, send the run's events to that server",
+                          "with a URL, send the run's events to that server (its pause/resume/stop act on this run too)",
             HelpName = "URL", Arity = ArgumentArity.ZeroOrOne,
         };
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after N batches (quick smoke runs)", HelpName = "N" };

@@ -9,7 +9,8 @@ namespace Vigil.Cli.Infrastructure;
 /// <summary>
 /// What <c>--monitor</c> attaches to a training run: an embedded monitoring server (no URL given: its recorder
 /// observes the run and its control routes pause/resume/stop it) or a remote one (a URL: events go to its ingestion
-/// API; control stays local). Disposing stops the embedded server or flushes what is still queued for the remote one.
+/// API, and its Pause/Resume/Stop reach the run as commands for an external trainer that accepts control). Disposing
+/// stops the embedded server or flushes what is still queued for the remote one.
 /// </summary>
 public sealed class TrainingMonitor : IAsyncDisposable
 {
@@ -29,7 +30,8 @@ public sealed class TrainingMonitor : IAsyncDisposable
 
     /// <summary>
     /// Starts an embedded server (<paramref name="target"/> empty) configured from the MONITORING_* variables, or
-    /// connects to the server at <paramref name="target"/>. Critical classes of the run are monitored too.
+    /// connects to the server at <paramref name="target"/>. Either way the server's control routes drive
+    /// <paramref name="control"/>. Critical classes of the run are monitored too.
     /// </summary>
     /// <exception cref="UserInputException">The URL or the environment is invalid.</exception>
     public static async Task<TrainingMonitor> StartAsync(string target, string runId, TrainingControl control,
@@ -39,7 +41,7 @@ public sealed class TrainingMonitor : IAsyncDisposable
         if (string.IsNullOrWhiteSpace(target)) return await StartEmbeddedAsync(options, runId, control, critical, false, cancellationToken);
         if (!Uri.TryCreate(target, UriKind.Absolute, out var remoteUrl) || remoteUrl.Scheme is not ("http" or "https"))
             throw new UserInputException($"--monitor '{target}' is not an http(s) URL; give the server's address (e.g. http://localhost:8000) or no value to start one here.");
-        var remote = new RemoteRunObserver(remoteUrl, new MonitorCallbackOptions { CriticalThresholds = Merge(options, critical) }, options.Token);
+        var remote = new RemoteRunObserver(remoteUrl, new MonitorCallbackOptions { CriticalThresholds = Merge(options, critical) }, options.Token, control: control);
         return new TrainingMonitor(remote, remoteUrl, null, remote);
     }
 

@@ -19,13 +19,18 @@ public sealed class ExternalRunCommands
     private long _lastId;
 
     /// <summary>Creates an empty board.</summary>
-    public ExternalRunCommands(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
+    public ExternalRunCommands(TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+        // Ids go on increasing across server restarts (a trainer asks for commands newer than the last it saw).
+        _lastId = _time.GetUtcNow().ToUnixTimeMilliseconds();
+    }
 
-    /// <summary>Records that <paramref name="runId"/>'s trainer acts on commands.</summary>
-    public void Accept(string runId)
+    /// <summary>Records that <paramref name="runId"/>'s trainer acts on commands; true when it had not said so before.</summary>
+    public bool Accept(string runId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
-        lock (_gate) _pending.TryAdd(runId, null);
+        lock (_gate) return _pending.TryAdd(runId, null);
     }
 
     /// <summary>Whether <paramref name="runId"/>'s trainer declared that it acts on commands.</summary>
@@ -99,7 +104,7 @@ public sealed class ExternalRunCommands
 }
 
 /// <summary>A command for an external trainer.</summary>
-/// <param name="Id">Increases with each request on this server; acknowledge with it.</param>
+/// <param name="Id">Increases with each request, also across restarts of the server (it starts from the clock); acknowledge with it.</param>
 /// <param name="Action"><c>pause</c>, <c>resume</c> or <c>stop</c>.</param>
 /// <param name="RequestedAt">When it was requested.</param>
 public sealed record RunCommand(long Id, string Action, DateTimeOffset RequestedAt)

@@ -15,6 +15,9 @@ public interface ITrainingController
     /// <summary>Whether <see cref="StartAsync"/> can launch runs here at all (the dashboard offers Start only then).</summary>
     bool CanStart => true;
 
+    /// <summary>Whether pause/resume/stop reach run <paramref name="runId"/> through this controller (the dashboard offers them only then).</summary>
+    bool Controls(string runId) => false;
+
     /// <summary>Launches a run. Refused (not accepted, state unchanged) while one is active.</summary>
     Task<ControlResult> StartAsync(TrainingStartRequest request, CancellationToken cancellationToken = default);
 

@@ -32,6 +32,12 @@ public sealed class InProcessTrainingController : ITrainingController
     /// <summary>Whether a launcher was given.</summary>
     public bool CanStart => _launcher is not null;
 
+    /// <summary>Whether <paramref name="runId"/> is the run whose control is attached.</summary>
+    public bool Controls(string runId)
+    {
+        lock (_gate) return _control is not null && _runId == runId;
+    }
+
     /// <summary>Attaches the control of the run now training in this process (replacing a finished one).</summary>
     public void Attach(string runId, TrainingControl control)
     {

@@ -34,6 +34,9 @@ public sealed class LiveRunController : ITrainingController
     /// <inheritdoc />
     public bool CanStart => _inProcess.CanStart;
 
+    /// <summary>The run trained in this process, or an external run whose trainer declared it accepts control.</summary>
+    public bool Controls(string runId) => _commands.Accepts(runId) || _inProcess.Controls(runId);
+
     /// <inheritdoc />
     public string State => External() is { } live ? Requested(live) : _inProcess.State;
 

@@ -45,6 +45,13 @@ public sealed record LiveStatus
     /// <summary>Why the state last changed, when said.</summary>
     public string? Message { get; init; }
 
+    /// <summary>
+    /// Whether the control routes (Pause/Resume/Stop) reach this run: the run trained in this process, or an external
+    /// run whose trainer declared it accepts control (<c>vigil_monitor</c>, <c>vigil train --monitor URL</c>). The
+    /// dashboard offers its buttons only then.
+    /// </summary>
+    public bool AcceptsControl { get; init; }
+
     /// <summary>When this status last changed.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
 }
@@ -62,21 +69,31 @@ public sealed class RunStatusTracker
     private DateTimeOffset? _endedAt;
     // Whether the live status comes from this process's run events (rather than from an external trainer's posts).
     private bool _inProcess;
+    private readonly Func<string, bool> _acceptsControl;
 
     /// <summary>Creates an idle tracker.</summary>
-    public RunStatusTracker(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
+    /// <param name="time">The clock.</param>
+    /// <param name="acceptsControl">Whether the control routes reach a run, for <see cref="LiveStatus.AcceptsControl"/>; none do by default.</param>
+    public RunStatusTracker(TimeProvider? time = null, Func<string, bool>? acceptsControl = null)
+    {
+        _time = time ?? TimeProvider.System;
+        _acceptsControl = acceptsControl ?? (_ => false);
+    }
 
     /// <summary>The status now, with elapsed time computed to this moment (or to the end of a finished run).</summary>
     public LiveStatus Current
     {
         get
         {
+            LiveStatus status;
             lock (_gate)
             {
-                if (_status.StartedAt is not { } started) return _status;
-                DateTimeOffset until = _endedAt ?? _time.GetUtcNow();
-                return _status with { ElapsedSeconds = Math.Max(0, (until - started).TotalSeconds) };
+                status = _status;
+                if (status.StartedAt is { } started)
+                    status = status with { ElapsedSeconds = Math.Max(0, ((_endedAt ?? _time.GetUtcNow()) - started).TotalSeconds) };
             }
+            // Asked outside the lock: the answer comes from the controllers, which read this status under their own.
+            return status.RunId is { } runId && _acceptsControl(runId) ? status with { AcceptsControl = true } : status;
         }
     }
 

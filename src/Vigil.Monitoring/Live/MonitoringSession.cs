@@ -26,10 +26,11 @@ public sealed class MonitoringSession : IAsyncDisposable
         Writer = new StoreWriter(store, onError: onStoreError);
         Cache = new SeriesCache(options.CacheSize);
         Hub = new MessageHub(options.WsReplayBuffer, options.WsUpdateFrequency, options.WsMaxConnections, time: time);
-        Status = new RunStatusTracker(time);
+        Commands = new ExternalRunCommands(time);
+        ControlReaches = Commands.Accepts;
+        Status = new RunStatusTracker(time, runId => ControlReaches(runId));
         Conditions = new CriticalConditionMonitor(options.CriticalThresholds, options.WarningMargin);
         Updates = new MetricsUpdateBuilder();
-        Commands = new ExternalRunCommands(time);
     }
 
     /// <summary>Validates <paramref name="options"/>, opens and migrates the store, and composes the rest.</summary>
@@ -55,6 +56,13 @@ public sealed class MonitoringSession : IAsyncDisposable
 
     /// <summary>Pause/resume/stop commands for external trainers that accept control.</summary>
     public ExternalRunCommands Commands { get; }
+
+    /// <summary>
+    /// Whether the control routes reach a run (what <see cref="LiveStatus.AcceptsControl"/> says): by default an external
+    /// run whose trainer declared it accepts control; the server sets its controller's
+    /// <see cref="ITrainingController.Controls"/>, which also knows the run trained in this process.
+    /// </summary>
+    public Func<string, bool> ControlReaches { get; set; }
 
     /// <summary>The store (read directly; write through <see cref="Writer"/>).</summary>
     public IMetricStore Store { get; }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Vigil.Core.Runs;
 using Vigil.Monitoring.Alerts;
+using Vigil.Monitoring.Control;
 using Vigil.Monitoring.Live;
 using Vigil.Monitoring.Storage;
 using Vigil.Monitoring.Systems;
@@ -17,6 +18,14 @@ namespace Vigil.Monitoring.Remote;
 /// last send (1,000 per request), the latest <c>metrics_update</c>, epoch records and state changes, in order, at most
 /// <see cref="MonitorCallbackOptions.UpdateFrequency"/> times a second. <see cref="OnEvent"/> only updates memory: a
 /// slow or absent server never slows the trainer. Unsent work is kept (bounded) and retried.
+/// <para>
+/// Given the run's <see cref="TrainingControl"/>, the run also obeys the server's Pause/Resume/Stop as an external
+/// trainer that accepts control: it says so when it creates the run (<c>"accepts_control": true</c>), reads the pending
+/// command from each <c>/log</c> answer and from a long poll (<c>GET /api/runs/{id}/command?after=N&amp;wait=20</c>),
+/// drives the control with it, and acknowledges it (<c>POST /api/runs/{id}/command/ack</c>) once the trainer has acted:
+/// a pause when the trainer reports it has paused at its batch boundary, a stop when it reports stopping (or ends), a
+/// resume at once. The acknowledgement goes in order with the run's work, before the state the trainer reports next.
+/// </para>
 /// </summary>
 public sealed class RemoteRunObserver : IRunObserver, IAsyncDisposable
 {
@@ -35,7 +44,14 @@ public sealed class RemoteRunObserver : IRunObserver, IAsyncDisposable
     // One send at a time: a flush must also wait for the loop's request in flight, and order must hold.
     private readonly SemaphoreSlim _sending = new(1, 1);
     private readonly Task _loop;
+    private readonly TrainingControl? _control;
+    private readonly Task? _pollLoop;
     private int _pendingPoints;
+    // Control: the run id once the server has it, the newest command seen, and the commands whose acknowledgement
+    // waits for the trainer to act (a pause until it has paused, a stop until it stops).
+    private string? _createdRunId;
+    private long _lastCommand;
+    private long? _pauseToAcknowledge, _stopToAcknowledge;
     private bool _updateDirty;
     private long _dropped, _sentPoints, _failures;
     private string? _lastError;
@@ -46,7 +62,12 @@ public sealed class RemoteRunObserver : IRunObserver, IAsyncDisposable
     /// <param name="token">The server's <c>MONITORING_TOKEN</c>, when it requires one.</param>
     /// <param name="http">An HttpClient to use (not disposed); a new one by default.</param>
     /// <param name="time">The clock.</param>
-    public RemoteRunObserver(Uri server, MonitorCallbackOptions? options = null, string? token = null, HttpClient? http = null, TimeProvider? time = null)
+    /// <param name="control">
+    /// The run's control, for the server's Pause/Resume/Stop to reach it (the run then declares it accepts control);
+    /// null to send the run without taking commands.
+    /// </param>
+    public RemoteRunObserver(Uri server, MonitorCallbackOptions? options = null, string? token = null, HttpClient? http = null, TimeProvider? time = null,
+        TrainingControl? control = null)
     {
         ArgumentNullException.ThrowIfNull(server);
         _options = (options ?? new MonitorCallbackOptions()).Validate();
@@ -58,8 +79,13 @@ public sealed class RemoteRunObserver : IRunObserver, IAsyncDisposable
         _sampler = _options.EnableSystemMonitoring ? new SystemSampler(".", _time) : null;
         _conditions = new CriticalConditionMonitor(_options.CriticalThresholds, _options.WarningMargin);
         _points = new RunEventPoints(_options.EnableClassMonitoring);
+        _control = control;
         _loop = Task.Run(LoopAsync);
+        if (control is not null) _pollLoop = Task.Run(PollLoopAsync);
     }
+
+    /// <summary>Whether the server's Pause/Resume/Stop reach the run (a control was given).</summary>
+    public bool AcceptsControl => _control is not null;
 
     /// <summary>The server's base URL.</summary>
     public Uri Server { get; }
@@ -103,6 +129,7 @@ public sealed class RemoteRunObserver : IRunObserver, IAsyncDisposable
                         ["name"] = started.RunId,
                         ["config"] = config,
                         ["hyperparameters"] = JsonSerializer.SerializeToNode(started.Hyperparameters, RunEventJson.Options),
+                        ["accepts_control"] = AcceptsControl,
                     };
                     Enqueue(new Work(started.RunId, null, create, null, null));
                     break;
@@ -115,6 +142,7 @@ public sealed class RemoteRunObserver : IRunObserver, IAsyncDisposable
                     Enqueue(new Work(epoch.RunId, null, null, data, null));
                     break;
                 case RunStatusChanged status:
+                    AcknowledgeActedLocked(status);
                     Enqueue(new Work(status.RunId, null, null, null, RunStates.From(status.Status)));
                     break;
             }
@@ -134,6 +162,7 @@ public sealed class RemoteRunObserver : IRunObserver, IAsyncDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         try { await _loop.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        if (_pollLoop is not null) await _pollLoop.ConfigureAwait(false);
         using (var last = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
         {
             try { await SendAsync(last.Token).ConfigureAwait(false); }
@@ -195,8 +224,12 @@ public sealed class RemoteRunObserver : IRunObserver, IAsyncDisposable
                 if (response.IsSuccessStatusCode)
                 {
                     Interlocked.Add(ref _sentPoints, taken.Sum(w => w.Points?.Count ?? 0));
+                    if (taken is [{ Create: not null } created]) lock (_gate) _createdRunId = created.RunId;
+                    else if (_control is not null && taken is not [{ Ack: not null }]) Obey(await ReadCommandAsync(response, cancellationToken).ConfigureAwait(false));
                     continue;
                 }
+                // The command is no longer pending (a newer request replaced it): nothing left to acknowledge.
+                if (response.StatusCode == HttpStatusCode.Conflict && taken is [{ Ack: not null }]) continue;
                 string reason = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
                 Fail($"{(int)response.StatusCode} from {path}: {reason}", taken,
                     // The server lost the run (a fresh store): create it again before the rest.
@@ -228,12 +261,18 @@ public sealed class RemoteRunObserver : IRunObserver, IAsyncDisposable
                 taken.Add(first);
                 return ("api/runs", create, taken);
             }
+            if (_queue.First?.Value is { Ack: { } commandId } acknowledgement)
+            {
+                _queue.RemoveFirst();
+                taken.Add(acknowledgement);
+                return ($"api/runs/{Uri.EscapeDataString(acknowledgement.RunId)}/command/ack", new JsonObject { ["id"] = commandId }, taken);
+            }
             string? runId = _queue.First?.Value.RunId ?? _builder.RunId;
             if (runId is null || (_queue.Count == 0 && !_updateDirty)) return (null, null, taken);
             var points = new JsonArray();
             JsonObject body = new();
             int count = 0;
-            while (_queue.First?.Value is { } work && work.RunId == runId && work.Create is null)
+            while (_queue.First?.Value is { } work && work.RunId == runId && work.Create is null && work.Ack is null)
             {
                 if (work.Points is { } list)
                 {
@@ -298,9 +337,17 @@ public sealed class RemoteRunObserver : IRunObserver, IAsyncDisposable
                 _pendingPoints += taken[i].Points?.Count ?? 0;
             }
             _updateDirty = true;
-            if (recreate && _builder.RunId is { } runId)
-                _queue.AddFirst(new Work(runId, null, new JsonObject { ["id"] = runId, ["name"] = runId }, null, null));
+            if (recreate) RecreateLocked();
         }
+    }
+
+    // The server lost the run (a fresh store): create it again before the rest; commands start afresh there.
+    private void RecreateLocked()
+    {
+        if (_builder.RunId is not { } runId || _queue.First?.Value.Create is not null) return;
+        _queue.AddFirst(new Work(runId, null, new JsonObject { ["id"] = runId, ["name"] = runId, ["accepts_control"] = AcceptsControl }, null, null));
+        _createdRunId = null;
+        _lastCommand = 0;
     }
 
     private void Drop(List<Work> taken)
@@ -323,13 +370,124 @@ public sealed class RemoteRunObserver : IRunObserver, IAsyncDisposable
         return node;
     }
 
+    // ---- control -------------------------------------------------------------------------------------------------
+
+    // The long poll: waits (up to PollWaitSeconds) for a command newer than the last one seen, again and again, once
+    // the server has the run. Unreachable or failing: tries again with back-off; never throws.
+    private async Task PollLoopAsync()
+    {
+        TimeSpan backoff = MinBackoff;
+        while (!_stop.IsCancellationRequested)
+        {
+            string? runId;
+            long after;
+            lock (_gate) (runId, after) = (_createdRunId, _lastCommand);
+            try
+            {
+                if (runId is null)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), _time, _stop.Token).ConfigureAwait(false);
+                    continue;
+                }
+                var poll = new Uri(Server, $"api/runs/{Uri.EscapeDataString(runId)}/command?after={after}&wait={PollWaitSeconds}");
+                using HttpResponseMessage response = await _http.GetAsync(poll, _stop.Token).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    Obey(await ReadCommandAsync(response, _stop.Token).ConfigureAwait(false));
+                    backoff = MinBackoff;
+                    continue;
+                }
+                if (response.StatusCode == HttpStatusCode.NotFound) lock (_gate) RecreateLocked();
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+            {
+                // Unreachable or timed out: ask again after the back-off.
+            }
+            try { await Task.Delay(backoff * (0.5 + Random.Shared.NextDouble() / 2), _time, _stop.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) { return; }
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+        }
+    }
+
+    private const int PollWaitSeconds = 20;
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(0.5), MaxBackoff = TimeSpan.FromSeconds(5);
+
+    // The command in a /log or poll answer ({"command": {...} | null}), or null when there is none or it cannot be read.
+    private static async Task<RunCommand?> ReadCommandAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        try { return JsonSerializer.Deserialize<CommandEnvelope>(text, MonitoringJson.Options)?.Command; }
+        catch (JsonException) { return null; }
+    }
+
+    // Drives the run's control with a command seen for the first time. A pause or a stop is acknowledged once the
+    // trainer has acted on it (AcknowledgeActedLocked), or at once when there is nothing to do (already paused, already
+    // stopping); a resume at once (the trainer goes on as soon as the control lets it).
+    private void Obey(RunCommand? command)
+    {
+        if (command is null || _control is null) return;
+        lock (_gate)
+        {
+            if (command.Id <= _lastCommand) return;
+            _lastCommand = command.Id;
+            // Set before the control moves: the trainer may report that it acted before this thread gets back here.
+            if (command.Action == "pause") _pauseToAcknowledge = command.Id;
+            else if (command.Action == "stop") _stopToAcknowledge = command.Id;
+            else if (command.Action == "resume") _pauseToAcknowledge = null; // a pause not reached yet is called off
+            else return;
+        }
+        // Outside the lock: the control raises its events and cancels its stop token on this thread.
+        bool moved = command.Action switch
+        {
+            "pause" => _control.Pause("paused from the monitoring server"),
+            "stop" => _control.Stop("stopped from the monitoring server"),
+            _ => _control.Resume("resumed from the monitoring server") || true,
+        };
+        lock (_gate)
+        {
+            if (command.Action == "pause" && !moved && _pauseToAcknowledge == command.Id) _pauseToAcknowledge = null;
+            else if (command.Action == "stop" && !moved && _stopToAcknowledge == command.Id) _stopToAcknowledge = null;
+            else if (command.Action != "resume") return;
+            AcknowledgeLocked(command.Id);
+        }
+    }
+
+    // The trainer reported a state: acknowledge the command it carried out (before that state, in the queue's order).
+    private void AcknowledgeActedLocked(RunStatusChanged status)
+    {
+        if (status.Status == RunStatus.Paused && _pauseToAcknowledge is { } pause)
+        {
+            _pauseToAcknowledge = null;
+            AcknowledgeLocked(pause);
+        }
+        else if ((status.Status == RunStatus.Stopping || status.Status.IsTerminal()) && _stopToAcknowledge is { } stop)
+        {
+            _stopToAcknowledge = null;
+            AcknowledgeLocked(stop);
+        }
+        if (status.Status.IsTerminal()) _pauseToAcknowledge = null; // ended before reaching the pause
+    }
+
+    private void AcknowledgeLocked(long commandId)
+    {
+        if ((_createdRunId ?? _builder.RunId) is { } runId) Enqueue(new Work(runId, null, null, null, null, commandId));
+    }
+
+    private sealed record CommandEnvelope(RunCommand? Command);
+
     // A class, not a record: queue removal must find this very item, not an equal one.
-    private sealed class Work(string runId, List<MetricPoint>? points, JsonObject? create, JsonObject? epoch, string? state)
+    private sealed class Work(string runId, List<MetricPoint>? points, JsonObject? create, JsonObject? epoch, string? state, long? ack = null)
     {
         public string RunId { get; } = runId;
         public List<MetricPoint>? Points { get; } = points;
         public JsonObject? Create { get; } = create;
         public JsonObject? Epoch { get; } = epoch;
         public string? State { get; } = state;
+        /// <summary>A command to acknowledge (alone in its request).</summary>
+        public long? Ack { get; } = ack;
     }
 }

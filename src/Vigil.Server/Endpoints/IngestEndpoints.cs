@@ -49,8 +49,10 @@ public static class IngestEndpoints
             CreatedAt = existing?.CreatedAt ?? now, UpdatedAt = now, Config = body.Config, Hyperparameters = body.Hyperparameters,
         };
         await session.Writer.RunAsync((store, token) => store.UpsertRunAsync(run, token), ct);
-        if (existing is null && session.Status.SetExternalState(id, run.State, "created through the API", now)) session.PublishStatus();
-        if (body.AcceptsControl == true) session.Commands.Accept(id);
+        // Declared before the status goes out, so it says whether the dashboard's controls reach the run.
+        bool declared = body.AcceptsControl == true && session.Commands.Accept(id);
+        bool changed = existing is null && session.Status.SetExternalState(id, run.State, "created through the API", now);
+        if (changed || (declared && session.Status.Current.RunId == id)) session.PublishStatus();
         if (body.CriticalThresholds is { Count: > 0 } targets) session.SetExternalTargets(id, targets);
         loggers.CreateLogger(RotatingFileLoggerProvider.MetricsCategory).LogInformation("run {Run} {Action} by an external trainer", id, existing is null ? "created" : "updated");
         RunInfo stored = (await session.Store.GetRunAsync(id, ct))!;

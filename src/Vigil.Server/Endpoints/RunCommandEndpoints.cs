@@ -33,7 +33,8 @@ public static class RunCommandEndpoints
         if (!QueryValues.TryLong(request, "after", 0, long.MaxValue, out long? after, out IResult? error)) return error!;
         if (!QueryValues.TryLong(request, "wait", 0, MaxWaitSeconds, out long? wait, out error)) return error!;
         if (await session.Store.GetRunAsync(id, ct) is null) return ApiError.Result(404, $"no run '{id}'; create it first with POST /api/runs");
-        session.Commands.Accept(id); // a trainer that polls acts on commands (also after this server restarted)
+        // A trainer that polls acts on commands (also after this server restarted): the dashboard learns it too.
+        if (session.Commands.Accept(id) && session.Status.Current.RunId == id) session.PublishStatus();
         RunCommand? command = await session.Commands.WaitAsync(id, after ?? 0, TimeSpan.FromSeconds(wait ?? 0), ct);
         return Results.Json(new CommandAnswer(id, command));
     }

@@ -20,6 +20,11 @@ export interface Status {
   eta_seconds: number | null;
   message: string | null;
   updated_at: string | null;
+  /**
+   * Whether Pause/Resume/Stop reach this run: the run the server trains itself, or an external trainer that declared
+   * it accepts control (vigil_monitor, vigil train --monitor URL). Absent from older servers.
+   */
+  accepts_control?: boolean;
 }
 
 export interface CriticalCondition {

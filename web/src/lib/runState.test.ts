@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unconfirmedMove, type Transition } from './runState';
+import { acceptsControl, unconfirmedMove, type Transition } from './runState';
 
 describe('unconfirmed moves', () => {
   const pause: Transition = { action: 'pause', runId: 'r1', from: 'running' };
@@ -14,5 +14,17 @@ describe('unconfirmed moves', () => {
     expect(unconfirmedMove(pause, 'r1', 'stopping')).toBeNull();
     expect(unconfirmedMove(pause, 'r2', 'running')).toBeNull();
     expect(unconfirmedMove(null, 'r1', 'running')).toBeNull();
+  });
+});
+
+describe('runs that accept control', () => {
+  it('offers the controls when the server says the run accepts them, or does not say (an older server)', () => {
+    expect(acceptsControl({ accepts_control: true })).toBe(true);
+    expect(acceptsControl({})).toBe(true);
+    expect(acceptsControl(null)).toBe(true);
+  });
+
+  it('withholds them when the server says the run does not act on commands', () => {
+    expect(acceptsControl({ accepts_control: false })).toBe(false);
   });
 });

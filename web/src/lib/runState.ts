@@ -11,6 +11,15 @@ export function allowedActions(state: RunState | undefined) {
   };
 }
 
+/** Why Pause/Resume/Stop are not offered for a run that does not accept control (the disabled buttons' tooltip). */
+export const notControllable =
+  'This run does not accept control: start it with vigil_monitor (accept_control=True, the default) or with vigil train --monitor URL to pause, resume and stop it from here.';
+
+/** Whether the live run's Pause/Resume/Stop reach it; a server too old to say is trusted to answer for itself. */
+export function acceptsControl(status: { accepts_control?: boolean } | null | undefined): boolean {
+  return status?.accepts_control !== false;
+}
+
 /** Colour and label of a state; the label is always shown, the colour only adds to it. */
 export function stateStyle(state: RunState | undefined): { color: string; label: string } {
   switch (state) {

@@ -7,6 +7,9 @@ from typing import Any, Mapping, Optional, Sequence
 
 from .monitor import Monitor
 
+# log_batch's own parameters: a logged metric of the same name cannot go through as a series (it would be passed twice).
+_BATCH_PARAMETERS = frozenset({"step", "loss", "lr", "epoch", "batch", "total_batches"})
+
 
 class PyTorchCallback(Monitor):
     """For a hand-written PyTorch loop: a :class:`Monitor` with hooks named after the loop's moments.
@@ -57,9 +60,10 @@ def _lightning_callback_class():
             if loss is None and isinstance(outputs, Mapping):
                 loss = outputs.get("loss")
             lr = trainer.optimizers[0].param_groups[0]["lr"] if trainer.optimizers else None
+            more = {k.replace(".", "/"): v for k, v in metrics.items() if "val" not in k}
             self.monitor.log_batch(trainer.global_step, loss=loss, lr=lr, epoch=trainer.current_epoch + 1,
                                    batch=batch_idx + 1, total_batches=int(trainer.num_training_batches or 0),
-                                   **{k.replace(".", "/"): v for k, v in metrics.items() if "val" not in k})
+                                   **{k: v for k, v in more.items() if k not in _BATCH_PARAMETERS})
             if self.monitor.should_stop:
                 trainer.should_stop = True
 
@@ -103,8 +107,12 @@ def _transformers_callback_class():
 
         def on_log(self, args, state, control, logs=None, **kwargs):
             logs = dict(logs or {})
+            if any(k.startswith("eval_") for k in logs):
+                return control  # an evaluation's figures: on_evaluate records them
+            logs.pop("epoch", None)  # the Trainer adds the (fractional) epoch to every log; state.epoch says it
             loss, lr = logs.pop("loss", None), logs.pop("learning_rate", None)
-            numbers = {k: v for k, v in logs.items() if isinstance(v, (int, float)) and not k.startswith("eval_")}
+            numbers = {k: v for k, v in logs.items()
+                       if isinstance(v, (int, float)) and not isinstance(v, bool) and k not in _BATCH_PARAMETERS}
             self.monitor.log_batch(state.global_step, loss=loss, lr=lr, epoch=int(state.epoch or 0) + 1, **numbers)
             if self.monitor.should_stop:
                 control.should_training_stop = True
@@ -112,6 +120,7 @@ def _transformers_callback_class():
 
         def on_evaluate(self, args, state, control, metrics=None, **kwargs):
             metrics = dict(metrics or {})
+            metrics.pop("epoch", None)  # the Trainer's log() adds it to these metrics too; state.epoch says it
             self.monitor.log_epoch(int(round(state.epoch or 0)), val_loss=metrics.pop("eval_loss", None),
                                    epochs=int(args.num_train_epochs),
                                    **{k: v for k, v in metrics.items() if isinstance(v, (int, float))})

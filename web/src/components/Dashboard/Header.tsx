@@ -1,6 +1,6 @@
 import { memo, useEffect, useState } from 'react';
 import { api } from '../../api/client';
-import { allowedActions, moveLabels, stateStyle, unconfirmedMove, type Move, type Transition } from '../../lib/runState';
+import { acceptsControl, allowedActions, moveLabels, notControllable, stateStyle, unconfirmedMove, type Move, type Transition } from '../../lib/runState';
 import { monitoringStore, useMonitoring } from '../../store/monitoring';
 import type { RunState, Status, TrainingInfo } from '../../api/types';
 import { Button } from '../common/Button';
@@ -29,6 +29,8 @@ export const Header = memo(function Header() {
   const [training, setTraining] = useState<TrainingInfo | null>(null);
   const moving = unconfirmedMove(transition, status?.run_id ?? null, status?.state);
   const allowed = allowedActions(status?.state);
+  // A run whose trainer does not act on commands: its controls are shown disabled, saying why (the server would refuse them).
+  const controllable = acceptsControl(status);
   useEffect(() => {
     let cancelled = false;
     api
@@ -51,7 +53,7 @@ export const Header = memo(function Header() {
       if (action === 'start') {
         // A new run: shown as running at once; its first status message follows.
         const current = monitoringStore.getState();
-        current.setStatus({ ...(current.status ?? emptyStatus()), state: answer.state as RunState, run_id: answer.run_id ?? current.status?.run_id ?? null });
+        current.setStatus({ ...(current.status ?? emptyStatus()), state: answer.state as RunState, run_id: answer.run_id ?? current.status?.run_id ?? null, accepts_control: true });
       }
     } catch (e) {
       setTransition(null);
@@ -87,21 +89,23 @@ export const Header = memo(function Header() {
               Start
             </Button>
           )}
-          {allowed.pause && !moving && (
-            <Button disabled={busy} onClick={() => setPending('pause')}>
-              Pause
-            </Button>
-          )}
-          {allowed.resume && !moving && (
-            <Button variant="accent" disabled={busy} onClick={() => void act('resume')}>
-              Resume
-            </Button>
-          )}
-          {allowed.stop && moving !== 'stop' && (
-            <Button variant="danger" disabled={busy} onClick={() => setPending('stop')}>
-              Stop
-            </Button>
-          )}
+          <span className="flex flex-wrap gap-2" data-testid="run-controls" data-controllable={controllable} title={controllable ? undefined : notControllable}>
+            {allowed.pause && !moving && (
+              <Button disabled={busy || !controllable} onClick={() => setPending('pause')}>
+                Pause
+              </Button>
+            )}
+            {allowed.resume && !moving && (
+              <Button variant="accent" disabled={busy || !controllable} onClick={() => void act('resume')}>
+                Resume
+              </Button>
+            )}
+            {allowed.stop && moving !== 'stop' && (
+              <Button variant="danger" disabled={busy || !controllable} onClick={() => setPending('stop')}>
+                Stop
+              </Button>
+            )}
+          </span>
         </div>
       </div>
       {error && (
