@@ -110,6 +110,45 @@ public sealed class ServeTests
     }
 
     [Fact]
+    public async Task Pause_and_stop_take_hold_while_the_anomaly_head_trains()
+    {
+        using var dir = new TempFolder();
+        Assert.Equal(0, VigilProcess.Run(dir.Path, "sample", "--output", "s", "--per-organ", "20", "--image-size", "32").ExitCode);
+        Assert.Equal(0, VigilProcess.Run(dir.Path, "organize", "--source", dir.Combine("s", "manifest.csv"), "--name", "tiny").ExitCode);
+        using var serve = await ServeProcess.StartAsync(dir.Path, "--port", "0", "--db", "runs.db");
+        using var http = new HttpClient { BaseAddress = serve.Url };
+        async Task<int> Post(string path, string json = "") =>
+            (int)(await http.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"))).StatusCode;
+        async Task<JsonElement> WaitFor(Func<JsonElement, bool> condition)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(120);
+            while (true)
+            {
+                var status = JsonDocument.Parse(await http.GetStringAsync("api/status")).RootElement;
+                if (condition(status)) return status;
+                if (DateTime.UtcNow > deadline) throw new TimeoutException("status never matched; last: " + status);
+                await Task.Delay(50);
+            }
+        }
+        static string Message(JsonElement s) => s.GetProperty("message").GetString() ?? "";
+
+        // One VAE epoch, then a head long enough that the pause lands in it.
+        Assert.Equal(200, await Post("api/training/start",
+            "{\"dataset\":\"tiny\",\"phase\":\"unsupervised\",\"epochs\":1,\"head_epochs\":5000,\"image_size\":32,\"batch_size\":4,\"output\":\"head\"}"));
+        await WaitFor(s => Message(s).StartsWith("unsupervised: anomaly head epoch", StringComparison.Ordinal));
+        Assert.Equal(200, await Post("api/training/pause"));
+        var paused = await WaitFor(s => s.GetProperty("state").GetString() == "paused");
+        Assert.Equal("paused", Message(paused));
+        Assert.Equal(200, await Post("api/training/resume"));
+        await WaitFor(s => s.GetProperty("state").GetString() == "running");
+        Assert.Equal(200, await Post("api/training/stop"));
+        var stopped = await WaitFor(s => s.GetProperty("state").GetString() == "stopped");
+        Assert.Contains("anomaly head", Message(stopped));
+        Assert.False(File.Exists(dir.Combine("runs", "head", "model.vigil")));
+        Assert.Equal(0, serve.Interrupt());
+    }
+
+    [Fact]
     public async Task Serve_simulate_plays_runs_and_start_launches_another()
     {
         using var dir = new TempFolder();

@@ -31,13 +31,18 @@ internal static class AnomalyHeadPhase
     /// </summary>
     public static VaeScoreKind? Score(TrainRequest request, bool head) => request.VaeScore ?? (head ? VaeScoreKind.LearnedMapOrLatent : null);
 
-    /// <summary>Trains the head for the requested epochs (default: the VAE's, capped) and marks it fitted.</summary>
-    public static void Fit(RunContext ctx, VaeModel vae, CachedSplit train, CachedSplit val, int vaeEpochs)
+    /// <summary>
+    /// Trains the head for the requested epochs (default: the VAE's, capped) and marks it fitted. Pause and stop (the
+    /// control, Ctrl-C) take hold between steps, as in the other phases; nothing is checkpointed, since a resumed run
+    /// fits the head again.
+    /// </summary>
+    /// <returns>True when a stop request ended it before the head was fitted.</returns>
+    public static bool Fit(RunContext ctx, VaeModel vae, CachedSplit train, CachedSplit val, int vaeEpochs)
     {
         var request = ctx.Request;
         // The same images the VAE learned normality from (--vae-data auto resolved the same way).
         var positions = train.PositionsOf(train.Split.VaeRows(request.VaeData.Resolve(train.Split).Data));
-        if (positions.Length < 2) return; // TrainVae refuses such data; the model then keeps scoring without the head
+        if (positions.Length < 2) return false; // TrainVae refuses such data; the model then keeps scoring without the head
         var loader = new BatchLoader(train, LoaderOptions.Training(request.BatchSize!.Value, request.Seed + 2, false, TrainingRun.VaeAugmentation(request))
             with { Device = request.Compute.Device, DropLast = positions.Length > request.BatchSize }, positions);
         int epochs = request.AnomalyHeadEpochs ?? DefaultEpochs(request, vaeEpochs, loader.BatchesPerEpoch);
@@ -46,10 +51,17 @@ internal static class AnomalyHeadPhase
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (int epoch = 0; epoch < epochs; epoch++)
         {
+            // The head has no curves of its own; its epochs show as the run's status, so a watcher sees it is not stuck.
+            EpochLoop.Status(ctx, Core.Runs.RunStatus.Running, $"unsupervised: anomaly head epoch {epoch + 1}/{epochs}", null);
             double total = 0; int batches = 0;
             foreach (var batch in loader.Epoch(epoch, cancellationToken: ctx.Cancellation))
                 using (batch)
                 {
+                    if (!EpochLoop.AwaitRunning(ctx, epoch + 1, saveCheckpoint: () => { }))
+                    {
+                        EpochLoop.Status(ctx, Core.Runs.RunStatus.Interrupted, "unsupervised stopped in the anomaly head; resume with --resume (the head is fitted again)", null);
+                        return true;
+                    }
                     using var labeled = anomalies?.Next();
                     total += fitter.Step(batch.Images, labeled?.Images);
                     if (++batches == request.MaxBatchesPerEpoch) break;
@@ -70,6 +82,7 @@ internal static class AnomalyHeadPhase
         }
         ctx.Log($"unsupervised: anomaly head trained on {positions.Length:N0} normal images with synthetic anomalies" +
                 (anomalies is null ? "" : $" and {anomalies.Count:N0} labeled anomalies pushed above them") + $"; score {vae.EffectiveScore}");
+        return false;
     }
 
     // The VAE's epochs (capped), or more when they would leave the head fewer than its minimum of steps.

@@ -173,8 +173,8 @@ internal static class EpochLoop
 
     private static string Name(IPhaseTrainer trainer) => trainer.Phase.ToString().ToLowerInvariant();
 
-    // Blocks while paused, after saving a checkpoint; false when a stop was requested (control or Ctrl-C).
-    private static bool AwaitRunning(RunContext ctx, int epoch, Action saveCheckpoint)
+    /// <summary>Blocks while paused, after saving a checkpoint; false when a stop was requested (control or Ctrl-C).</summary>
+    internal static bool AwaitRunning(RunContext ctx, int epoch, Action saveCheckpoint)
     {
         if (ctx.Cancellation.IsCancellationRequested) ctx.Control.Stop("interrupted (Ctrl-C)");
         if (ctx.Control.State == ControlState.Paused)
@@ -193,7 +193,7 @@ internal static class EpochLoop
         return true;
     }
 
-    private static void Status(RunContext ctx, RunStatus status, string message, int? epoch) =>
+    internal static void Status(RunContext ctx, RunStatus status, string message, int? epoch) =>
         ctx.Events.Publish(new RunStatusChanged { Status = status, Message = message, Epoch = epoch });
 
     private static CheckpointSaveResult Save(RunContext ctx, CheckpointStore store, CheckpointParts parts, IPhaseTrainer trainer,

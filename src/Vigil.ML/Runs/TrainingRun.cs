@@ -143,7 +143,7 @@ public static class TrainingRun
 
         // Hybrid assembly: calibration on validation normals, weights, threshold — all stored in the package.
         if (vae is not null) FitLatentStatistics(ctx, vae, train);
-        if (vae?.Head is not null) AnomalyHeadPhase.Fit(ctx, vae, train, val, epochsVae);
+        if (vae?.Head is not null && AnomalyHeadPhase.Fit(ctx, vae, train, val, epochsVae)) return Stopped(request, history, issues);
         if (vae is not null) VaeScoreChoice.Apply(ctx, vae, val);
         var detector = Assemble(ctx, classifier, vae, val, strategy.SupervisedWeight, out var weights);
         var (valReport, valScores, valTruth) = Evaluator.Evaluate(detector, val, request.Dataset.Classes, "val", batchSize, request.Compute.Device);
