@@ -12,7 +12,8 @@ namespace Vigil.Serving;
 /// tensors. Inputs: <c>image</c> BYTES [-1] (each element an encoded file; a volume needs the <c>slice</c> parameter) or
 /// <c>pixels</c> UINT8/FP32 [-1, C, H, W]. Outputs: <c>anomaly_score</c> FP32 [-1], <c>is_anomaly</c> BOOL [-1],
 /// <c>predicted_class</c> BYTES [-1] and <c>class_probabilities</c> FP32 [-1, K] (models with a classifier), and
-/// <c>error_map</c> BYTES [-1] (PNG; models with a VAE, only when asked for). Request parameter: <c>threshold</c>.
+/// <c>error_map</c> BYTES [-1] (PNG; models with a VAE, only when asked for). Request parameters: <c>threshold</c>, and
+/// Triton's <c>timeout</c> (microseconds a request may wait in the queue).
 /// </summary>
 public sealed class InferenceService
 {
@@ -108,7 +109,7 @@ public sealed class InferenceService
             double threshold = Threshold(request.Parameters) ?? detector.Threshold;
             var outputs = Outputs(request, served);
             List<DetectorInput> inputs = Inputs(request);
-            IReadOnlyList<DetectionOutcome> all = await EnqueueAsync(served, new BatchJob(inputs, outputs.Any(o => o.Name == MapOutput)), token);
+            IReadOnlyList<DetectionOutcome> all = await EnqueueAsync(served, new BatchJob(inputs, outputs.Any(o => o.Name == MapOutput)), Timeout(request.Parameters), token);
             List<DetectionOutcome> outcomes = Select(request, inputs, all);
             var response = new InferResponse
             {
@@ -128,7 +129,7 @@ public sealed class InferenceService
         RunAsync(name, version, "detect", async served =>
         {
             double decide = threshold ?? served.Detector.Threshold;
-            IReadOnlyList<DetectionOutcome> outcomes = await EnqueueAsync(served, new BatchJob(inputs, false), token);
+            IReadOnlyList<DetectionOutcome> outcomes = await EnqueueAsync(served, new BatchJob(inputs, false), null, token);
             IReadOnlyList<DetectionOutcome> decided = outcomes
                 .Select(o => o.Error is null ? o with { IsAnomaly = o.AnomalyScore >= decide || o.CriticalClass is not null } : o).ToList();
             return (decided, decided.Count);
@@ -163,11 +164,20 @@ public sealed class InferenceService
         }
     }
 
-    private static async Task<IReadOnlyList<DetectionOutcome>> EnqueueAsync(ServedVersion served, BatchJob job, CancellationToken token)
+    // Queues the job; with a timeout (Triton's "timeout" request parameter), a job still waiting when it expires leaves
+    // the queue unrun, as a cancelled one does, and its caller is told so.
+    private async Task<IReadOnlyList<DetectionOutcome>> EnqueueAsync(ServedVersion served, BatchJob job, TimeSpan? timeout, CancellationToken token)
     {
+        using var expiry = timeout is { } limit ? new CancellationTokenSource(limit, _repository.Time) : null;
+        using var either = expiry is null ? null : CancellationTokenSource.CreateLinkedTokenSource(token, expiry.Token);
         try
         {
-            return await served.Batcher!.EnqueueAsync(job, Math.Max(1, job.Inputs.Count), token);
+            return await served.Batcher!.EnqueueAsync(job, Math.Max(1, job.Inputs.Count), either?.Token ?? token);
+        }
+        catch (OperationCanceledException) when (expiry is { IsCancellationRequested: true } && !token.IsCancellationRequested)
+        {
+            throw new InferenceException(InferenceFailure.Unavailable,
+                $"model '{served.Model}': the request waited longer than its \"timeout\" parameter ({timeout!.Value.TotalMilliseconds:0.###} ms) and was not run", TimeSpan.FromSeconds(1));
         }
         catch (QueueFullException e)
         {
@@ -177,6 +187,16 @@ public sealed class InferenceService
         {
             throw new InferenceException(InferenceFailure.Unavailable, e.Message, TimeSpan.FromSeconds(1));
         }
+    }
+
+    // Triton's request parameter: microseconds the request may wait for its batch (0 or absent: no limit).
+    private static TimeSpan? Timeout(IReadOnlyDictionary<string, object> parameters)
+    {
+        if (!parameters.TryGetValue("timeout", out object? value)) return null;
+        long? micros = value switch { long l => l, ulong u when u <= long.MaxValue => (long)u, double d when d == Math.Floor(d) && d is >= 0 and <= long.MaxValue => (long)d, _ => null };
+        if (micros is not { } us || us < 0)
+            throw InferenceException.Invalid($"the \"timeout\" parameter must be a whole number of microseconds, 0 or more, not {Describe(value)}");
+        return us == 0 ? null : TimeSpan.FromTicks(Math.Min(us, TimeSpan.MaxValue.Ticks / 10) * 10);
     }
 
     private static double? Threshold(IReadOnlyDictionary<string, object> parameters)

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Grpc.Core;
 using Inference;
+using Vigil.Monitoring.Tests;
 using Vigil.Serving.Repository;
 
 namespace Vigil.Serving.Tests;
@@ -178,6 +180,43 @@ public class RepositoryAndBatchingTests(ServingFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         string metrics = await host.Http.GetStringAsync("metrics");
         Assert.Contains("vigil_inference_batch_size_sum{model=\"tiny\",version=\"1\"} 1", metrics); // only the kept request ran
+    }
+
+    [Fact]
+    public async Task A_request_past_its_timeout_parameter_leaves_the_queue_unrun()
+    {
+        var clock = new ManualClock();
+        await using var host = await InferenceHost.StartAsync(fixture.Repository(("tiny", [])), time: clock);
+        using (host.Hold("tiny"))
+        {
+            // Triton's "timeout": microseconds the request may wait. REST gives it as a JSON number, gRPC as an int64.
+            var rest = Requests.PostJsonAsync(host.Http, "v2/models/tiny/infer", Requests.ImagesJson([Image], new JsonObject { ["timeout"] = 500_000 }));
+            var request = Requests.GrpcImages("tiny", [Image], raw: true);
+            request.Parameters["timeout"] = new InferParameter { Int64Param = 2_000_000 };
+            var grpc = host.Grpc.ModelInferAsync(request);
+            await InferenceHost.Until(() => host.Waiting("tiny") == 2, "both requests are queued");
+            await clock.WhenTimersAsync(2);
+
+            clock.Advance(TimeSpan.FromMilliseconds(499));
+            Assert.Equal(2, host.Waiting("tiny"));
+            clock.Advance(TimeSpan.FromMilliseconds(1)); // the REST request's 0.5 s are up; the gRPC call's 2 s are not
+            var (response, body) = await rest;
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("waited longer than its \"timeout\" parameter (500 ms) and was not run", body.GetProperty("error").GetString());
+            Assert.Equal(1, host.Waiting("tiny"));
+
+            clock.Advance(TimeSpan.FromMilliseconds(1500));
+            var e = await Assert.ThrowsAsync<RpcException>(() => grpc.ResponseAsync);
+            Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+            Assert.Contains("(2000 ms)", e.Status.Detail);
+            Assert.Equal(0, host.Waiting("tiny"));
+
+            var (bad, badBody) = await Requests.PostJsonAsync(host.Http, "v2/models/tiny/infer", Requests.ImagesJson([Image], new JsonObject { ["timeout"] = "soon" }));
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Contains("\"timeout\" parameter must be a whole number of microseconds", badBody.GetProperty("error").GetString());
+        }
+        string metrics = await host.Http.GetStringAsync("metrics");
+        Assert.Contains("vigil_inference_compute_seconds_count{model=\"tiny\",version=\"1\"} 0", metrics); // neither ran
     }
 
     [Fact]

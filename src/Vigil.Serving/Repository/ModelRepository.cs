@@ -72,6 +72,9 @@ public sealed class ModelRepository : IAsyncDisposable
     private int _disposed;
     private bool _loaded;
 
+    /// <summary>The clock its batchers and request timeouts run on.</summary>
+    internal TimeProvider Time => _options.Time;
+
     /// <summary>A repository over <paramref name="root"/>; nothing is read until <see cref="StartAsync"/>.</summary>
     public ModelRepository(string root, RepositoryOptions? options = null)
     {
