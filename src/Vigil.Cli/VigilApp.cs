@@ -21,6 +21,7 @@ public static class VigilApp
             TrainCommand.Create(),
             EvaluateCommand.Create(),
             DetectCommand.Create(),
+            RepositoryCommand.Create(),
             DemoCommand.Create(),
             ServeCommand.Create(),
             DoctorCommand.Create(),
