@@ -15,14 +15,16 @@ namespace Vigil.ML.Runs;
 /// </summary>
 internal static class PhaseTraining
 {
-    /// <summary>The classifier on the labeled training images (and the unlabeled ones under --semi-supervised).</summary>
-    public static LoopOutcome TrainClassifier(RunContext ctx, EfficientNetModel model, CachedSplit train, CachedSplit val, int epochs)
+    /// <summary>The classifier (or the router) on the labeled training images (and the unlabeled ones under --semi-supervised).</summary>
+    public static LoopOutcome TrainClassifier(RunContext ctx, EfficientNetModel model, CachedSplit train, CachedSplit val, int epochs,
+        TrainingPhase phase = TrainingPhase.Supervised)
     {
         var request = ctx.Request;
+        string name = phase.ToString().ToLowerInvariant();
         if (request.InitWeights is { } weights)
         {
             var report = EfficientNetWeights.LoadSafetensors(model, weights);
-            ctx.Log($"supervised: loaded {report.Loaded.Count} tensors from {weights} ({report.Naming} names; {report.Skipped.Count} skipped)");
+            ctx.Log($"{name}: loaded {report.Loaded.Count} tensors from {weights} ({report.Naming} names; {report.Skipped.Count} skipped)");
         }
         var positions = Enumerable.Range(0, train.Count).Where(p => train.Labels[p] >= 0).ToArray();
         var counts = new long[request.Dataset.Classes.Count];
@@ -38,15 +40,15 @@ internal static class PhaseTraining
             if (repeat > 1)
             {
                 draws = Enumerable.Repeat(positions, repeat).SelectMany(p => p).ToArray();
-                ctx.Log($"supervised: each epoch draws the {positions.Length:N0} labeled images {repeat} times, to go once through the unlabeled ones");
+                ctx.Log($"{name}: each epoch draws the {positions.Length:N0} labeled images {repeat} times, to go once through the unlabeled ones");
             }
         }
-        var loader = TrainingLoader(ctx, "supervised", "labeled", train, draws,
+        var loader = TrainingLoader(ctx, name, "labeled", train, draws,
             LoaderOptions.Training(request.BatchSize!.Value, request.Seed, request.BalancedSampling, Augmentation(request)));
-        using var trainer = new ClassifierTrainer(ctx, model, val, request.BalancedSampling ? null : ClassWeights.InverseFrequency(counts), unlabeled);
+        using var trainer = new ClassifierTrainer(ctx, model, val, request.BalancedSampling ? null : ClassWeights.InverseFrequency(counts), unlabeled, phase);
         long steps = (long)epochs * Batches(request, loader);
         var schedule = new CosineWarmupSchedule(request.LearningRate, Math.Min(steps / 10, Batches(request, loader)), steps);
-        return EpochLoop.Run(ctx, trainer, loader, epochs, schedule, Fingerprint(request, TrainingPhase.Supervised, trainer.ModelKind), positions.Length, val.Count);
+        return EpochLoop.Run(ctx, trainer, loader, epochs, schedule, Fingerprint(request, phase, trainer.ModelKind), positions.Length, val.Count);
     }
 
     // The unlabeled images the classifier learns from under --semi-supervised, or null (off, or none to learn from).

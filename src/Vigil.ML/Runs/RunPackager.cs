@@ -4,11 +4,13 @@ using Vigil.Core.Json;
 using Vigil.Core.Runs;
 using Vigil.ML.Data;
 using Vigil.ML.Inference;
+using Vigil.ML.Models.EfficientNet;
+using Vigil.ML.Models.Routing;
 using static TorchSharp.torch;
 
 namespace Vigil.ML.Runs;
 
-/// <summary>Writes a run's model package (<c>model.vigil</c>): the models, preprocessing, weights, thresholds and provenance.</summary>
+/// <summary>Writes a run's model package (<c>model.vigil</c>): the detector's or the router's models, preprocessing, thresholds and provenance.</summary>
 internal static class RunPackager
 {
     /// <summary>Writes <paramref name="detector"/> with everything inference needs as a model package at <paramref name="path"/>.</summary>
@@ -18,13 +20,9 @@ internal static class RunPackager
         var modules = new Dictionary<string, nn.Module>();
         if (detector.Classifier is { } c) modules["classifier"] = c;
         if (detector.Vae is { } v) modules["vae"] = v;
-        var best = history.Where(h => h.IsBest).LastOrDefault();
-        var manifest = new ModelPackageManifest
+        var manifest = Common(request, detector.Classes, normalization, phases, history) with
         {
-            Created = DateTimeOffset.UtcNow,
-            Classes = detector.Classes, NormalClass = detector.NormalClass,
-            ImageSize = request.ImageSize!.Value, Channels = request.Channels!.Value, Normalization = normalization,
-            Preprocessing = PackagePreprocessing.Current,
+            NormalClass = detector.NormalClass,
             Models = new PackageModels
             {
                 Classifier = detector.Classifier is null ? null : new PackageClassifier { Variant = request.Variant.Name, NumClasses = detector.Classes.Count, TestTimeFlip = detector.TestTimeFlip },
@@ -38,10 +36,37 @@ internal static class RunPackager
                 PerClass = detector.Critical.ToDictionary(r => r.ClassName, r => r.ProbabilityThreshold),
                 RequiredSensitivity = detector.Critical.ToDictionary(r => r.ClassName, r => r.RequiredSensitivity),
             },
+        };
+        ModelPackage.Save(path, manifest, modules);
+    }
+
+    /// <summary>
+    /// Writes a router package: the route classifier (<c>router</c>), its OOD statistics (<c>router_ood</c>) and the
+    /// manifest's <c>models.router</c> section; the routes are the manifest's classes.
+    /// </summary>
+    public static void PackageRouter(TrainRequest request, EfficientNetModel classifier, MahalanobisDistance ood, PackageNormalization normalization,
+        PackageRouter config, IReadOnlyList<HistoryRow> history, string path)
+    {
+        var manifest = Common(request, config.Routes.Select(r => r.Name).ToArray(), normalization, [TrainingPhase.Router], history) with
+        {
+            Models = new PackageModels { Router = config },
+        };
+        ModelPackage.Save(path, manifest, new Dictionary<string, nn.Module> { ["router"] = classifier, ["router_ood"] = ood });
+    }
+
+    // What every package records: classes, input, preprocessing, provenance and a summary of training.
+    private static ModelPackageManifest Common(TrainRequest request, IReadOnlyList<string> classes, PackageNormalization normalization,
+        IReadOnlyList<TrainingPhase> phases, IReadOnlyList<HistoryRow> history)
+    {
+        var best = history.Where(h => h.IsBest).LastOrDefault();
+        return new ModelPackageManifest
+        {
+            Created = DateTimeOffset.UtcNow, Classes = classes,
+            ImageSize = request.ImageSize!.Value, Channels = request.Channels!.Value, Normalization = normalization,
+            Preprocessing = PackagePreprocessing.Current,
             Dataset = new PackageDataset { Name = request.Dataset.Name, Path = request.Dataset.Folder, CsvHash = DatasetHash(request.Dataset) },
             Training = new PackageTraining { Epochs = history.Count, BestMetric = best?.Monitor, BestValue = best?.MonitorValue, BestEpoch = best?.Epoch, Phases = phases },
         };
-        ModelPackage.Save(path, manifest, modules);
     }
 
     public static string DatasetHash(DatasetSpec spec)

@@ -48,16 +48,7 @@ internal static class RunReports
         };
         AtomicText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, VigilJson.Options));
 
-        var plots = Path.Combine(folder, "plots");
-        Directory.CreateDirectory(plots);
-        foreach (var phase in history.Select(h => h.Phase).Distinct())
-        {
-            var rows = history.Where(h => h.Phase == phase).ToList();
-            var x = rows.Select(r => (double)r.Epoch).ToArray();
-            var series = new List<PlotSeries> { new("train", x, rows.Select(r => r.TrainLoss).ToArray()) };
-            if (rows.All(r => r.ValLoss is not null)) series.Add(new PlotSeries("val", x, rows.Select(r => r.ValLoss!.Value).ToArray()));
-            RunPlots.Lines(Path.Combine(plots, $"loss_{phase}.png"), $"{phase} loss", "epoch", "loss", series);
-        }
+        var plots = LossPlots(folder, history);
         var report = test ?? val;
         bool ranked = truth.Distinct().Count() == 2;
         if (ranked)
@@ -72,6 +63,22 @@ internal static class RunReports
             $"Anomaly score ({report.Split})");
         if (report.ConfusionMatrix.Length > 0)
             RunPlots.ConfusionMatrix(Path.Combine(plots, "confusion_matrix.png"), report.ConfusionMatrix, detector.Classes, $"Confusion matrix ({report.Split})");
+    }
+
+    /// <summary>plots/loss_&lt;phase&gt;.png for each phase in <paramref name="history"/>; returns the plots folder.</summary>
+    public static string LossPlots(string folder, IReadOnlyList<HistoryRow> history)
+    {
+        var plots = Path.Combine(folder, "plots");
+        Directory.CreateDirectory(plots);
+        foreach (var phase in history.Select(h => h.Phase).Distinct())
+        {
+            var rows = history.Where(h => h.Phase == phase).ToList();
+            var x = rows.Select(r => (double)r.Epoch).ToArray();
+            var series = new List<PlotSeries> { new("train", x, rows.Select(r => r.TrainLoss).ToArray()) };
+            if (rows.All(r => r.ValLoss is not null)) series.Add(new PlotSeries("val", x, rows.Select(r => r.ValLoss!.Value).ToArray()));
+            RunPlots.Lines(Path.Combine(plots, $"loss_{phase}.png"), $"{phase} loss", "epoch", "loss", series);
+        }
+        return plots;
     }
 
     /// <summary>history.csv: one row per epoch of every phase trained in this process.</summary>

@@ -25,7 +25,9 @@ public static class TrainingRun
         // Held until the run ends: a second training into this folder is refused instead of mixing checkpoints.
         using var folderLock = RunFolderLock.Acquire(request.Output);
         var config = request.Dataset.Config;
-        int size = request.ImageSize ?? config?.ImageSize ?? 64;
+        bool router = request.Phase == PhaseSelection.Router;
+        // The router tells organs apart at a glance: a small input by default, whatever the detector's suggested size.
+        int size = request.ImageSize ?? (router ? RouterTraining.DefaultImageSize : config?.ImageSize ?? 64);
         int channels = request.Channels ?? config?.Channels ?? 1;
         int batchSize = request.BatchSize ?? config?.BatchSize ?? 32;
         request = request with { ImageSize = size, Channels = channels, BatchSize = batchSize };
@@ -34,7 +36,7 @@ public static class TrainingRun
         var ctx = new RunContext(request, publisher, control, log, cancellation);
         try
         {
-            return Train(ctx, size, channels, batchSize);
+            return router ? RouterTraining.Train(ctx) : Train(ctx, size, channels, batchSize);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
