@@ -90,6 +90,67 @@ public class SampleDataTests
     }
 
     [Fact]
+    public void Fundus_images_are_seeded_colour_photographs_labeled_retina_fundus()
+    {
+        using var tmp = new TempFolder();
+        string[] fundus = ["fundus"];
+        var a = SampleDataGenerator.Generate(new SampleOptions { OutputFolder = tmp.File("a"), ImagesPerOrgan = 80, ImageSize = 48, Organs = fundus });
+        SampleDataGenerator.Generate(new SampleOptions { OutputFolder = tmp.File("b"), ImagesPerOrgan = 80, ImageSize = 48, Organs = fundus, MaxDegreeOfParallelism = 1 });
+        SampleDataGenerator.Generate(new SampleOptions { OutputFolder = tmp.File("c"), ImagesPerOrgan = 80, ImageSize = 48, Organs = fundus, Seed = 7 });
+        var first = Tree(tmp.File("a"));
+        var second = Tree(tmp.File("b"));
+        Assert.Equal(first.Keys.Order(), second.Keys.Order());
+        foreach (var (file, bytes) in first) Assert.Equal(bytes, second[file]);
+        Assert.NotEqual(first["manifest.csv"], Tree(tmp.File("c"))["manifest.csv"]);
+
+        var rows = CsvRows.Read(a.ManifestPath);
+        Assert.Equal(80, rows.Count);
+        Assert.All(rows, r =>
+        {
+            Assert.Matches(@"^eye_fundus/(normal|hemorrhage|exudate|drusen|unlabeled)/synthetic_fundus_p\d{4}_\d{2}\.png$", r["path"]);
+            Assert.Equal(("retina", "fundus"), (r["region"], r["modality"]));
+        });
+        Assert.Contains("normal", rows.Select(r => r["label"]));
+        Assert.True(rows.Select(r => r["label"]).Where(l => l is not ("" or "normal")).Distinct().Count() >= 2);
+        // Colour: the retina is orange-red (red well above blue) inside a black field-of-view mask.
+        var frame = new PngReader().Read(Path.Combine(a.OutputFolder, rows[0]["path"]), ImageReadOptions.Default).Single().Frame;
+        Assert.Equal((48, 48, 3, 8), (frame.Width, frame.Height, frame.Channels, frame.BitDepth));
+        int Px(int x, int y, int c) => frame.Data[(y * 48 + x) * 3 + c];
+        Assert.Equal((0, 0, 0), (Px(0, 0, 0), Px(0, 0, 1), Px(0, 0, 2)));
+        Assert.True(Px(24, 34, 0) > Px(24, 34, 2) + 40, $"centre-bottom pixel is not retina-red: {Px(24, 34, 0)},{Px(24, 34, 1)},{Px(24, 34, 2)}");
+    }
+
+    [Fact]
+    public void Adding_fundus_leaves_the_default_organs_images_unchanged_and_unknown_organs_are_refused()
+    {
+        using var tmp = new TempFolder();
+        SampleDataGenerator.Generate(new SampleOptions { OutputFolder = tmp.File("two"), ImagesPerOrgan = 20, ImageSize = 32 });
+        SampleDataGenerator.Generate(new SampleOptions { OutputFolder = tmp.File("three"), ImagesPerOrgan = 20, ImageSize = 32, Organs = ["fundus", "chest", "brain"] });
+        var two = Tree(tmp.File("two"));
+        var three = Tree(tmp.File("three"));
+        Assert.DoesNotContain(two.Keys, k => k.StartsWith("eye_fundus", StringComparison.Ordinal));
+        Assert.Equal(20, three.Keys.Count(k => k.StartsWith("eye_fundus", StringComparison.Ordinal)));
+        foreach (var (file, bytes) in two.Where(kv => kv.Key.EndsWith(".png", StringComparison.Ordinal))) Assert.Equal(bytes, three[file]);
+        var error = Assert.Throws<DatasetInputException>(() =>
+            SampleDataGenerator.Generate(new SampleOptions { OutputFolder = tmp.File("bad"), ImagesPerOrgan = 20, Organs = ["brain", "knee"] }));
+        Assert.Contains("knee", error.Message);
+        Assert.Contains("fundus", error.Message);
+    }
+
+    [Fact]
+    public void A_three_organ_sample_organizes_with_region_and_modality_columns_and_three_channels()
+    {
+        using var tmp = new TempFolder();
+        var sample = SampleDataGenerator.Generate(new SampleOptions { OutputFolder = tmp.File("s"), ImagesPerOrgan = 40, ImageSize = 32, Organs = SampleDataGenerator.OrganNames });
+        var result = Organize.Run(tmp.Sub("out"), "three", sample.OutputFolder);
+        Assert.Equal(40, result.Metadata.Regions["retina"]);
+        Assert.Equal(40, result.Metadata.Modalities["fundus"]);
+        var routes = Organize.AllRows(result).Select(r => r["region"] + "/" + r["modality"]).Distinct().Order(StringComparer.Ordinal);
+        Assert.Equal(["brain/MRI", "chest/X-ray", "retina/fundus"], routes);
+        Assert.Contains("\"channels\": 3", File.ReadAllText(Path.Combine(result.DatasetPath, "training_config.json")));
+    }
+
+    [Fact]
     public void Classes_are_learnable_simple_features_beat_the_majority_class()
     {
         // Not a model: a few hand-made features and a nearest-centroid rule, enough to show the classes carry signal

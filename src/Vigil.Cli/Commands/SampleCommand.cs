@@ -5,7 +5,7 @@ using Vigil.Datasets.Samples;
 
 namespace Vigil.Cli.Commands;
 
-/// <summary><c>vigil sample</c>: the built-in synthetic images (brain MRI-like, chest X-ray-like) with a manifest.</summary>
+/// <summary><c>vigil sample</c>: the built-in synthetic images (brain MRI-like, chest X-ray-like, on request fundus-like) with a manifest.</summary>
 public static class SampleCommand
 {
     /// <summary>Images per organ unless told otherwise.</summary>
@@ -18,17 +18,25 @@ public static class SampleCommand
         var perOrgan = PerOrganOption();
         var seed = new Option<int>("--seed") { Description = "Seed (same seed = byte-identical images)", DefaultValueFactory = _ => 42, HelpName = "N" };
         var size = new Option<int>("--image-size") { Description = "Width and height of the images in pixels (32-1024)", DefaultValueFactory = _ => 128, HelpName = "S" };
+        var organs = new Option<string>("--organs")
+        {
+            Description = "Comma-separated organs to draw: brain (MRI), chest (X-ray), fundus (colour retina photographs, region retina; " +
+                          "a sample with it organizes into a 3-channel dataset)",
+            DefaultValueFactory = _ => string.Join(",", SampleOptions.DefaultOrgans), HelpName = string.Join(",", SampleDataGenerator.OrganNames),
+        };
         var format = CommonOptions.Format();
         var command = new Command("sample",
-            "Generate SYNTHETIC sample images for two organs — brain MRI-like slices (normal, tumor, hemorrhage) and chest X-ray-like " +
-            "images (normal, opacity) — some unlabeled, several per patient, with a manifest.csv (path,label,patient_id,region,modality). " +
+            "Generate SYNTHETIC sample images — by default brain MRI-like slices (normal, tumor, hemorrhage) and chest X-ray-like " +
+            "images (normal, opacity); with --organs also colour fundus-like photographs (normal, hemorrhage, exudate, drusen) — " +
+            "some unlabeled, several per patient, with a manifest.csv (path,label,patient_id,region,modality). " +
             "For demos and tests only: not medical data.")
         {
-            output, perOrgan, seed, size, format,
+            output, perOrgan, seed, size, organs, format,
         };
         command.SetAction(VigilApp.Guarded("sample", (parse, token) =>
         {
-            Generate(parse.GetValue(output)!, parse.GetValue(perOrgan), parse.GetValue(seed), parse.GetValue(size), parse.GetValue(format) == OutputFormat.Json, token);
+            Generate(parse.GetValue(output)!, parse.GetValue(perOrgan), parse.GetValue(seed), parse.GetValue(size), parse.GetValue(format) == OutputFormat.Json, token,
+                parse.GetValue(organs)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             return Task.FromResult(ExitCodes.Ok);
         }));
         return command;
@@ -43,11 +51,15 @@ public static class SampleCommand
     };
 
     /// <summary>Validates the inputs, generates the images and prints what was made.</summary>
-    public static SampleResult Generate(string output, int perOrgan, int seed, int size, bool json, CancellationToken token = default)
+    public static SampleResult Generate(string output, int perOrgan, int seed, int size, bool json, CancellationToken token = default,
+        IReadOnlyList<string>? organs = null)
     {
         if (perOrgan is < 20 or > 100_000) throw new UserInputException($"--per-organ {perOrgan} is out of range; use 20 to 100000.");
         if (size is < 32 or > 1024) throw new UserInputException($"--image-size {size} is out of range; use 32 to 1024.");
-        var result = SampleDataGenerator.Generate(new SampleOptions { OutputFolder = output, ImagesPerOrgan = perOrgan, Seed = seed, ImageSize = size }, token);
+        var result = SampleDataGenerator.Generate(new SampleOptions
+        {
+            OutputFolder = output, ImagesPerOrgan = perOrgan, Seed = seed, ImageSize = size, Organs = organs ?? SampleOptions.DefaultOrgans,
+        }, token);
         if (json) JsonOutput.Write(result);
         else
         {

@@ -33,17 +33,27 @@ public static class TrainCommand
 
     private static Command Create(out Func<ParseResult, PreparedTraining> prepare)
     {
-        var dataset = new Option<string?>("--dataset", "-d") { Description = "Organized dataset folder (from 'vigil organize')", HelpName = "DIR" };
+        var dataset = new Option<string[]>("--dataset", "-d")
+        {
+            Description = "Organized dataset folder (from 'vigil organize'); repeat it to train on several datasets as one (their splits joined, " +
+                          "classes unioned; the router learns the region/modality pairs of all of them)",
+            HelpName = "DIR", AllowMultipleArgumentsPerToken = false,
+        };
         var trainCsv = new Option<string?>("--train-csv") { Description = "Training CSV (path,label,… as in splits/train.csv), instead of --dataset", HelpName = "FILE" };
         var valCsv = new Option<string?>("--val-csv") { Description = "Validation CSV, with --train-csv", HelpName = "FILE" };
         var testCsv = new Option<string?>("--test-csv") { Description = "Test CSV, with --train-csv (optional)", HelpName = "FILE" };
-        var phase = new Option<string>("--phase") { Description = "supervised (classifier), unsupervised (VAE), hybrid (assemble both trained models), or all", DefaultValueFactory = _ => "all", HelpName = "supervised|unsupervised|hybrid|all" };
-        var epochs = new Option<int?>("--epochs") { Description = "Epochs for every phase (default: training_config.json's per phase)", HelpName = "N" };
-        var imageSize = new Option<int?>("--image-size") { Description = "Square input size in pixels (default: training_config.json's)", HelpName = "S" };
+        var phase = new Option<string>("--phase")
+        {
+            Description = "supervised (classifier), unsupervised (VAE), hybrid (assemble both trained models), all, or router (a region/modality " +
+                          "classifier that sends each image to the right organ's model and refuses images unlike every route)",
+            DefaultValueFactory = _ => "all", HelpName = "supervised|unsupervised|hybrid|all|router",
+        };
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs for every phase (default: training_config.json's per phase; the router's: 10)", HelpName = "N" };
+        var imageSize = new Option<int?>("--image-size") { Description = "Square input size in pixels (default: training_config.json's; the router's: 64)", HelpName = "S" };
         var batch = new Option<int?>("--batch-size") { Description = "Batch size (default: training_config.json's)", HelpName = "B" };
         var output = new Option<string?>("--output", "-o") { Description = "Run folder (default: runs/<dataset>-<phase>)", HelpName = "DIR" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --output from its last checkpoint (model, optimizer, schedule, RNG, epoch)" };
-        var model = new Option<string>("--model") { Description = "EfficientNet variant: b0, b1, b2, b3 or tiny", DefaultValueFactory = _ => "b0", HelpName = "b0|b1|b2|b3|tiny" };
+        var model = new Option<string>("--model") { Description = "EfficientNet variant: b0, b1, b2, b3 or tiny (the router's default: tiny)", DefaultValueFactory = _ => "b0", HelpName = "b0|b1|b2|b3|tiny" };
         var init = new Option<string?>("--init-weights") { Description = "ImageNet EfficientNet weights (.safetensors from torchvision or timm) to start the classifier from", HelpName = "FILE" };
         var normalClass = new Option<string?>("--normal-class") { Description = "The class meaning \"no anomaly\" (default: the dataset's; with --train-csv there is none unless given, and anomaly metrics need one)", HelpName = "CLASS" };
         var vaeData = new Option<string>("--vae-data")
@@ -103,15 +113,16 @@ public static class TrainCommand
         var format = CommonOptions.Format();
         var command = new Command("train",
             "Train the anomaly detector on an organized dataset: the EfficientNet classifier on labeled images (supervised), the VAE on normal and " +
-            "unlabeled images (unsupervised), then the hybrid ensemble (calibration, weights, threshold). Writes model.vigil, metrics.json, history.csv, " +
-            "plots/ and events.jsonl into the run folder, with a checkpoint every epoch. Ctrl-C saves and stops; --resume continues.")
+            "unlabeled images (unsupervised), then the hybrid ensemble (calibration, weights, threshold). Or, with --phase router, the router over the " +
+            "region/modality pairs of one or more datasets (calibrated confidence, out-of-distribution threshold). Writes model.vigil, metrics.json, " +
+            "history.csv, plots/ and events.jsonl into the run folder, with a checkpoint every epoch. Ctrl-C saves and stops; --resume continues.")
         {
             dataset, trainCsv, valCsv, testCsv, normalClass, phase, epochs, imageSize, batch, output, resume, model, init, vaeData, vaeTrim, vaeScore, headEpochs, headIgnoreLabels, fit, preset, threshold, critical, lr,
             semi, balanced, noAugment, augment, hflip, erase, tta, patience, seed, monitor, maxBatches, device, threads, format,
         };
         PreparedTraining Prepare(ParseResult parse)
         {
-            var spec = ResolveDataset(parse.GetValue(dataset), parse.GetValue(trainCsv), parse.GetValue(valCsv), parse.GetValue(testCsv), parse.GetValue(normalClass));
+            var spec = ResolveDataset(parse.GetValue(dataset) ?? [], parse.GetValue(trainCsv), parse.GetValue(valCsv), parse.GetValue(testCsv), parse.GetValue(normalClass));
             if (parse.GetValue(vaeTrim) is < 0 or > 0.9) throw new UserInputException($"--vae-trim {parse.GetValue(vaeTrim)} is out of range; use a share from 0 to 0.9, e.g. 0.3.");
             if (parse.GetValue(fit) && parse.GetValue(preset)) throw new UserInputException("--fit-weights and --preset-weights contradict each other; give one.");
             var selection = ParsePhase(parse.GetValue(phase)!);
@@ -120,7 +131,9 @@ public static class TrainCommand
             if (parse.GetValue(batch) is < 1 or > 4096) throw new UserInputException("--batch-size must be between 1 and 4096.");
             if (parse.GetValue(init) is { } w && !File.Exists(w)) throw new UserInputException($"--init-weights '{w}' does not exist.");
             EfficientNetScaling variant;
-            try { variant = EfficientNetScaling.FromName(parse.GetValue(model)!); }
+            // The router is small and fast unless a variant is asked for.
+            bool modelGiven = parse.GetResult(model) is { Implicit: false };
+            try { variant = selection == PhaseSelection.Router && !modelGiven ? EfficientNetScaling.Tiny : EfficientNetScaling.FromName(parse.GetValue(model)!); }
             catch (ArgumentException) { throw new UserInputException($"--model '{parse.GetValue(model)}' is not a variant; use b0, b1, b2, b3 or tiny."); }
                         var runFolder = parse.GetValue(output) ?? DefaultRunFolder(spec.Name, selection.ToString());
             if (parse.GetValue(resume) && !Directory.Exists(runFolder)) throw new UserInputException($"--resume: no run folder '{runFolder}' to continue; pass the --output of the run.");
@@ -219,16 +232,18 @@ public static class TrainCommand
         "unsupervised" => PhaseSelection.Unsupervised,
         "hybrid" => PhaseSelection.Hybrid,
         "all" => PhaseSelection.All,
-        _ => throw new UserInputException($"--phase '{text}' is not a phase; use supervised, unsupervised, hybrid or all."),
+        "router" => PhaseSelection.Router,
+        _ => throw new UserInputException($"--phase '{text}' is not a phase; use supervised, unsupervised, hybrid, all or router."),
     };
 
-    private static DatasetSpec ResolveDataset(string? dataset, string? trainCsv, string? valCsv, string? testCsv, string? normalClass)
+    private static DatasetSpec ResolveDataset(IReadOnlyList<string> datasets, string? trainCsv, string? valCsv, string? testCsv, string? normalClass)
     {
-        if (dataset is not null && trainCsv is not null) throw new UserInputException("give either --dataset or --train-csv/--val-csv, not both.");
-        if (dataset is not null)
+        if (datasets.Count > 0 && trainCsv is not null) throw new UserInputException("give either --dataset or --train-csv/--val-csv, not both.");
+        if (datasets.Count > 0)
         {
-            if (!Directory.Exists(dataset)) throw new UserInputException($"--dataset '{dataset}' is not a folder; organize images first with 'vigil organize' (see 'vigil datasets list').");
-            return DatasetSpec.FromFolder(dataset, normalClass);
+            foreach (var dataset in datasets)
+                if (!Directory.Exists(dataset)) throw new UserInputException($"--dataset '{dataset}' is not a folder; organize images first with 'vigil organize' (see 'vigil datasets list').");
+            return DatasetSpec.Union(datasets.Select(d => DatasetSpec.FromFolder(d, normalClass)).ToList());
         }
         if (trainCsv is null) throw new UserInputException("no data: pass --dataset DIR (an organized dataset) or --train-csv FILE --val-csv FILE.");
         foreach (var f in new[] { trainCsv, valCsv, testCsv }.OfType<string>())

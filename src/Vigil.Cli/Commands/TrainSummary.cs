@@ -17,6 +17,9 @@ public static class TrainSummary
         Console.WriteLine($"Run folder: {result.Output} (metrics.json, history.csv, plots/, events.jsonl)");
         foreach (var r in new[] { result.Validation, result.Test }.OfType<EvaluationReport>())
             Console.WriteLine(EvaluateCommand.Headline(r));
+        foreach (var r in result.Routing)
+            Console.WriteLine($"Router ({r.Split}, {r.Images:N0} images): routing accuracy {r.Accuracy:P2}, unroutable {r.Unroutable:P2} " +
+                              $"(OOD {r.OodFlagged:P2}), calibration error {r.EceUncalibrated:F3} → {r.Ece:F3}");
         if (result.Validation?.ComponentAuroc is { Count: > 0 } parts)
             Console.WriteLine($"Validation AUROC of each part: classifier {Show(parts.GetValueOrDefault("supervised"))}, VAE {Show(parts.GetValueOrDefault("reconstruction"))}, " +
                               $"hybrid {Show(parts.GetValueOrDefault("hybrid"))}");

@@ -8,7 +8,15 @@ public sealed record SampleOptions
 
     /// <summary>Folder to write into; it must be empty, absent, or hold an earlier sample (which is replaced).</summary>
     public required string OutputFolder { get; init; }
-    /// <summary>Images per organ (brain MRI, chest X-ray); at least 10.</summary>
+    /// <summary>The organs drawn by default: brain MRI and chest X-ray (what <c>vigil demo</c> trains on).</summary>
+    public static IReadOnlyList<string> DefaultOrgans { get; } = ["brain", "chest"];
+
+    /// <summary>
+    /// Organs to draw, by <see cref="SampleDataGenerator.OrganNames"/>: <c>brain</c> (MRI, grey), <c>chest</c> (X-ray,
+    /// grey), <c>fundus</c> (region retina, colour). A sample with fundus images organizes into a 3-channel dataset.
+    /// </summary>
+    public IReadOnlyList<string> Organs { get; init; } = DefaultOrgans;
+    /// <summary>Images per organ; at least 10.</summary>
     public int ImagesPerOrgan { get; init; } = DefaultImagesPerOrgan;
     /// <summary>Square image size in pixels (32–1024).</summary>
     public int ImageSize { get; init; } = 128;

@@ -12,15 +12,23 @@ public sealed class DatasetSpec
     public static IReadOnlyList<string> SplitNames { get; } = ["train", "val", "test"];
 
     internal DatasetSpec(string? folder, IReadOnlyList<string> classes, string? normalClass, TrainingConfig? config,
-        string cacheFolder, IReadOnlyDictionary<string, SplitSource> splits)
+        string cacheFolder, IReadOnlyDictionary<string, SplitSource> splits, string? name = null, IReadOnlyList<DatasetSpec>? parts = null)
     {
         Folder = folder; Classes = classes; NormalClass = normalClass; Config = config; CacheFolder = cacheFolder; Splits = splits;
+        _name = name; Parts = parts ?? [this];
     }
+
+    private readonly string? _name;
 
     /// <summary>The dataset folder, or null when the data came from explicit CSVs.</summary>
     public string? Folder { get; }
-    /// <summary>The dataset's name: its folder's name (trailing separators ignored), or <c>csv</c> for explicit CSVs.</summary>
-    public string Name => Folder is null ? "csv" : Core.Runs.FolderNames.Of(Folder);
+    /// <summary>
+    /// The dataset's name: its folder's name (trailing separators ignored), <c>csv</c> for explicit CSVs, or the parts'
+    /// names joined by <c>+</c> for a <see cref="Union"/>.
+    /// </summary>
+    public string Name => _name ?? (Folder is null ? "csv" : Core.Runs.FolderNames.Of(Folder));
+    /// <summary>The datasets this one was made of: several for a <see cref="Union"/>, else itself alone.</summary>
+    public IReadOnlyList<DatasetSpec> Parts { get; }
     /// <summary>Class names; a label's index in this list is its class id (the classifier's output index).</summary>
     public IReadOnlyList<string> Classes { get; }
     /// <summary>The class meaning "no anomaly", or null.</summary>
@@ -51,6 +59,15 @@ public sealed class DatasetSpec
     /// <param name="normalClass">Overrides the dataset's normal class (<c>--normal-class</c>); null keeps it.</param>
     /// <exception cref="DataPipelineException">The folder or its CSVs are missing or malformed, or a label is not a known class.</exception>
     public static DatasetSpec FromFolder(string folder, string? normalClass = null) => DatasetSpecReader.FromFolder(folder, normalClass);
+
+    /// <summary>
+    /// Several datasets as one (<c>vigil train --dataset A --dataset B</c>): each split is the parts' splits one after the
+    /// other, the classes are the union of theirs (sorted ordinal), the normal class is theirs (they must agree), and
+    /// training_config.json's suggestions are the first part's with the largest image size and channel count of all.
+    /// One dataset is returned as it is.
+    /// </summary>
+    /// <exception cref="DataPipelineException">No dataset, the same folder twice, or two normal classes.</exception>
+    public static DatasetSpec Union(IReadOnlyList<DatasetSpec> datasets) => DatasetUnion.Of(datasets);
 
     /// <summary>
     /// Reads explicit CSVs (same columns as a dataset's split CSVs; paths relative to each CSV's folder). Every row of a

@@ -78,40 +78,23 @@ public sealed class Detector : IDisposable
         if (options.OverlayFolder is { } folder) Directory.CreateDirectory(folder);
         int size = Manifest.ImageSize, channels = Manifest.Channels;
         var outcomes = new List<DetectionOutcome>();
-        var pending = new List<PreparedImage>();
         lock (_gate)
         {
-            foreach (DetectorInput input in inputs)
+            foreach (var group in ImageBatcher.Groups(_registry, inputs, ReadOptions, size, channels, options.BatchSize, token))
             {
-                token.ThrowIfCancellationRequested();
-                foreach (PreparedImage image in ImageBatcher.Prepare(_registry, input, ReadOptions, size, channels, token))
+                if (group[0].Error is { } error)
                 {
-                    if (image.Error is not null)
-                    {
-                        Flush(); // keeps the outcomes in input order
-                        outcomes.Add(new DetectionOutcome { Path = image.Path, Error = image.Error });
-                        continue;
-                    }
-                    pending.Add(image);
-                    if (pending.Count == options.BatchSize) Flush();
+                    outcomes.Add(new DetectionOutcome { Path = group[0].Path, Error = error });
+                    continue;
                 }
+                using var scope = torch.NewDisposeScope();
+                // DetectAnomaly runs the models under no_grad; the scope frees the batch and whatever it made.
+                var batch = ImageBatcher.ToTensor(group, size, channels, _device);
+                var results = _detector.DetectAnomaly(batch, threshold);
+                for (int i = 0; i < group.Count; i++) outcomes.Add(Outcome(group[i], results[i], options, size, channels));
             }
-            Flush();
         }
         return outcomes;
-
-        void Flush()
-        {
-            if (pending.Count == 0) return;
-            using (var scope = torch.NewDisposeScope())
-            {
-                // DetectAnomaly runs the models under no_grad; the scope frees the batch and whatever it made.
-                var batch = ImageBatcher.ToTensor(pending, size, channels, _device);
-                var results = _detector.DetectAnomaly(batch, threshold);
-                for (int i = 0; i < pending.Count; i++) outcomes.Add(Outcome(pending[i], results[i], options, size, channels));
-            }
-            pending.Clear();
-        }
     }
 
     /// <summary>Disposes the models.</summary>

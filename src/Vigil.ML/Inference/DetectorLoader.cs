@@ -39,6 +39,9 @@ public static class DetectorLoader
         {
             using var reader = ModelPackage.Open(path);
             var m = reader.Manifest;
+            if (m.Models is { Router: not null, Classifier: null, Vae: null })
+                throw new UserInputException($"model file '{path}' is a router (routes {string.Join(", ", m.Classes)}), not an anomaly detector; " +
+                                             "it picks which detector an image goes to. Load it with Vigil.ML.Inference.Router, or detect with a model from 'vigil train --phase all'.");
             var readOptions = (m.Preprocessing ?? PackagePreprocessing.Default).ToReadOptions(path);
             EfficientNetModel? classifier = null;
             VaeModel? vae = null;

@@ -1,4 +1,3 @@
-using TorchSharp;
 using Vigil.Imaging;
 using Vigil.ML.Data;
 using static TorchSharp.torch;
@@ -41,6 +40,36 @@ public static class ImageBatcher
         // Anything else is a reader failing on hostile content: it costs this input, never the run (as in training).
         catch (Exception e) { results.Add(new PreparedImage(input.Name, "", null, $"the image could not be decoded: {e.Message}")); }
         return results;
+    }
+
+    /// <summary>
+    /// The images of <paramref name="inputs"/>, prepared as <see cref="Prepare"/> does, in input order and in groups: a
+    /// group is either one image that could not be read (its <see cref="PreparedImage.Error"/> set) or up to
+    /// <paramref name="batchSize"/> readable ones, so a caller scores whole batches and still answers in input order.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="token"/> was cancelled.</exception>
+    public static IEnumerable<IReadOnlyList<PreparedImage>> Groups(ImageReaderRegistry registry, IEnumerable<DetectorInput> inputs, ImageReadOptions options,
+        int size, int channels, int batchSize, CancellationToken token = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var pending = new List<PreparedImage>();
+        foreach (DetectorInput input in inputs)
+        {
+            token.ThrowIfCancellationRequested();
+            foreach (PreparedImage image in Prepare(registry, input, options, size, channels, token))
+            {
+                if (image.Error is not null)
+                {
+                    if (pending.Count > 0) { yield return pending; pending = []; }
+                    yield return [image];
+                    continue;
+                }
+                pending.Add(image);
+                if (pending.Count == batchSize) { yield return pending; pending = []; }
+            }
+        }
+        if (pending.Count > 0) yield return pending;
     }
 
     /// <summary>Stacks prepared images into a float tensor [B,C,S,S] in [0,1] on <paramref name="device"/>.</summary>

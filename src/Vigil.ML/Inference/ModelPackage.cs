@@ -110,6 +110,15 @@ public static class ModelPackage
             throw new ArgumentException("the manifest configures a classifier but no 'classifier' module was given", nameof(modules));
         if (manifest.Models.Vae is not null && !modules.ContainsKey("vae"))
             throw new ArgumentException("the manifest configures a VAE but no 'vae' module was given", nameof(modules));
+        if (manifest.Models.Router is { } router)
+        {
+            if (!modules.ContainsKey("router") || !modules.ContainsKey("router_ood"))
+                throw new ArgumentException("the manifest configures a router but the 'router' and 'router_ood' modules were not both given", nameof(modules));
+            if (!router.Routes.Select(r => r.Name).SequenceEqual(manifest.Classes))
+                throw new ArgumentException("the router's routes must be the manifest's classes, in the same order", nameof(manifest));
+            if (!(router.Temperature > 0) || !double.IsFinite(router.OodThreshold))
+                throw new ArgumentException("the router needs a positive temperature and a finite OOD threshold", nameof(manifest));
+        }
         if (manifest.Models.Classifier is { NumClasses: var n } && n != manifest.Classes.Count)
             throw new ArgumentException($"the classifier has {n} outputs but the manifest lists {manifest.Classes.Count} classes", nameof(manifest));
         if (manifest.HybridWeights is { } w && (!(w.Supervised >= 0) || !(w.Unsupervised >= 0) || w.Supervised + w.Unsupervised <= 0))

@@ -18,7 +18,10 @@ public sealed record PackageModels
     /// <summary>The unsupervised VAE, if the package has one (weights entry <c>vae</c>).</summary>
     public PackageVae? Vae { get; init; }
 
-    /// <summary>Any other model configuration, by name (e.g. a router).</summary>
+    /// <summary>The router, if the package is one (weights entries <c>router</c> and <c>router_ood</c>); see <see cref="Router"/>.</summary>
+    public PackageRouter? Router { get; init; }
+
+    /// <summary>Any other model configuration, by name.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Other { get; init; }
 }
@@ -65,6 +68,44 @@ public sealed record PackageVae
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Settings { get; init; }
 }
+
+/// <summary>
+/// A router's configuration: the classifier over routes (the manifest's <c>classes</c>, one per region/modality pair),
+/// its calibration and its out-of-distribution test.
+/// </summary>
+public sealed record PackageRouter
+{
+    /// <summary>The EfficientNet variant of the route classifier (weights entry <c>router</c>).</summary>
+    public required string Variant { get; init; }
+
+    /// <summary>The routes, in output order (the same names as the manifest's classes).</summary>
+    public required IReadOnlyList<PackageRoute> Routes { get; init; }
+
+    /// <summary>Width of the features the OOD statistics are on: every stage's pooled channels (EfficientNetModel.ForwardPooledStages).</summary>
+    public required int FeatureDim { get; init; }
+
+    /// <summary>The temperature dividing the logits (fitted on validation), so confidences are calibrated.</summary>
+    public required double Temperature { get; init; }
+
+    /// <summary>How the out-of-distribution score is computed: <c>mahalanobis</c> (weights entry <c>router_ood</c>).</summary>
+    public required string OodScore { get; init; }
+
+    /// <summary>An image whose OOD score is above this is unroutable: looks like no route the router was trained on.</summary>
+    public required double OodThreshold { get; init; }
+
+    /// <summary>The share of validation in-route images kept below <see cref="OodThreshold"/> when it was set (e.g. 0.995).</summary>
+    public double OodQuantile { get; init; }
+
+    /// <summary>Below this calibrated confidence an image is unroutable (too unsure between routes).</summary>
+    public required double MinConfidence { get; init; }
+}
+
+/// <summary>One route of a router: a region/modality pair, e.g. <c>brain/MRI</c>.</summary>
+/// <param name="Name">The route's name, <c>region/modality</c>.</param>
+/// <param name="Region">Anatomical region, as the dataset CSVs say it.</param>
+/// <param name="Modality">Imaging modality, as the dataset CSVs say it.</param>
+/// <param name="TrainImages">Training images of the route.</param>
+public sealed record PackageRoute(string Name, string Region, string Modality, int TrainImages);
 
 /// <summary>Weights of the two anomaly scores in the hybrid score (they sum to 1 by convention).</summary>
 /// <param name="Supervised">Weight of the classifier's anomaly score.</param>

@@ -43,7 +43,7 @@ internal static class AnomalyHeadPhase
         // The same images the VAE learned normality from (--vae-data auto resolved the same way).
         var positions = train.PositionsOf(train.Split.VaeRows(request.VaeData.Resolve(train.Split).Data));
         if (positions.Length < 2) return false; // TrainVae refuses such data; the model then keeps scoring without the head
-        var loader = new BatchLoader(train, LoaderOptions.Training(request.BatchSize!.Value, request.Seed + 2, false, TrainingRun.VaeAugmentation(request))
+        var loader = new BatchLoader(train, LoaderOptions.Training(request.BatchSize!.Value, request.Seed + 2, false, PhaseTraining.VaeAugmentation(request))
             with { Device = request.Compute.Device, DropLast = positions.Length > request.BatchSize }, positions);
         int epochs = request.AnomalyHeadEpochs ?? DefaultEpochs(request, vaeEpochs, loader.BatchesPerEpoch);
         using var anomalies = LabeledAnomalies(ctx, train);
@@ -103,7 +103,7 @@ internal static class AnomalyHeadPhase
         var positions = train.PositionsOf(train.Split.AnomalyRows());
         if (positions.Length == 0) return null;
         int size = Math.Clamp(request.BatchSize!.Value / 4, 1, positions.Length);
-        var loader = new BatchLoader(train, LoaderOptions.Training(size, request.Seed + 4, false, TrainingRun.VaeAugmentation(request))
+        var loader = new BatchLoader(train, LoaderOptions.Training(size, request.Seed + 4, false, PhaseTraining.VaeAugmentation(request))
             with { Device = request.Compute.Device, DropLast = false }, positions);
         return new CyclingBatches(loader, ctx.Cancellation);
     }

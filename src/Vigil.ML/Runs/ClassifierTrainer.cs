@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace Vigil.ML.Runs;
 
 /// <summary>
-/// The supervised phase: EfficientNet on labeled images, AdamW, label smoothing, class weights; with a
+/// The supervised phase (and the router's, whose classes are routes): EfficientNet on labeled images, AdamW, label smoothing, class weights; with a
 /// <see cref="PseudoLabelConsistency"/>, the unlabeled images teach it too (confident pseudo-labels, FixMatch style).
 /// </summary>
 internal sealed class ClassifierTrainer : IPhaseTrainer, IDisposable
@@ -23,9 +23,10 @@ internal sealed class ClassifierTrainer : IPhaseTrainer, IDisposable
     private readonly PseudoLabelConsistency? _unlabeled;
 
     public ClassifierTrainer(RunContext ctx, EfficientNetModel model, CachedSplit val, IReadOnlyList<double>? classWeights,
-        PseudoLabelConsistency? unlabeled = null)
+        PseudoLabelConsistency? unlabeled = null, TrainingPhase phase = TrainingPhase.Supervised)
     {
         _ctx = ctx;
+        Phase = phase;
         _unlabeled = unlabeled;
         Model = model;
         _val = val;
@@ -37,9 +38,13 @@ internal sealed class ClassifierTrainer : IPhaseTrainer, IDisposable
     }
 
     public EfficientNetModel Model { get; }
-    public TrainingPhase Phase => TrainingPhase.Supervised;
+    /// <summary>Supervised for the detector's classifier; Router when its classes are routes.</summary>
+    public TrainingPhase Phase { get; }
     public string ModelKind => "efficientnet-" + Model.Options.Scaling.Name;
-    public string MonitorName => _ctx.Request.Dataset.NormalClass is null ? "val_auroc_macro" : "val_anomaly_auroc";
+    // The router's ranking saturates (AUROC 1) long before its decisions settle: it keeps the epoch whose calibrated
+    // decisions are best, by the validation log-likelihood.
+    public string MonitorName => Phase == TrainingPhase.Router ? "val_log_likelihood"
+        : _ctx.Request.Dataset.NormalClass is null ? "val_auroc_macro" : "val_anomaly_auroc";
     public IReadOnlyDictionary<string, nn.Module> Modules { get; }
     public IReadOnlyDictionary<string, OptimizerHelper> Optimizers { get; }
 
@@ -75,7 +80,8 @@ internal sealed class ClassifierTrainer : IPhaseTrainer, IDisposable
         loss /= Math.Max(1, truth.Length);
         var report = ClassificationReport.FromProbabilities(probabilities, truth, classes);
         double? anomalyAuroc = AnomalyAuroc(probabilities, truth, _ctx.Request.Dataset.NormalClassIndex);
-        double monitor = anomalyAuroc ?? (double.IsFinite(report.RocAucOvr?.Macro ?? double.NaN) ? report.RocAucOvr!.Macro : report.Accuracy);
+        double monitor = Phase == TrainingPhase.Router ? -loss
+            : anomalyAuroc ?? (double.IsFinite(report.RocAucOvr?.Macro ?? double.NaN) ? report.RocAucOvr!.Macro : report.Accuracy);
         var evt = EpochEvents.FromReport(report) with { AurocMacro = Finite(report.RocAucOvr?.Macro), AurocWeighted = Finite(report.RocAucOvr?.Weighted), AnomalyAuroc = anomalyAuroc };
         return new ValidationResult(loss, new Dictionary<string, double>(), double.IsFinite(monitor) ? monitor : 0, evt);
     }

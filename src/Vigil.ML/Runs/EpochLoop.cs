@@ -69,7 +69,7 @@ internal static class EpochLoop
             Epochs = epochs, BatchesPerEpoch = batchesPerEpoch, BatchSize = loader.Options.BatchSize, StartEpoch = first, StepsDone = globalStep,
             ResumedFrom = resumedFrom, TrainImages = trainImages, ValImages = valImages, ImageSize = loader.Data.ImageSize,
             Device = request.Compute.Description, MonitorMetric = trainer.MonitorName,
-            Hyperparameters = Hyperparameters.Of(("lr", trainer.Phase == TrainingPhase.Supervised ? request.LearningRate : request.VaeLearningRate),
+            Hyperparameters = Hyperparameters.Of(("lr", trainer.Phase == TrainingPhase.Unsupervised ? request.VaeLearningRate : request.LearningRate),
                 ("weight_decay", request.WeightDecay), ("seed", request.Seed), ("augment", request.Augment), ("patience", request.Patience)),
         };
         ctx.Events.Publish(Started(startEpoch));

@@ -1,4 +1,3 @@
-using TorchSharp;
 using Vigil.ML.Data;
 using Vigil.ML.Models.EfficientNet;
 using Vigil.ML.Models.Vae;
@@ -38,6 +37,34 @@ public static class ModelScoring
                 for (int b = 0; b < batch.Size; b++) result[i++] = flat.AsSpan(b * k, k).ToArray();
             }
         return result;
+    }
+
+    /// <summary>
+    /// Logits [N][classes] and every stage's pooled features [N, D] (<see cref="EfficientNetModel.ForwardPooledStages"/>,
+    /// float32, CPU) of the classifier for the images at <paramref name="positions"/>: what the router's calibration and
+    /// out-of-distribution statistics are fitted on.
+    /// </summary>
+    public static (double[][] Logits, Tensor Features) LogitsAndFeatures(EfficientNetModel model, CachedSplit data, IReadOnlyList<int> positions, int batchSize, Device device)
+    {
+        model.eval();
+        var logits = new List<double[]>(positions.Count);
+        var features = new List<Tensor>();
+        var loader = new BatchLoader(data, LoaderOptions.Evaluation(batchSize) with { Device = device }, positions.ToArray());
+        using var _ = no_grad();
+        foreach (var batch in loader.Epoch(0))
+            using (batch)
+            {
+                var f = model.ForwardPooledStages(batch.Images).to(CPU);
+                using var head = f.narrow(1, f.shape[1] - model.Layout.HeadChannels, model.Layout.HeadChannels);
+                using var z = model.Classifier.forward(head).to_type(ScalarType.Float64);
+                var flat = z.data<double>().ToArray();
+                int k = (int)z.shape[1];
+                for (int b = 0; b < batch.Size; b++) logits.Add(flat.AsSpan(b * k, k).ToArray());
+                features.Add(f.DetachFromDisposeScope());
+            }
+        var all = cat(features, 0).DetachFromDisposeScope();
+        foreach (var f in features) f.Dispose();
+        return ([.. logits], all);
     }
 
     /// <summary>VAE scores and losses for the images at <paramref name="positions"/>.</summary>

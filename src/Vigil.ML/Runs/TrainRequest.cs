@@ -15,6 +15,8 @@ public enum PhaseSelection
     Hybrid,
     /// <summary>Supervised, unsupervised, then hybrid.</summary>
     All,
+    /// <summary>The router: a region/modality classifier with calibrated confidence and an out-of-distribution test (<see cref="RouterTraining"/>).</summary>
+    Router,
 }
 
 /// <summary>How the decision threshold of the anomaly score is chosen on the validation split.</summary>

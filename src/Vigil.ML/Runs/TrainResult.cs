@@ -9,4 +9,8 @@ namespace Vigil.ML.Runs;
 /// <param name="History">Epoch rows of every phase trained in this process.</param>
 /// <param name="Issues">Images skipped while caching, with reasons.</param>
 public sealed record TrainResult(string Output, string? ModelPath, bool Stopped, EvaluationReport? Test, EvaluationReport? Validation,
-    IReadOnlyList<HistoryRow> History, IReadOnlyList<string> Issues);
+    IReadOnlyList<HistoryRow> History, IReadOnlyList<string> Issues)
+{
+    /// <summary>A router run's evaluation on validation and, when there is one, test (empty for the detector's phases).</summary>
+    public IReadOnlyList<RouterReport> Routing { get; init; } = [];
+}

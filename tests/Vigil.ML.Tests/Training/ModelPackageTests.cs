@@ -72,7 +72,7 @@ public sealed class ModelPackageTests : IDisposable
         Assert.Equal("tiny", read.Models.Classifier!.Variant);
         Assert.Equal(0.2, read.Models.Classifier.Settings!["drop_rate"].GetDouble());
         Assert.Equal(16, read.Models.Vae!.LatentDim);
-        Assert.Equal("gate", read.Models.Other!["router"].GetProperty("kind").GetString());
+        Assert.Equal("gate", read.Models.Other!["segmenter"].GetProperty("kind").GetString());
         Assert.Equal(new PackageHybridWeights(0.7, 0.3), read.HybridWeights);
         Assert.Equal(1.5, read.Calibration!.Value.GetProperty("temperature").GetDouble());
         Assert.Equal(0.42, read.Thresholds!.Default);
@@ -228,7 +228,7 @@ public sealed class ModelPackageTests : IDisposable
         {
             Classifier = new PackageClassifier { Variant = "tiny", NumClasses = 3, Settings = new() { ["drop_rate"] = JsonSerializer.SerializeToElement(0.2) } },
             Vae = new PackageVae { LatentDim = 16, BaseWidth = 8 },
-            Other = new() { ["router"] = JsonSerializer.SerializeToElement(new { kind = "gate" }) },
+            Other = new() { ["segmenter"] = JsonSerializer.SerializeToElement(new { kind = "gate" }) },
         },
         HybridWeights = new PackageHybridWeights(0.7, 0.3),
         Calibration = JsonSerializer.SerializeToElement(new { method = "temperature", temperature = 1.5 }),

@@ -17,6 +17,7 @@ public sealed class EfficientNetModel : nn.Module<Tensor, Tensor>
     public const string MeanBufferName = "input_mean", StdBufferName = "input_std";
 
     private readonly Sequential _features;
+    private readonly nn.Module<Tensor, Tensor>[] _stages;
     private readonly Sequential _classifier;
 
     /// <summary>Builds the model with torchvision's initialisation.</summary>
@@ -42,6 +43,7 @@ public sealed class EfficientNetModel : nn.Module<Tensor, Tensor>
         int lastWidth = Layout.Stages[^1][^1].OutChannels;
         features.Add((features.Count.ToString(), new ConvBnAct(lastWidth, Layout.HeadChannels, 1)));
         _features = nn.Sequential(features.ToArray());
+        _stages = features.Select(f => f.Item2).ToArray();
 
         Classifier = nn.Linear(Layout.HeadChannels, options.NumClasses);
         _classifier = nn.Sequential(("0", nn.Dropout(options.Dropout ?? options.Scaling.Dropout)), ("1", Classifier));
@@ -89,10 +91,37 @@ public sealed class EfficientNetModel : nn.Module<Tensor, Tensor>
         return ForwardFeaturesCore(images).MoveToOuterDisposeScope();
     }
 
-    private Tensor ForwardFeaturesCore(Tensor images)
+    /// <summary>
+    /// The spatial mean of every stage's output (stem, each block stage, head convolution), concatenated
+    /// [B, <see cref="PooledStageWidth"/>]: low-level statistics (colour, texture) as well as the classifier's own
+    /// features, for out-of-distribution tests that must notice what the classes never needed to tell apart.
+    /// </summary>
+    public Tensor ForwardPooledStages(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        CheckInput(images);
+        Tensor x = (images - get_buffer(MeanBufferName)!) / get_buffer(StdBufferName)!;
+        var pooled = new List<Tensor>(_stages.Length);
+        foreach (var stage in _stages)
+        {
+            x = stage.forward(x);
+            pooled.Add(x.mean([2, 3]));
+        }
+        return torch.cat(pooled, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Width of <see cref="ForwardPooledStages"/>: the channels of every stage summed.</summary>
+    public int PooledStageWidth => Layout.StemChannels + Layout.Stages.Sum(s => s[^1].OutChannels) + Layout.HeadChannels;
+
+    private void CheckInput(Tensor images)
     {
         if (images.dim() != 4 || images.shape[1] != Options.InputChannels)
             throw new ArgumentException($"expected images [B, {Options.InputChannels}, H, W], got [{string.Join(", ", images.shape)}]", nameof(images));
+    }
+
+    private Tensor ForwardFeaturesCore(Tensor images)
+    {
+        CheckInput(images);
         Tensor normalised = (images - get_buffer(MeanBufferName)!) / get_buffer(StdBufferName)!;
         Tensor mapped = _features.forward(normalised);
         return nn.functional.adaptive_avg_pool2d(mapped, [1, 1]).flatten(1);

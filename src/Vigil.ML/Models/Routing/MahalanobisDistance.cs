@@ -1,0 +1,84 @@
+using static TorchSharp.torch;
+
+namespace Vigil.ML.Models.Routing;
+
+/// <summary>
+/// An out-of-distribution score on a classifier's features (Lee et al. 2018): the squared Mahalanobis
+/// distance to the nearest class mean under one covariance shared by the classes. An image like none the classifier
+/// was trained on lands far from every class mean, however confident the softmax is. The means and the precision
+/// (inverse covariance) are buffers, so a model package carries them like weights.
+/// </summary>
+public sealed class MahalanobisDistance : nn.Module<Tensor, Tensor>
+{
+    /// <summary>
+    /// Share of the covariance replaced by its mean variance on the diagonal before inverting: a few hundred images
+    /// do not pin down a covariance of a few hundred features, and the unshrunk inverse would amplify noise directions.
+    /// </summary>
+    public const double DefaultShrinkage = 0.1;
+
+    /// <summary>An unfitted score for <paramref name="classes"/> classes of <paramref name="features"/> features (to load fitted buffers into).</summary>
+    public MahalanobisDistance(int classes, int features) : base(nameof(MahalanobisDistance))
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(classes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
+        Classes = classes; Features = features;
+        // Detached: a caller's dispose scope must not free the module's own state.
+        register_buffer("means", zeros(classes, features, dtype: ScalarType.Float32).DetachFromDisposeScope());
+        register_buffer("precision", eye(features, dtype: ScalarType.Float32).DetachFromDisposeScope());
+    }
+
+    /// <summary>Classes (rows of the means).</summary>
+    public int Classes { get; }
+
+    /// <summary>Feature dimension.</summary>
+    public int Features { get; }
+
+    /// <summary>
+    /// Fits class means and the shrunk shared covariance on <paramref name="features"/> [N, D] with class ids
+    /// <paramref name="labels"/> [N] (every class must have an image).
+    /// </summary>
+    /// <exception cref="ArgumentException">Shapes disagree, or a class has no image.</exception>
+    public static MahalanobisDistance Fit(Tensor features, long[] labels, int classes, double shrinkage = DefaultShrinkage)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (features.dim() != 2 || features.shape[0] != labels.Length)
+            throw new ArgumentException($"features must be [N, D] with N = {labels.Length}; got [{string.Join(", ", features.shape)}]", nameof(features));
+        int d = (int)features.shape[1];
+        var module = new MahalanobisDistance(classes, d);
+        using var scope = NewDisposeScope();
+        var x = features.to(CPU).to_type(ScalarType.Float64);
+        var y = tensor(labels);
+        var rows = new Tensor[classes];
+        for (int k = 0; k < classes; k++)
+        {
+            var of = y.eq(k).nonzero().squeeze(1);
+            if (of.shape[0] == 0) throw new ArgumentException($"class {k} has no image to fit its mean on", nameof(labels));
+            rows[k] = x.index_select(0, of).mean([0]);
+        }
+        var means = stack(rows);
+        var centred = x - means.index_select(0, y);
+        var covariance = centred.t().matmul(centred) / Math.Max(1, labels.Length - classes);
+        double meanVariance = covariance.diagonal().mean().item<double>();
+        var shrunk = covariance * (1 - shrinkage) + eye(d, dtype: ScalarType.Float64) * (shrinkage * Math.Max(meanVariance, 1e-12));
+        var precision = linalg.inv(shrunk);
+        using (no_grad())
+        {
+            module.get_buffer("means")!.copy_(means.to_type(ScalarType.Float32));
+            module.get_buffer("precision")!.copy_(precision.to_type(ScalarType.Float32));
+        }
+        return module;
+    }
+
+    /// <summary>Squared distance [B] of each feature row [B, D] to its nearest class mean.</summary>
+    public override Tensor forward(Tensor features)
+    {
+        using var scope = NewDisposeScope();
+        var means = get_buffer("means")!;
+        var precision = get_buffer("precision")!;
+        // (f − μ)ᵀ P (f − μ) for every class at once: [B, K, D] differences.
+        var diff = features.unsqueeze(1) - means.unsqueeze(0);
+        var distance = (diff.matmul(precision) * diff).sum(2);
+        return distance.min(1).values.MoveToOuterDisposeScope();
+    }
+}
