@@ -25,7 +25,7 @@ Conventions shared by every verb:
 
 The sections below are the programs' own `--help` output.
 HEAD
-  for verb in "" organize "datasets" "datasets list" train evaluate detect sample demo serve doctor; do
+  for verb in "" organize "datasets" "datasets list" train evaluate detect repository "repository init" "repository add" "repository check" "repository list" sample demo serve doctor; do
     echo
     echo "## vigil${verb:+ $verb}"
     echo

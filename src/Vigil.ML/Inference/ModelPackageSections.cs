@@ -81,8 +81,11 @@ public sealed record PackageRouter
     /// <summary>The routes, in output order (the same names as the manifest's classes).</summary>
     public required IReadOnlyList<PackageRoute> Routes { get; init; }
 
-    /// <summary>Width of the features the OOD statistics are on: every stage's pooled channels (EfficientNetModel.ForwardPooledStages).</summary>
+    /// <summary>Width of the features the OOD statistics are on (EfficientNetModel.StatisticsWidth of <see cref="OodStages"/>).</summary>
     public required int FeatureDim { get; init; }
+
+    /// <summary>Leading stages (the stem first) whose channel means and spreads the OOD score reads (EfficientNetModel.ForwardWithStatistics).</summary>
+    public int OodStages { get; init; } = 3;
 
     /// <summary>The temperature dividing the logits (fitted on validation), so confidences are calibrated.</summary>
     public required double Temperature { get; init; }

@@ -146,11 +146,9 @@ public sealed class Router : IDisposable
     private RouteDecision[] Score(Tensor batch, RouteOptions options)
     {
         using var noGrad = no_grad();
-        var stages = _classifier.ForwardPooledStages(batch);
-        // The last stage's mean is the classifier's own pooled feature vector.
-        var features = stages.narrow(1, stages.shape[1] - _classifier.Layout.HeadChannels, _classifier.Layout.HeadChannels);
+        var (features, statistics) = _classifier.ForwardWithStatistics(batch, Config.OodStages);
         var logits = _classifier.Classifier.forward(features).to(CPU).to_type(ScalarType.Float64);
-        var distance = _ood.forward(stages).to(CPU).to_type(ScalarType.Float64).data<double>().ToArray();
+        var distance = _ood.forward(statistics).to(CPU).to_type(ScalarType.Float64).data<double>().ToArray();
         int k = Routes.Count;
         var flat = logits.data<double>().ToArray();
         double oodThreshold = options.OodThreshold ?? Config.OodThreshold, minConfidence = options.MinConfidence ?? Config.MinConfidence;

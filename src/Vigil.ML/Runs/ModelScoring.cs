@@ -40,30 +40,32 @@ public static class ModelScoring
     }
 
     /// <summary>
-    /// Logits [N][classes] and every stage's pooled features [N, D] (<see cref="EfficientNetModel.ForwardPooledStages"/>,
+    /// Logits [N][classes] and the leading stages' statistics [N, D] (<see cref="EfficientNetModel.ForwardWithStatistics"/>,
     /// float32, CPU) of the classifier for the images at <paramref name="positions"/>: what the router's calibration and
     /// out-of-distribution statistics are fitted on.
     /// </summary>
-    public static (double[][] Logits, Tensor Features) LogitsAndFeatures(EfficientNetModel model, CachedSplit data, IReadOnlyList<int> positions, int batchSize, Device device)
+    public static (double[][] Logits, Tensor Statistics) LogitsAndStatistics(EfficientNetModel model, CachedSplit data, IReadOnlyList<int> positions,
+        int leadingStages, int batchSize, Device device)
     {
         model.eval();
         var logits = new List<double[]>(positions.Count);
-        var features = new List<Tensor>();
+        var statistics = new List<Tensor>();
         var loader = new BatchLoader(data, LoaderOptions.Evaluation(batchSize) with { Device = device }, positions.ToArray());
         using var _ = no_grad();
         foreach (var batch in loader.Epoch(0))
             using (batch)
             {
-                var f = model.ForwardPooledStages(batch.Images).to(CPU);
-                using var head = f.narrow(1, f.shape[1] - model.Layout.HeadChannels, model.Layout.HeadChannels);
-                using var z = model.Classifier.forward(head).to_type(ScalarType.Float64);
+                var (features, stats) = model.ForwardWithStatistics(batch.Images, leadingStages);
+                using var z = model.Classifier.forward(features).to(CPU).to_type(ScalarType.Float64);
                 var flat = z.data<double>().ToArray();
                 int k = (int)z.shape[1];
                 for (int b = 0; b < batch.Size; b++) logits.Add(flat.AsSpan(b * k, k).ToArray());
-                features.Add(f.DetachFromDisposeScope());
+                statistics.Add(stats.to(CPU).DetachFromDisposeScope());
+                features.Dispose();
+                stats.Dispose();
             }
-        var all = cat(features, 0).DetachFromDisposeScope();
-        foreach (var f in features) f.Dispose();
+        var all = cat(statistics, 0).DetachFromDisposeScope();
+        foreach (var f in statistics) f.Dispose();
         return ([.. logits], all);
     }
 

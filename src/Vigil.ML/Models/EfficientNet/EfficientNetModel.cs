@@ -92,26 +92,39 @@ public sealed class EfficientNetModel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The spatial mean of every stage's output (stem, each block stage, head convolution), concatenated
-    /// [B, <see cref="PooledStageWidth"/>]: low-level statistics (colour, texture) as well as the classifier's own
-    /// features, for out-of-distribution tests that must notice what the classes never needed to tell apart.
+    /// One forward pass giving the classifier's pooled features [B, <see cref="EfficientNetLayout.HeadChannels"/>] and the
+    /// low-level statistics of the first <paramref name="leadingStages"/> stages (the stem is the first): each channel's
+    /// spatial mean, then each channel's spatial spread, [B, <see cref="StatisticsWidth"/>]. Those statistics (colour,
+    /// contrast, texture, grain) are what an out-of-distribution test needs: the deeper features are trained to ignore
+    /// exactly what tells a photograph or noise from a scan (docs/training-internals.md, router).
     /// </summary>
-    public Tensor ForwardPooledStages(Tensor images)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="leadingStages"/> is not between 1 and the number of stages.</exception>
+    public (Tensor Features, Tensor Statistics) ForwardWithStatistics(Tensor images, int leadingStages)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(leadingStages, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(leadingStages, _stages.Length);
         using var scope = NewDisposeScope();
         CheckInput(images);
         Tensor x = (images - get_buffer(MeanBufferName)!) / get_buffer(StdBufferName)!;
-        var pooled = new List<Tensor>(_stages.Length);
-        foreach (var stage in _stages)
+        var means = new List<Tensor>(leadingStages);
+        var spreads = new List<Tensor>(leadingStages);
+        for (int i = 0; i < _stages.Length; i++)
         {
-            x = stage.forward(x);
-            pooled.Add(x.mean([2, 3]));
+            x = _stages[i].forward(x);
+            if (i >= leadingStages) continue;
+            means.Add(x.mean([2, 3]));
+            spreads.Add(x.flatten(2).std(2, unbiased: false));
         }
-        return torch.cat(pooled, 1).MoveToOuterDisposeScope();
+        Tensor features = x.mean([2, 3]);
+        return (features.MoveToOuterDisposeScope(), torch.cat([.. means, .. spreads], 1).MoveToOuterDisposeScope());
     }
 
-    /// <summary>Width of <see cref="ForwardPooledStages"/>: the channels of every stage summed.</summary>
-    public int PooledStageWidth => Layout.StemChannels + Layout.Stages.Sum(s => s[^1].OutChannels) + Layout.HeadChannels;
+    /// <summary>Stages there are for <see cref="ForwardWithStatistics"/>: the stem, each block stage, the head convolution.</summary>
+    public int StageCount => _stages.Length;
+
+    /// <summary>Width of <see cref="ForwardWithStatistics"/>' statistics: twice the channels of its leading stages.</summary>
+    public int StatisticsWidth(int leadingStages) =>
+        2 * new[] { Layout.StemChannels }.Concat(Layout.Stages.Select(s => s[^1].OutChannels)).Append(Layout.HeadChannels).Take(leadingStages).Sum();
 
     private void CheckInput(Tensor images)
     {
