@@ -20,12 +20,32 @@ public sealed class TrainedRouterFixture : IDisposable
 
     public TrainedRouterFixture()
     {
+        _detectors = new(TrainDetectors);
         Must(VigilProcess.Run(Dir.Path, "sample", "--output", "s1", "--per-organ", "120", "--image-size", "48"));
         Must(VigilProcess.Run(Dir.Path, "sample", "--output", "s2", "--per-organ", "120", "--image-size", "48", "--organs", "fundus", "--seed", "5"));
         Must(VigilProcess.Run(Dir.Path, "organize", "--source", Dir.Combine("s1", "manifest.csv"), "--name", "bc", "--output", "out"));
         Must(VigilProcess.Run(Dir.Path, "organize", "--source", Dir.Combine("s2", "manifest.csv"), "--name", "fundus", "--output", "out"));
         Training = VigilProcess.Run(Dir.Path, "train", "--phase", "router", "--dataset", BrainChest, "--dataset", Fundus, "--image-size", "32",
             "--epochs", "8", "--output", Run, "--format", "json");
+    }
+
+    /// <summary>
+    /// Two tiny anomaly detectors for the repository tests, trained on first use: one on the fundus dataset, one on
+    /// the brain/chest dataset (serving the brain route, and, as a generalist, the fallback).
+    /// </summary>
+    public (string Fundus, string BrainChest) Detectors => _detectors.Value;
+
+    private readonly Lazy<(string, string)> _detectors;
+
+    private (string, string) TrainDetectors()
+    {
+        string Train(string dataset, string output)
+        {
+            Must(VigilProcess.Run(Dir.Path, "train", "--phase", "all", "--dataset", dataset, "--model", "tiny", "--image-size", "32", "--epochs", "1",
+                "--head-epochs", "0", "--max-batches", "3", "--output", output));
+            return Dir.Combine(output, "model.vigil");
+        }
+        return (Train(Fundus, "det-fundus"), Train(BrainChest, "det-bc"));
     }
 
     private static void Must(CliRun run)
@@ -160,6 +180,122 @@ public class RouterTests : IClassFixture<TrainedRouterFixture>
         var manifest = ModelPackage.ReadManifest(_run.Dir.Combine("union", "model.vigil"));
         Assert.Equal(["drusen", "exudate", "hemorrhage", "normal", "opacity", "tumor"], manifest.Classes);
         Assert.Equal("normal", manifest.NormalClass);
+    }
+
+    [Fact]
+    public void A_repository_routes_each_image_to_its_model_falls_back_and_lists_strangers_apart()
+    {
+        var (fundusModel, brainChestModel) = _run.Detectors;
+        string repo = _run.Dir.Combine("repo-full");
+        Assert.Equal(0, Ok(Cli("repository", "init", repo, "--router", _run.Model, "--fallback", brainChestModel)).ExitCode);
+        Ok(Cli("repository", "add", repo, "--route", "retina/fundus", "--model", fundusModel, "--threshold", "0.5"));
+        Ok(Cli("repository", "add", repo, "--route", "brain/MRI", "--model", brainChestModel));
+        // Models are copied in: the repository no longer depends on the run folders.
+        Assert.True(File.Exists(Path.Combine(repo, "routes", "retina-fundus", "model.vigil")));
+
+        var check = Ok(Cli("repository", "check", repo, "--format", "json"));
+        var report = JsonDocument.Parse(check.Stdout).RootElement;
+        Assert.True(report.GetProperty("ok").GetBoolean());
+        Assert.Equal(["router", "route", "route", "fallback"], report.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("role").GetString()));
+        var note = Assert.Single(report.GetProperty("problems").EnumerateArray(), p => p.GetProperty("where").GetString() == "route \"chest/X-ray\"");
+        Assert.Contains("the fallback detects for it", note.GetProperty("message").GetString());
+        Assert.Contains("brain/MRI", Ok(Cli("repository", "list", repo)).Stdout);
+
+        // One image per route, and two strangers: noise and a Fashion-MNIST item.
+        string Image(string dataset, string route) => TrainedRouterFixture.TestImages(dataset).First(i => i.Route == route).Path;
+        string noise = _run.Dir.Combine("noise.png"), fashion = _run.Dir.Combine("fashion.png");
+        var random = new Random(11);
+        var pixels = new byte[48 * 48 * 3];
+        random.NextBytes(pixels);
+        File.WriteAllBytes(noise, Vigil.Imaging.Png.PngEncoder.Encode(new Vigil.Imaging.ImageFrame(48, 48, 3, 8, pixels)));
+        File.WriteAllBytes(fashion, Vigil.Imaging.Png.PngEncoder.Encode(Vigil.Imaging.ImageFrame.Grey8(28, 28, FashionPixels(0))));
+        string brain = Image(_run.BrainChest, "brain/MRI"), chest = Image(_run.BrainChest, "chest/X-ray"), retina = Image(_run.Fundus, "retina/fundus");
+        var detect = Ok(Cli("detect", "--repository", repo, brain, chest, retina, noise, fashion, "--format", "json"));
+        var answer = JsonDocument.Parse(detect.Stdout).RootElement;
+        var routed = answer.GetProperty("routed").EnumerateArray().ToDictionary(r => r.GetProperty("path").GetString()!);
+        Assert.Equal(("brain/MRI", "route"), Route(routed[brain]));
+        Assert.Equal(("chest/X-ray", "fallback"), Route(routed[chest]));
+        Assert.Equal(("retina/fundus", "route"), Route(routed[retina]));
+        foreach (var r in routed.Values)
+        {
+            Assert.InRange(r.GetProperty("route_confidence").GetDouble(), 0.5, 1.0);
+            Assert.InRange(r.GetProperty("anomaly_score").GetDouble(), 0.0, 1.0);
+            Assert.Equal(JsonValueKind.String, r.GetProperty("predicted_class_name").ValueKind);
+        }
+        // The fundus route's threshold is the repository's, not its package's.
+        var fundusScore = routed[retina].GetProperty("anomaly_score").GetDouble();
+        Assert.Equal(fundusScore >= 0.5, routed[retina].GetProperty("is_anomaly").GetBoolean());
+        var strangers = answer.GetProperty("unroutable").EnumerateArray().ToList();
+        Assert.Equal(new[] { noise, fashion }, strangers.Select(r => r.GetProperty("path").GetString()));
+        Assert.All(strangers, r => Assert.StartsWith("looks unlike any route", r.GetProperty("unroutable").GetString()));
+        Assert.All(strangers, r => Assert.Equal(JsonValueKind.Null, r.GetProperty("anomaly_score").ValueKind));
+
+        var text = Ok(Cli("detect", "--repository", repo, chest, noise));
+        Assert.Contains("route chest/X-ray", text.Stdout);
+        Assert.Contains("fallback model", text.Stdout);
+        Assert.Contains("Unroutable (1): no model judged these images.", text.Stdout);
+
+        static (string?, string?) Route(JsonElement row) => (row.GetProperty("route").GetString(), row.GetProperty("model").GetString());
+    }
+
+    [Fact]
+    public void A_route_without_a_model_or_a_changed_model_fails_the_check_and_wrong_input_is_refused()
+    {
+        var (fundusModel, brainChestModel) = _run.Detectors;
+        string repo = _run.Dir.Combine("repo-partial");
+        Ok(Cli("repository", "init", repo, "--router", _run.Model));
+        Ok(Cli("repository", "add", repo, "--route", "brain/MRI", "--model", brainChestModel));
+
+        var check = Cli("repository", "check", repo);
+        Assert.Equal(1, check.ExitCode);
+        Assert.Contains("ERROR: route \"chest/X-ray\": the router sends images to chest/X-ray, but it has no model and there is no fallback", check.Stdout);
+        Assert.Contains("ERROR: route \"retina/fundus\"", check.Stdout);
+
+        // An image of a route without a model is an error row, not a silent pass.
+        string chest = TrainedRouterFixture.TestImages(_run.BrainChest).First(i => i.Route == "chest/X-ray").Path;
+        var detect = Cli("detect", "--repository", repo, chest, "--format", "json");
+        Assert.Equal(1, detect.ExitCode);
+        var row = Assert.Single(JsonDocument.Parse(detect.Stdout).RootElement.GetProperty("routed").EnumerateArray());
+        Assert.Equal("route chest/X-ray has no model in this repository and there is no fallback", row.GetProperty("error").GetString());
+
+        // Refusals, each in the user's terms and without writing anything.
+        var wrongRoute = Cli("repository", "add", repo, "--route", "knee/MRI", "--model", fundusModel);
+        Assert.Equal(2, wrongRoute.ExitCode);
+        Assert.Contains("the router has no route \"knee/MRI\"; its routes are brain/MRI, chest/X-ray, retina/fundus", wrongRoute.Stderr);
+        var routerAsModel = Cli("repository", "add", repo, "--route", "chest/X-ray", "--model", _run.Model);
+        Assert.Equal(2, routerAsModel.ExitCode);
+        Assert.Contains("is a router, not an anomaly detector", routerAsModel.Stderr);
+        var detectorAsRouter = Cli("repository", "init", _run.Dir.Combine("repo-bad"), "--router", fundusModel);
+        Assert.Equal(2, detectorAsRouter.ExitCode);
+        Assert.Contains("is not a router", detectorAsRouter.Stderr);
+        Assert.False(Directory.Exists(_run.Dir.Combine("repo-bad")));
+        Assert.Equal(2, Cli("repository", "init", repo, "--router", _run.Model).ExitCode); // already a repository
+        Assert.Equal(2, Cli("detect", "--repository", repo, "--model", fundusModel, chest).ExitCode);
+        foreach (var run in new[] { wrongRoute, routerAsModel, detectorAsRouter }) Assert.DoesNotContain("Exception", run.Stderr);
+
+        // A model changed after it was added is caught before it is trusted.
+        var copied = Path.Combine(repo, "routes", "brain-MRI", "model.vigil");
+        File.AppendAllText(copied, "tampered");
+        var changed = Cli("repository", "check", repo);
+        Assert.Equal(1, changed.ExitCode);
+        Assert.Contains("routes/brain-MRI/model.vigil changed since it was added", changed.Stdout);
+        Assert.Equal(2, Cli("detect", "--repository", repo, chest).ExitCode);
+    }
+
+    private CliRun Cli(params string[] args) => VigilProcess.Run(_run.Dir.Path, args);
+
+    private static CliRun Ok(CliRun run)
+    {
+        Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
+        return run;
+    }
+
+    private static byte[] FashionPixels(int index)
+    {
+        using var gzip = new GZipStream(File.OpenRead(FashionTest), CompressionMode.Decompress);
+        var buffer = new byte[16 + (index + 1) * 28 * 28];
+        gzip.ReadExactly(buffer);
+        return buffer[^(28 * 28)..];
     }
 
     // Fashion-MNIST's test images (Debian's dataset-fashion-mnist): IDX, a 16-byte header then 28×28 bytes per image.
