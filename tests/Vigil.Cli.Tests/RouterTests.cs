@@ -282,6 +282,40 @@ public class RouterTests : IClassFixture<TrainedRouterFixture>
         Assert.Equal(2, Cli("detect", "--repository", repo, chest).ExitCode);
     }
 
+    [Fact]
+    public void Evaluate_repository_reports_routing_and_per_route_auroc_against_the_generalist()
+    {
+        var (fundusModel, brainChestModel) = _run.Detectors;
+        string repo = _run.Dir.Combine("repo-eval");
+        Ok(Cli("repository", "init", repo, "--router", _run.Model, "--fallback", brainChestModel));
+        Ok(Cli("repository", "add", repo, "--route", "retina/fundus", "--model", fundusModel));
+        var run = Ok(Cli("evaluate", "--repository", repo, "--dataset", _run.BrainChest, "--dataset", _run.Fundus, "--format", "json"));
+        var e = JsonDocument.Parse(run.Stdout).RootElement;
+        // Routing is checked on every test-split image, unlabeled ones too; anomaly AUROC on the labeled ones.
+        int labeled = TrainedRouterFixture.TestImages(_run.BrainChest).Count + TrainedRouterFixture.TestImages(_run.Fundus).Count;
+        int images = e.GetProperty("images").GetInt32();
+        Assert.True(images > labeled, $"{images} images routed, {labeled} labeled");
+        Assert.Equal(["brain/MRI", "chest/X-ray", "retina/fundus"], e.GetProperty("routes").EnumerateArray().Select(r => r.GetString()));
+        var matrix = e.GetProperty("routing_matrix").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToArray();
+        Assert.Equal(images, matrix.Sum(r => r.Sum()));
+        Assert.All(matrix, r => Assert.Equal(4, r.Length)); // three routes and "unroutable"
+        double diagonal = Enumerable.Range(0, 3).Sum(i => matrix[i][i]) / (double)images;
+        Assert.Equal(diagonal, e.GetProperty("routing_accuracy").GetDouble(), 9);
+        Assert.True(diagonal >= 0.9, $"routing accuracy {diagonal:P1}");
+        var perRoute = e.GetProperty("per_route").EnumerateArray().ToList();
+        Assert.Equal(3, perRoute.Count);
+        Assert.All(perRoute, r => Assert.InRange(r.GetProperty("auroc_repository").GetDouble(), 0.0, 1.0));
+        Assert.All(perRoute, r => Assert.InRange(r.GetProperty("auroc_generalist").GetDouble(), 0.0, 1.0));
+        var overall = e.GetProperty("overall");
+        Assert.Equal(labeled, overall.GetProperty("images").GetInt32());
+        Assert.Equal(labeled, perRoute.Sum(r => r.GetProperty("images").GetInt32()));
+        Assert.Equal("the repository's fallback", e.GetProperty("generalist").GetString());
+        var text = Ok(Cli("evaluate", "--repository", repo, "--dataset", _run.Fundus));
+        Assert.Contains("routing accuracy", text.Stdout);
+        Assert.Contains("AUROC generalist", text.Stdout);
+        Assert.Equal(2, Cli("evaluate", "--model", fundusModel, "--dataset", _run.Fundus, "--dataset", _run.BrainChest).ExitCode);
+    }
+
     private CliRun Cli(params string[] args) => VigilProcess.Run(_run.Dir.Path, args);
 
     private static CliRun Ok(CliRun run)

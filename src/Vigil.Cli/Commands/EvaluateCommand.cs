@@ -17,8 +17,18 @@ public static class EvaluateCommand
     /// <summary>Creates the verb.</summary>
     public static Command Create()
     {
-        var model = new Option<string>("--model", "-m") { Description = "Model file (model.vigil from 'vigil train')", Required = true, HelpName = "FILE" };
-        var dataset = new Option<string>("--dataset", "-d") { Description = "Organized dataset folder", Required = true, HelpName = "DIR" };
+        var model = new Option<string?>("--model", "-m") { Description = "Model file (model.vigil from 'vigil train')", HelpName = "FILE" };
+        var repository = new Option<string?>("--repository")
+        {
+            Description = "Instead of --model: a multi-organ repository (vigil repository init). Reports routing accuracy and the routing confusion " +
+                          "matrix, then AUROC per route and overall against a generalist on the same images", HelpName = "DIR",
+        };
+        var generalist = new Option<string?>("--generalist") { Description = "With --repository: the single model to compare against (default: the repository's fallback)", HelpName = "FILE" };
+        var dataset = new Option<string[]>("--dataset", "-d")
+        {
+            Description = "Organized dataset folder; with --repository, repeat it to evaluate on several datasets together", Required = true, HelpName = "DIR",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var split = new Option<string>("--split") { Description = "Split to evaluate: train, val or test", DefaultValueFactory = _ => "test", HelpName = "train|val|test" };
         var scorer = new Option<string?>("--scorer")
         {
@@ -33,15 +43,28 @@ public static class EvaluateCommand
             "Evaluate a trained model on a dataset split: anomaly AUROC/AUPR, F1, detection and false-alarm rates at the model's threshold, TPR at " +
             "FPR 1/5/10 %, AUROC on known vs unknown anomaly classes, and the classifier's accuracy, per-class metrics and confusion matrix.")
         {
-            model, dataset, split, scorer, device, threads, format,
+            model, repository, generalist, dataset, split, scorer, device, threads, format,
         };
         command.SetAction(VigilApp.Guarded("evaluate", (parse, token) =>
         {
             var compute = ComputeResolver.Resolve(parse.GetValue(device), parse.GetValue(threads));
             var splitName = parse.GetValue(split)!.ToLowerInvariant();
             if (splitName is not ("train" or "val" or "test")) throw new UserInputException($"--split '{splitName}' is not a split; use train, val or test.");
-            var folder = parse.GetValue(dataset)!;
-            if (!Directory.Exists(folder)) throw new UserInputException($"--dataset '{folder}' is not a folder; see 'vigil datasets list'.");
+            var folders = parse.GetValue(dataset)!;
+            foreach (var f in folders)
+                if (!Directory.Exists(f)) throw new UserInputException($"--dataset '{f}' is not a folder; see 'vigil datasets list'.");
+            if ((parse.GetValue(model) is null) == (parse.GetValue(repository) is null))
+                throw new UserInputException("give either --model FILE (one model) or --repository DIR (a multi-organ repository).");
+            if (parse.GetValue(repository) is { } repo)
+            {
+                var evaluation = EvaluateRepository(repo, parse.GetValue(generalist), folders, splitName, compute.Device, token);
+                if (parse.GetValue(format) == OutputFormat.Json) JsonOutput.Write(evaluation);
+                else PrintRepository(evaluation);
+                return Task.FromResult(ExitCodes.Ok);
+            }
+            if (parse.GetValue(generalist) is not null) throw new UserInputException("--generalist goes with --repository.");
+            if (folders.Length != 1) throw new UserInputException("with --model, give one --dataset (several datasets are evaluated together with --repository).");
+            var folder = folders[0];
             using var detector = Detector.Load(parse.GetValue(model)!, compute.Device, parse.GetValue(scorer) is { } name ? VaeScoreNames.Parse(name, "--scorer") : null);
             var spec = DatasetSpec.FromFolder(folder, detector.Manifest.NormalClass);
             if (!spec.Splits.TryGetValue(splitName, out var source) || source.Rows.Count == 0)
@@ -55,6 +78,31 @@ public static class EvaluateCommand
             return Task.FromResult(ExitCodes.Ok);
         }));
         return command;
+    }
+
+    private static RepositoryEvaluation EvaluateRepository(string folder, string? generalistFile, string[] datasets, string split, TorchSharp.torch.Device device, CancellationToken token)
+    {
+        using var repository = ML.Inference.Routing.RoutedDetector.Load(folder, device);
+        string? compare = generalistFile ?? (repository.Manifest.Fallback is { } f ? ML.Inference.Routing.RepositoryFolder.Resolve(folder, f.Model) : null);
+        using var generalist = compare is null ? null : Detector.Load(compare, device);
+        var spec = DatasetSpec.Union(datasets.Select(d => DatasetSpec.FromFolder(d)).ToList());
+        return RepositoryEvaluator.Evaluate(repository, generalist, compare is null ? null : generalistFile is null ? "the repository's fallback" : generalistFile, spec, split, token);
+    }
+
+    private static void PrintRepository(RepositoryEvaluation e)
+    {
+        string F(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("F3", CultureInfo.InvariantCulture) : "n/a";
+        Console.WriteLine($"{e.Split}: {e.Images:N0} images — routing accuracy {F(e.RoutingAccuracy)}, unroutable {F(e.Unroutable)}");
+        var matrix = new Table().AddColumn("true \\ routed");
+        foreach (var c in e.Routes.Append(RepositoryEvaluator.UnroutableColumn)) matrix.AddColumn(Markup.Escape(c));
+        for (int i = 0; i < e.Routes.Count; i++)
+            matrix.AddRow([Markup.Escape(e.Routes[i]), .. e.RoutingMatrix[i].Select(n => n.ToString(CultureInfo.InvariantCulture))]);
+        AnsiConsole.Write(matrix);
+        var table = new Table().AddColumns("route", "images", "anomalous", "AUROC repository", e.Generalist is null ? "AUROC generalist (none given)" : "AUROC generalist");
+        foreach (var r in e.PerRoute.Append(e.Overall))
+            table.AddRow(Markup.Escape(r.Route), r.Images.ToString("N0", CultureInfo.InvariantCulture), r.Anomalous.ToString("N0", CultureInfo.InvariantCulture), F(r.AurocRepository), F(r.AurocGeneralist));
+        AnsiConsole.Write(table);
+        if (e.Generalist is not null) Console.WriteLine($"Generalist: {e.Generalist}. Overall AUROC pools the scores of the repository's models.");
     }
 
     /// <summary>One line with the headline metrics of a report.</summary>
