@@ -44,7 +44,7 @@ step "detect: one test image per organ, and a Fashion-MNIST item the router has 
 images=()
 for organ in brain chest fundus; do
   first=$(awk -F, 'NR == 2 { print $1 }' "$out/datasets/$organ/splits/test.csv")
-  images+=("$out/datasets/$organ/$first")
+  images+=("$(realpath -m "$out/datasets/$organ/$first")")
 done
 stranger="$out/fashion-mnist-item.png"
 python3 - "$stranger" <<'PY'
@@ -60,4 +60,4 @@ vigil detect --repository "$repo" "${images[@]}" "$stranger"
 
 step "evaluate: routing, then AUROC per route against the generalist on the same test images"
 vigil evaluate --repository "$repo" "${dataset_args[@]}"
-printf '\nRepository: %s (serve it with: vigil serve --models DIR, DIR/<name>/ holding the repository)\n' "$repo"
+printf '\nRepository: %s — serve it as one model with: mkdir -p served && ln -s %s served/organs && vigil serve --models served\n' "$repo" "$repo"

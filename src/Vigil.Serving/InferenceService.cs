@@ -28,6 +28,10 @@ public sealed class InferenceService
 
     private const string ImageInput = "image", PixelsInput = "pixels";
     private const string ScoreOutput = "anomaly_score", AnomalyOutput = "is_anomaly", ClassOutput = "predicted_class", ProbabilitiesOutput = "class_probabilities", MapOutput = "error_map";
+    private const string RouteOutput = "route", RouteConfidenceOutput = "route_confidence", UnroutableOutput = "unroutable";
+
+    /// <summary>The <c>route</c> of an image a repository's router sent nowhere (its <c>unroutable</c> output says why).</summary>
+    public const string UnroutableRoute = "unroutable";
 
     private readonly ModelRepository _repository;
     private readonly Metrics.ServingMetrics _metrics;
@@ -70,31 +74,31 @@ public sealed class InferenceService
     {
         ServedVersion served = _repository.Find(name, version);
         if (!served.Ready) throw new InferenceException(InferenceFailure.Unavailable, ModelRepository.NotReady(served));
-        Detector detector = served.Detector;
-        DetectorParts parts = detector.Parts;
+        ServedDetector detector = served.Detector;
         var inputs = new List<TensorMetadata>
         {
             new(ImageInput, Datatypes.Bytes, [-1]),
-            new(PixelsInput, Datatypes.Fp32, [-1, detector.Manifest.Channels, -1, -1]),
+            new(PixelsInput, Datatypes.Fp32, [-1, detector.Channels, -1, -1]),
         };
-        var outputs = new List<TensorMetadata> { new(ScoreOutput, Datatypes.Fp32, [-1]), new(AnomalyOutput, Datatypes.Bool, [-1]) };
-        if (parts.Classifier is not null)
+        var outputs = Available(detector).Select(name => name switch
         {
-            outputs.Add(new(ClassOutput, Datatypes.Bytes, [-1]));
-            outputs.Add(new(ProbabilitiesOutput, Datatypes.Fp32, [-1, parts.Classes.Count]));
-        }
-        if (parts.Vae is not null) outputs.Add(new(MapOutput, Datatypes.Bytes, [-1]));
+            ScoreOutput or RouteConfidenceOutput => new TensorMetadata(name, Datatypes.Fp32, [-1]),
+            AnomalyOutput => new TensorMetadata(name, Datatypes.Bool, [-1]),
+            ProbabilitiesOutput => new TensorMetadata(name, Datatypes.Fp32, [-1, detector.Classes.Count]),
+            _ => new TensorMetadata(name, Datatypes.Bytes, [-1]),
+        }).ToList();
         var properties = new Dictionary<string, string>
         {
-            ["threshold"] = detector.Threshold.ToString("R", CultureInfo.InvariantCulture),
+            ["threshold"] = detector.Threshold is { } t ? t.ToString("R", CultureInfo.InvariantCulture) : "per route",
             ["threshold_method"] = detector.ThresholdMethod,
-            ["image_size"] = detector.Manifest.ImageSize.ToString(CultureInfo.InvariantCulture),
-            ["channels"] = detector.Manifest.Channels.ToString(CultureInfo.InvariantCulture),
-            ["classes"] = string.Join(",", parts.Classes),
+            ["image_size"] = detector.ImageSize.ToString(CultureInfo.InvariantCulture),
+            ["channels"] = detector.Channels.ToString(CultureInfo.InvariantCulture),
+            ["classes"] = string.Join(",", detector.Classes),
             ["max_batch_size"] = served.Batching.MaxBatchSize.ToString(CultureInfo.InvariantCulture),
             ["max_queue_delay_microseconds"] = ((long)served.Batching.MaxQueueDelay.TotalMicroseconds).ToString(CultureInfo.InvariantCulture),
             ["max_queue_size"] = served.Batching.MaxQueueSize.ToString(CultureInfo.InvariantCulture),
         };
+        if (detector.Repository is { } repository) properties["routes"] = string.Join(",", repository.Router.Routes);
         var model = _repository.Models[name];
         return new ModelMetadata(name, model.Versions.Keys.Select(v => v.ToString(CultureInfo.InvariantCulture)).ToList(), Platform, inputs, outputs, properties);
     }
@@ -105,8 +109,8 @@ public sealed class InferenceService
     public Task<InferResponse> InferAsync(string name, string? version, InferRequest request, CancellationToken token) =>
         RunAsync(name, version, "infer", async served =>
         {
-            Detector detector = served.Detector;
-            double threshold = Threshold(request.Parameters) ?? detector.Threshold;
+            ServedDetector detector = served.Detector;
+            double? threshold = Threshold(request.Parameters);
             var outputs = Outputs(request, served);
             List<DetectorInput> inputs = Inputs(request);
             IReadOnlyList<DetectionOutcome> all = await EnqueueAsync(served, new BatchJob(inputs, outputs.Any(o => o.Name == MapOutput)), Timeout(request.Parameters), token);
@@ -128,10 +132,9 @@ public sealed class InferenceService
     public Task<IReadOnlyList<DetectionOutcome>> DetectAsync(string name, string? version, IReadOnlyList<DetectorInput> inputs, double? threshold, CancellationToken token) =>
         RunAsync(name, version, "detect", async served =>
         {
-            double decide = threshold ?? served.Detector.Threshold;
             IReadOnlyList<DetectionOutcome> outcomes = await EnqueueAsync(served, new BatchJob(inputs, false), null, token);
             IReadOnlyList<DetectionOutcome> decided = outcomes
-                .Select(o => o.Error is null ? o with { IsAnomaly = o.AnomalyScore >= decide || o.CriticalClass is not null } : o).ToList();
+                .Select(o => o.Error is null && o.AnomalyScore is not null ? o with { IsAnomaly = Decide(o, threshold) } : o).ToList();
             return (decided, decided.Count);
         });
 
@@ -210,16 +213,30 @@ public sealed class InferenceService
 
     private static List<RequestedOutput> Outputs(InferRequest request, ServedVersion served)
     {
-        DetectorParts parts = served.Detector.Parts;
-        var available = new List<string> { ScoreOutput, AnomalyOutput };
-        if (parts.Classifier is not null) available.AddRange([ClassOutput, ProbabilitiesOutput]);
-        if (request.Outputs is not { Count: > 0 } asked) return available.Select(n => new RequestedOutput(n, request.BinaryOutputs)).ToList();
-        if (parts.Vae is not null) available.Add(MapOutput);
+        var available = Available(served.Detector);
+        // The error map is costly: only when asked for.
+        if (request.Outputs is not { Count: > 0 } asked) return available.Where(n => n != MapOutput).Select(n => new RequestedOutput(n, request.BinaryOutputs)).ToList();
         foreach (RequestedOutput output in asked)
             if (!available.Contains(output.Name))
                 throw InferenceException.Invalid($"model '{served.Model}' has no output \"{output.Name}\" (outputs: {string.Join(", ", available)})");
         return asked.DistinctBy(o => o.Name).ToList();
     }
+
+    // The outputs a model has. A repository's images get their route; its models differ in classes, so no probabilities.
+    private static List<string> Available(ServedDetector detector)
+    {
+        var available = new List<string> { ScoreOutput, AnomalyOutput };
+        if (detector.HasClassifier) available.Add(ClassOutput);
+        if (detector.HasClassifier && detector.Repository is null) available.Add(ProbabilitiesOutput);
+        if (detector.Repository is not null) available.AddRange([RouteOutput, RouteConfidenceOutput, UnroutableOutput]);
+        if (detector.HasVae) available.Add(MapOutput);
+        return available;
+    }
+
+    // The call's threshold decides when given (as vigil detect --threshold): score ≥ threshold, or a critical-class
+    // rule; otherwise the model's own decision (a repository's: each route's threshold).
+    private static bool Decide(DetectionOutcome o, double? threshold) =>
+        threshold is { } t ? o.AnomalyScore >= t || o.CriticalClass is not null : o.IsAnomaly == true;
 
     // The request's images as detector inputs, named "<index>-<name>" so each finds its outcomes again in a shared batch.
     private static List<DetectorInput> Inputs(InferRequest request)
@@ -297,28 +314,29 @@ public sealed class InferenceService
         return long.TryParse(dash < 0 ? key : key[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : null;
     }
 
-    private static OutputTensor Output(RequestedOutput output, List<DetectionOutcome> outcomes, double threshold, Detector detector)
+    // An unroutable image (a repository's) has no score: anomaly_score −1, is_anomaly false, empty class and map; its
+    // route output says "unroutable" and its unroutable output why.
+    private static OutputTensor Output(RequestedOutput output, List<DetectionOutcome> outcomes, double? threshold, ServedDetector detector)
     {
         long n = outcomes.Count;
+        static byte[] Text(string? s) => System.Text.Encoding.UTF8.GetBytes(s ?? "");
         return output.Name switch
         {
-            ScoreOutput => new OutputTensor { Name = ScoreOutput, Datatype = Datatypes.Fp32, Shape = [n], Fp32 = outcomes.Select(o => (float)o.AnomalyScore!.Value).ToArray(), Binary = output.Binary },
+            ScoreOutput => new OutputTensor { Name = ScoreOutput, Datatype = Datatypes.Fp32, Shape = [n], Fp32 = outcomes.Select(o => (float)(o.AnomalyScore ?? -1)).ToArray(), Binary = output.Binary },
             AnomalyOutput => new OutputTensor
             {
                 Name = AnomalyOutput, Datatype = Datatypes.Bool, Shape = [n], Binary = output.Binary,
-                // The call's threshold decides, as vigil detect --threshold: score ≥ threshold, or a critical-class rule.
-                Bool = outcomes.Select(o => o.AnomalyScore >= threshold || o.CriticalClass is not null).ToArray(),
+                Bool = outcomes.Select(o => o.AnomalyScore is not null && Decide(o, threshold)).ToArray(),
             },
-            ClassOutput => new OutputTensor
-            {
-                Name = ClassOutput, Datatype = Datatypes.Bytes, Shape = [n], Text = true, Binary = output.Binary,
-                Bytes = outcomes.Select(o => System.Text.Encoding.UTF8.GetBytes(o.PredictedClassName ?? "")).ToArray(),
-            },
+            ClassOutput => new OutputTensor { Name = ClassOutput, Datatype = Datatypes.Bytes, Shape = [n], Text = true, Binary = output.Binary, Bytes = outcomes.Select(o => Text(o.PredictedClassName)).ToArray() },
             ProbabilitiesOutput => new OutputTensor
             {
-                Name = ProbabilitiesOutput, Datatype = Datatypes.Fp32, Shape = [n, detector.Parts.Classes.Count], Binary = output.Binary,
-                Fp32 = outcomes.SelectMany(o => o.ClassProbabilities ?? new float[detector.Parts.Classes.Count]).ToArray(),
+                Name = ProbabilitiesOutput, Datatype = Datatypes.Fp32, Shape = [n, detector.Classes.Count], Binary = output.Binary,
+                Fp32 = outcomes.SelectMany(o => o.ClassProbabilities ?? new float[detector.Classes.Count]).ToArray(),
             },
+            RouteOutput => new OutputTensor { Name = RouteOutput, Datatype = Datatypes.Bytes, Shape = [n], Text = true, Binary = output.Binary, Bytes = outcomes.Select(o => Text(o.Route ?? UnroutableRoute)).ToArray() },
+            RouteConfidenceOutput => new OutputTensor { Name = RouteConfidenceOutput, Datatype = Datatypes.Fp32, Shape = [n], Binary = output.Binary, Fp32 = outcomes.Select(o => (float)(o.RouteConfidence ?? 0)).ToArray() },
+            UnroutableOutput => new OutputTensor { Name = UnroutableOutput, Datatype = Datatypes.Bytes, Shape = [n], Text = true, Binary = output.Binary, Bytes = outcomes.Select(o => Text(o.Unroutable)).ToArray() },
             _ => new OutputTensor
             {
                 Name = MapOutput, Datatype = Datatypes.Bytes, Shape = [n], Binary = output.Binary,

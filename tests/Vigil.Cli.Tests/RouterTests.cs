@@ -316,6 +316,62 @@ public class RouterTests : IClassFixture<TrainedRouterFixture>
         Assert.Equal(2, Cli("evaluate", "--model", fundusModel, "--dataset", _run.Fundus, "--dataset", _run.BrainChest).ExitCode);
     }
 
+    [Fact]
+    public async Task The_service_serves_a_repository_as_one_model_with_each_images_route()
+    {
+        var (fundusModel, brainChestModel) = _run.Detectors;
+        // A repository folder inside the served folder is one model, as Triton serves an ensemble.
+        string repo = _run.Dir.Combine("served", "organs");
+        Ok(Cli("repository", "init", repo, "--router", _run.Model, "--fallback", brainChestModel));
+        Ok(Cli("repository", "add", repo, "--route", "retina/fundus", "--model", fundusModel));
+        using var serve = await ServeProcess.StartAsync(_run.Dir.Path, "--models", _run.Dir.Combine("served"), "--no-monitor", "--port", "0", "--grpc-port", "0");
+        using var http = new HttpClient { BaseAddress = serve.Url };
+
+        var metadata = JsonDocument.Parse(await http.GetStringAsync("v2/models/organs")).RootElement;
+        var outputs = metadata.GetProperty("outputs").EnumerateArray().Select(o => o.GetProperty("name").GetString()).ToList();
+        Assert.Contains("route", outputs);
+        Assert.Contains("route_confidence", outputs);
+        Assert.Contains("unroutable", outputs);
+        Assert.DoesNotContain("class_probabilities", outputs); // the routes' models have different classes
+        Assert.Equal("brain/MRI,chest/X-ray,retina/fundus", metadata.GetProperty("parameters").GetProperty("routes").GetString());
+
+        string retina = TrainedRouterFixture.TestImages(_run.Fundus).First().Path;
+        var pixels = new byte[48 * 48 * 3];
+        new Random(5).NextBytes(pixels);
+        byte[] noise = Vigil.Imaging.Png.PngEncoder.Encode(new Vigil.Imaging.ImageFrame(48, 48, 3, 8, pixels));
+        var body = new System.Text.Json.Nodes.JsonObject
+        {
+            ["inputs"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+            {
+                ["name"] = "image", ["datatype"] = "BYTES", ["shape"] = new System.Text.Json.Nodes.JsonArray(2),
+                ["data"] = new System.Text.Json.Nodes.JsonArray(Convert.ToBase64String(File.ReadAllBytes(retina)), Convert.ToBase64String(noise)),
+            }),
+        };
+        var response = await http.PostAsync("v2/models/organs/infer", new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        var answer = JsonDocument.Parse(text).RootElement.GetProperty("outputs").EnumerateArray().ToDictionary(o => o.GetProperty("name").GetString()!, o => o.GetProperty("data"));
+        Assert.Equal(["retina/fundus", "unroutable"], answer["route"].EnumerateArray().Select(v => v.GetString()));
+        Assert.InRange(answer["route_confidence"][0].GetDouble(), 0.5, 1.0);
+        Assert.InRange(answer["anomaly_score"][0].GetDouble(), 0.0, 1.0);
+        Assert.Equal(-1.0, answer["anomaly_score"][1].GetDouble()); // not judged
+        Assert.False(answer["is_anomaly"][1].GetBoolean());
+        Assert.Equal("", answer["unroutable"][0].GetString());
+        Assert.StartsWith("looks unlike any route", answer["unroutable"][1].GetString());
+
+        // curl's door answers as vigil detect --repository does.
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(File.ReadAllBytes(retina)), "file", "retina.png" },
+            { new ByteArrayContent(noise), "file", "noise.png" },
+        };
+        var detect = JsonDocument.Parse(await (await http.PostAsync("api/detect", form)).Content.ReadAsStringAsync()).RootElement;
+        var routed = Assert.Single(detect.GetProperty("routed").EnumerateArray());
+        Assert.Equal(("retina.png", "retina/fundus", "route"), (routed.GetProperty("path").GetString(), routed.GetProperty("route").GetString(), routed.GetProperty("model").GetString()));
+        Assert.Equal("noise.png", Assert.Single(detect.GetProperty("unroutable").EnumerateArray()).GetProperty("path").GetString());
+        Assert.Equal(0, serve.Interrupt());
+    }
+
     private CliRun Cli(params string[] args) => VigilProcess.Run(_run.Dir.Path, args);
 
     private static CliRun Ok(CliRun run)

@@ -42,7 +42,7 @@ public static class DetectCommand
             if (parse.GetValue(repository) is { } dir)
             {
                 using var routed = ML.Inference.Routing.RoutedDetector.Load(dir, compute.Device);
-                var routedRows = routed.Detect(files.Select(DetectorInput.File).ToList(), options, token: token).Select(ML.Inference.Routing.RoutedDetectRow.From).ToList();
+                var routedRows = routed.DetectOutcomes(files.Select(DetectorInput.File).ToList(), options, token).Select(ML.Inference.Routing.RoutedDetectRow.From).ToList();
                 WriteRouted(routedRows, fmt);
                 return Task.FromResult(routedRows.Any(r => r.Error is not null) ? ExitCodes.Failure : ExitCodes.Ok);
             }
@@ -101,8 +101,7 @@ public static class DetectCommand
     // Routed rows first, then the images the router sent nowhere, apart and with the reason.
     private static void WriteRouted(List<ML.Inference.Routing.RoutedDetectRow> rows, string format)
     {
-        var unroutable = rows.Where(r => r.Unroutable is not null).ToList();
-        var routed = rows.Where(r => r.Unroutable is null).ToList();
+        var (routed, unroutable) = ML.Inference.Routing.RoutedDetectRow.Split(rows);
         if (format == "json") { JsonOutput.Write(new { routed, unroutable }); return; }
         string F(double? v) => v is { } x ? x.ToString("F4", CultureInfo.InvariantCulture) : "";
         if (format == "csv")

@@ -19,7 +19,7 @@ internal static class InferenceServing
             ModelsFolder = folder,
             GrpcPort = grpcPort,
             MaxRequestBytes = (long)maxRequestMb << 20,
-            Repository = new RepositoryOptions { Load = path => Detector.Load(path, compute.Device) },
+            Repository = new RepositoryOptions { Load = path => ServedDetector.Load(path, compute.Device) },
         });
     }
 

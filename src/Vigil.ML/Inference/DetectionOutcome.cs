@@ -53,4 +53,16 @@ public sealed record DetectionOutcome
 
     /// <summary>Why the input could not be read; null when it was scored.</summary>
     public string? Error { get; init; }
+
+    /// <summary>Through a multi-organ repository: the route the image was sent to (null when unroutable, or without one).</summary>
+    public string? Route { get; init; }
+
+    /// <summary>Through a repository: the router's calibrated confidence in the image's (nearest) route.</summary>
+    public double? RouteConfidence { get; init; }
+
+    /// <summary>Through a repository: which model judged the image, <c>route</c> (its route's own) or <c>fallback</c>; null when none did.</summary>
+    public string? RouteModel { get; init; }
+
+    /// <summary>Through a repository: why the router sent the image nowhere (then no model scored it), or null.</summary>
+    public string? Unroutable { get; init; }
 }

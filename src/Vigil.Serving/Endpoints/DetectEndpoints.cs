@@ -71,14 +71,21 @@ public static class DetectEndpoints
                 inputs.Add(DetectorInput.Encoded(internalName, buffer.ToArray()));
             }
 
-            IReadOnlyList<DetectionOutcome> outcomes = await service.DetectAsync(name, context.Request.Query["version"].FirstOrDefault(), inputs, threshold, context.RequestAborted);
-            var rows = outcomes.Select(o =>
+            string? version = context.Request.Query["version"].FirstOrDefault();
+            bool routedModel = repository.Find(name, version) is { Ready: true } served && served.Detector.Repository is not null;
+            IReadOnlyList<DetectionOutcome> outcomes = await service.DetectAsync(name, version, inputs, threshold, context.RequestAborted);
+            var renamed = outcomes.Select(o =>
             {
                 string shown = names.GetValueOrDefault(o.Path, o.Path);
-                DetectionOutcome renamed = o with { Path = shown, Error = o.Error?.Replace(o.Path, shown, StringComparison.Ordinal) };
-                return DetectRow.From(renamed);
+                return o with { Path = shown, Error = o.Error?.Replace(o.Path, shown, StringComparison.Ordinal) };
             }).ToList();
-            return Results.Json(rows, Core.Json.VigilJson.Options);
+            // A multi-organ repository answers as `vigil detect --repository` does: routed rows, then the unroutable apart.
+            if (routedModel)
+            {
+                var (routed, unroutable) = ML.Inference.Routing.RoutedDetectRow.Split(renamed.Select(ML.Inference.Routing.RoutedDetectRow.From));
+                return Results.Json(new { routed, unroutable }, Core.Json.VigilJson.Options);
+            }
+            return Results.Json(renamed.Select(DetectRow.From).ToList(), Core.Json.VigilJson.Options);
         }
         catch (InferenceException e)
         {

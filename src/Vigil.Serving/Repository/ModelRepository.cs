@@ -22,8 +22,8 @@ public sealed record ServedModel(string Name, ImmutableSortedDictionary<long, Se
 /// <summary>How a <see cref="ModelRepository"/> loads and watches.</summary>
 public sealed record RepositoryOptions
 {
-    /// <summary>Loads a package (by default onto the CPU).</summary>
-    public Func<string, Detector> Load { get; init; } = path => Detector.Load(path, TorchSharp.torch.CPU);
+    /// <summary>Loads a package or a multi-organ repository's <c>repository.json</c> (by default onto the CPU).</summary>
+    public Func<string, ServedDetector> Load { get; init; } = path => ServedDetector.Load(path, TorchSharp.torch.CPU);
 
     /// <summary>Batching for models without a config.json, and the base of those with one.</summary>
     public BatchingOptions Batching { get; init; } = BatchingOptions.Default;
@@ -59,6 +59,14 @@ public sealed class ModelRepository : IAsyncDisposable
 {
     /// <summary>The package's file name in a model or version folder.</summary>
     public const string PackageName = "model.vigil";
+
+    /// <summary>A multi-organ repository's manifest: its folder is served as one model (docs/repository.md).</summary>
+    public const string RepositoryManifestName = ML.Inference.Routing.RepositoryManifest.FileName;
+
+    // What a model or version folder serves: its package, else a repository's manifest, else nothing.
+    private static string? PackageIn(string folder) =>
+        File.Exists(Path.Combine(folder, PackageName)) ? Path.Combine(folder, PackageName)
+        : File.Exists(Path.Combine(folder, RepositoryManifestName)) ? Path.Combine(folder, RepositoryManifestName) : null;
 
     private readonly string _root;
     private readonly RepositoryOptions _options;
@@ -190,9 +198,9 @@ public sealed class ModelRepository : IAsyncDisposable
     {
         var found = new SortedDictionary<long, (string Package, string ConfigFolder)>();
         foreach (string sub in Directory.EnumerateDirectories(folder))
-            if (long.TryParse(Path.GetFileName(sub), NumberStyles.None, CultureInfo.InvariantCulture, out long n) && File.Exists(Path.Combine(sub, PackageName)))
-                found[n] = (Path.Combine(sub, PackageName), folder);
-        if (found.Count == 0 && File.Exists(Path.Combine(folder, PackageName))) found[1] = (Path.Combine(folder, PackageName), folder);
+            if (long.TryParse(Path.GetFileName(sub), NumberStyles.None, CultureInfo.InvariantCulture, out long n) && PackageIn(sub) is { } versioned)
+                found[n] = (versioned, folder);
+        if (found.Count == 0 && PackageIn(folder) is { } single) found[1] = (single, folder);
 
         var versions = ImmutableSortedDictionary.CreateBuilder<long, ServedVersion>();
         foreach ((long number, (string package, string configFolder)) in found)
@@ -221,7 +229,7 @@ public sealed class ModelRepository : IAsyncDisposable
         if (old is not null)
             foreach ((long number, ServedVersion gone) in old.Versions)
                 if (!found.ContainsKey(number)) retired.Add(gone);
-        string? error = found.Count == 0 ? $"no {PackageName} in {folder} or in numbered version folders inside it" : null;
+        string? error = found.Count == 0 ? $"no {PackageName} (or {RepositoryManifestName} of a multi-organ repository) in {folder} or in numbered version folders inside it" : null;
         return new ServedModel(name, versions.ToImmutable(), error);
     }
 
@@ -232,7 +240,7 @@ public sealed class ModelRepository : IAsyncDisposable
         try
         {
             batching = ModelConfig.Read(configFolder, _options.Batching);
-            Detector detector = _options.Load(package);
+            ServedDetector detector = _options.Load(package);
             ServedVersion? served = null;
             served = ServedVersion.Loaded(name, version, package, stamp, detector, batching, _options.Time,
                 report => _options.Report?.Invoke(served!, report));

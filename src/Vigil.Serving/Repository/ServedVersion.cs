@@ -13,12 +13,12 @@ internal sealed record BatchJob(IReadOnlyList<DetectorInput> Inputs, bool ErrorM
 /// </summary>
 public sealed class ServedVersion
 {
-    private readonly Detector? _detector;
+    private readonly ServedDetector? _detector;
     private int _leases;
     private int _retired;
     private int _disposed;
 
-    private ServedVersion(string model, string version, string path, FileStamp stamp, Detector? detector, BatchingOptions batching, string? error)
+    private ServedVersion(string model, string version, string path, FileStamp stamp, ServedDetector? detector, BatchingOptions batching, string? error)
     {
         Model = model;
         Version = version;
@@ -51,12 +51,12 @@ public sealed class ServedVersion
     public bool Ready => _detector is not null && Volatile.Read(ref _retired) == 0;
 
     /// <summary>The detector (ready versions only).</summary>
-    public Detector Detector => _detector ?? throw new InvalidOperationException(Error);
+    public ServedDetector Detector => _detector ?? throw new InvalidOperationException(Error);
 
     internal DynamicBatcher<BatchJob, IReadOnlyList<DetectionOutcome>>? Batcher { get; private set; }
 
     /// <summary>A served version: the detector behind a batcher.</summary>
-    internal static ServedVersion Loaded(string model, string version, string path, FileStamp stamp, Detector detector, BatchingOptions batching,
+    internal static ServedVersion Loaded(string model, string version, string path, FileStamp stamp, ServedDetector detector, BatchingOptions batching,
         TimeProvider time, Action<BatchReport>? report)
     {
         var served = new ServedVersion(model, version, path, stamp, detector, batching, null);

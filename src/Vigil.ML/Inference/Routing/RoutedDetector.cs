@@ -158,6 +158,30 @@ public sealed class RoutedDetector : IDisposable
         }
     }
 
+    /// <summary>
+    /// <see cref="Detect"/>'s answers as detection outcomes carrying their route (for callers that take one model's
+    /// outcomes, such as the inference service): an unroutable image has <see cref="DetectionOutcome.Unroutable"/> set
+    /// and no score; an image no model could judge has <see cref="DetectionOutcome.Error"/> set.
+    /// </summary>
+    public IReadOnlyList<DetectionOutcome> DetectOutcomes(IReadOnlyList<DetectorInput> inputs, DetectOptions? options = null, CancellationToken token = default) =>
+        Detect(inputs, options, token: token).Select(o =>
+        {
+            RouteDecision r = o.Route;
+            double? confidence = r.Error is null ? r.Confidence : null;
+            return o.Detection is { } d
+                ? d with { Route = r.Route, RouteConfidence = confidence, RouteModel = o.ModelRole }
+                : new DetectionOutcome { Path = r.Path, Image = r.Image, Route = r.Route, RouteConfidence = confidence, Unroutable = r.UnroutableReason, Error = r.Error ?? o.Problem };
+        }).ToList();
+
+    /// <summary>The classes of the repository's models, in order of first appearance (route models first, then the fallback).</summary>
+    public IReadOnlyList<string> Classes => Entries(Manifest).SelectMany(e => _byFile[e.Entry.Model].Parts.Classes).Distinct().ToList();
+
+    /// <summary>Whether any model of the repository has a classifier (so images get a class).</summary>
+    public bool AnyClassifier => _byFile.Values.Any(d => d.Parts.Classifier is not null);
+
+    /// <summary>Whether any model of the repository has a VAE (so images can get an error map).</summary>
+    public bool AnyVae => _byFile.Values.Any(d => d.Parts.Vae is not null);
+
     private static string? Choose(List<RouteDecision> decisions) =>
         decisions.Where(d => d.Route is not null).GroupBy(d => d.Route!)
             .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Average(d => d.Confidence)).Select(g => g.Key).FirstOrDefault();
@@ -178,13 +202,15 @@ public sealed record RoutedDetectRow(string Path, string? Image, string? Route, 
     int? PredictedClass, string? PredictedClassName, double? Confidence, double? AnomalyScore, double? SupervisedScore, double? ReconstructionScore,
     string? Heatmap, string? CriticalClass, string? Unroutable, string? Error)
 {
-    /// <summary>The row of one routed outcome.</summary>
-    public static RoutedDetectRow From(RoutedOutcome o)
+    /// <summary>The row of one outcome of <see cref="RoutedDetector.DetectOutcomes"/>.</summary>
+    public static RoutedDetectRow From(DetectionOutcome d) => new(d.Path, d.Image, d.Route, d.RouteConfidence, d.RouteModel, d.IsAnomaly,
+        d.PredictedClass, d.PredictedClassName, d.Confidence, d.AnomalyScore, d.SupervisedScore, d.ReconstructionScore,
+        d.OverlayPath, d.CriticalClass, d.Unroutable, d.Error);
+
+    /// <summary>The rows split as <c>vigil detect --repository</c> and the service print them: routed first, then the unroutable apart.</summary>
+    public static (List<RoutedDetectRow> Routed, List<RoutedDetectRow> Unroutable) Split(IEnumerable<RoutedDetectRow> rows)
     {
-        DetectionOutcome? d = o.Detection;
-        RouteDecision r = o.Route;
-        return new RoutedDetectRow(r.Path, r.Image ?? d?.Image, r.Route, r.Error is null ? r.Confidence : null, o.ModelRole, d?.IsAnomaly,
-            d?.PredictedClass, d?.PredictedClassName, d?.Confidence, d?.AnomalyScore, d?.SupervisedScore, d?.ReconstructionScore,
-            d?.OverlayPath, d?.CriticalClass, r.UnroutableReason, r.Error ?? d?.Error ?? o.Problem);
+        var all = rows.ToList();
+        return (all.Where(r => r.Unroutable is null).ToList(), all.Where(r => r.Unroutable is not null).ToList());
     }
 }
