@@ -12,7 +12,13 @@ public sealed record TemperatureScaling(double Temperature)
     /// <summary>The range T is searched in; a fit at an end means the logits carry almost no (or all) information.</summary>
     public const double MinTemperature = 0.05, MaxTemperature = 20;
 
-    /// <summary>The T (in [<see cref="MinTemperature"/>, <see cref="MaxTemperature"/>]) with the lowest mean NLL of <paramref name="truth"/>.</summary>
+    /// <summary>
+    /// The T (in [<see cref="MinTemperature"/>, <see cref="MaxTemperature"/>]) with the lowest mean cross-entropy
+    /// against <paramref name="truth"/>, each label held to be right with probability 1 − 1/(N + 2) (Laplace's rule of
+    /// succession for N images). Plain NLL has no minimum when validation is separated perfectly: T then falls to its
+    /// bound and every image, ambiguous or not, gets a confidence of 1. N validation images cannot show an error rate
+    /// below about 1/(N + 2), so the fitted confidence stays below that certainty too.
+    /// </summary>
     /// <param name="logits">Per image, one logit per class.</param>
     /// <param name="truth">Per image, the index of its true class.</param>
     /// <exception cref="ArgumentException">No images, lengths differ, a row's length differs, a label is out of range, or a logit is not finite.</exception>
@@ -29,15 +35,17 @@ public sealed record TemperatureScaling(double Temperature)
             if (truth[i] < 0 || truth[i] >= k) throw new ArgumentException($"label {truth[i]} of image {i} is not a class index below {k}", nameof(truth));
             if (logits[i].Any(v => !double.IsFinite(v))) throw new ArgumentException($"logit row {i} holds a value that is not finite", nameof(logits));
         }
-        // The NLL is convex in 1/T, hence unimodal in log T: a golden-section search finds its minimum.
+        double doubt = k > 1 ? 1.0 / (logits.Count + 2) : 0;
+        double Loss(double logT) => SmoothedNll(logits, truth, Math.Exp(logT), doubt);
+        // The cross-entropy is convex in 1/T, hence unimodal in log T: a golden-section search finds its minimum.
         double a = Math.Log(MinTemperature), b = Math.Log(MaxTemperature);
         double ratio = (Math.Sqrt(5) - 1) / 2;
         double c = b - ratio * (b - a), d = a + ratio * (b - a);
-        double fc = Nll(logits, truth, Math.Exp(c)), fd = Nll(logits, truth, Math.Exp(d));
+        double fc = Loss(c), fd = Loss(d);
         for (int iteration = 0; iteration < 80; iteration++)
         {
-            if (fc < fd) { b = d; d = c; fd = fc; c = b - ratio * (b - a); fc = Nll(logits, truth, Math.Exp(c)); }
-            else { a = c; c = d; fc = fd; d = a + ratio * (b - a); fd = Nll(logits, truth, Math.Exp(d)); }
+            if (fc < fd) { b = d; d = c; fd = fc; c = b - ratio * (b - a); fc = Loss(c); }
+            else { a = c; c = d; fc = fd; d = a + ratio * (b - a); fd = Loss(d); }
         }
         return new TemperatureScaling(Math.Exp((a + b) / 2));
     }
@@ -52,6 +60,24 @@ public sealed record TemperatureScaling(double Temperature)
         for (int i = 0; i < logits.Length; i++) sum += result[i] = Math.Exp(logits[i] / Temperature - max);
         for (int i = 0; i < result.Length; i++) result[i] /= sum;
         return result;
+    }
+
+    // Mean cross-entropy against targets holding 1 − doubt on the label and doubt spread over the other classes.
+    private static double SmoothedNll(IReadOnlyList<double[]> logits, IReadOnlyList<int> truth, double temperature, double doubt)
+    {
+        var scaling = new TemperatureScaling(temperature);
+        double total = 0;
+        for (int i = 0; i < logits.Count; i++)
+        {
+            double[] p = scaling.Probabilities(logits[i]);
+            double other = doubt / (p.Length - 1);
+            for (int j = 0; j < p.Length; j++)
+            {
+                double target = j == truth[i] ? 1 - doubt : other;
+                if (target > 0) total -= target * Math.Log(Math.Max(1e-300, p[j]));
+            }
+        }
+        return total / logits.Count;
     }
 
     /// <summary>Mean negative log-likelihood of <paramref name="truth"/> under the softmax of logits / <paramref name="temperature"/>.</summary>

@@ -30,6 +30,20 @@ public class TemperatureScalingTests
     }
 
     [Fact]
+    public void Perfectly_separated_validation_does_not_make_every_answer_certain()
+    {
+        // 48 images, every one right by a wide margin: plain NLL keeps falling as T → 0.
+        var logits = Enumerable.Range(0, 48).Select(i => new[] { i % 3 == 0 ? 6.0 : 0.0, i % 3 == 1 ? 6.0 : 0.0, i % 3 == 2 ? 6.0 : 0.0 }).ToList();
+        var truth = Enumerable.Range(0, 48).Select(i => i % 3).ToList();
+        var fitted = TemperatureScaling.Fit(logits, truth);
+        Assert.True(fitted.Temperature > TemperatureScaling.MinTemperature * 2, $"T = {fitted.Temperature}");
+        double top = fitted.Probabilities([6.0, 0.0, 0.0]).Max();
+        Assert.InRange(top, 1 - 3.0 / 50, 1 - 0.3 / 50); // about the 1/(N+2) = 1/50 doubt the fit keeps
+        // An ambiguous image (two classes level) stays near 0.5 for them, not 1.
+        Assert.InRange(fitted.Probabilities([3.0, 3.0, 0.0]).Max(), 0.45, 0.5);
+    }
+
+    [Fact]
     public void Probabilities_keep_the_argmax_and_sum_to_one()
     {
         var p = new TemperatureScaling(2.5).Probabilities([1.0, 4.0, -2.0]);
