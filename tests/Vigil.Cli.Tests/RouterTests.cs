@@ -137,6 +137,18 @@ public class RouterTests : IClassFixture<TrainedRouterFixture>
     }
 
     [Fact]
+    public void Real_files_of_modalities_without_a_route_are_unroutable()
+    {
+        // Real scans from Debian's pydicom corpus: a CT slice (no CT route) and colour test patterns (secondary capture).
+        const string pydicom = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
+        string[] files = ["CT_small.dcm", "SC_rgb_small_odd.dcm", "SC_rgb_rle.dcm", "SC_ybr_full_422_uncompressed.dcm"];
+        using var router = Router.Load(_run.Model);
+        var decisions = router.Route(files.Select(f => Path.Combine(pydicom, f)).ToList());
+        Assert.All(decisions, d => Assert.Null(d.Error));
+        Assert.All(decisions, d => Assert.True(d.IsUnroutable, $"{d.Path} routed to {d.Route} ({d.Confidence:P0}, OOD {d.OodScore:F0} vs {router.Config.OodThreshold:F0})"));
+    }
+
+    [Fact]
     public void The_router_package_round_trips_and_a_detector_load_refuses_it()
     {
         var images = TrainedRouterFixture.TestImages(_run.Fundus).Take(10).Select(i => i.Path).ToList();
