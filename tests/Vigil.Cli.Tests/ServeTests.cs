@@ -23,10 +23,7 @@ public sealed class ServeTests
     [Fact]
     public async Task Start_from_the_API_trains_for_real_and_pause_resume_stop_act_on_it()
     {
-        using var dir = new TempFolder();
-        Assert.Equal(0, VigilProcess.Run(dir.Path, "sample", "--output", "s", "--per-organ", "20", "--image-size", "32").ExitCode);
-        // Organized where organize puts datasets by default: the server offers it to the dashboard's Start form.
-        Assert.Equal(0, VigilProcess.Run(dir.Path, "organize", "--source", dir.Combine("s", "manifest.csv"), "--name", "tiny").ExitCode);
+        using var dir = TinyDataset();
         using var serve = await ServeProcess.StartAsync(dir.Path, "--port", "0", "--db", "runs.db");
         using var http = new HttpClient { BaseAddress = serve.Url };
         async Task<(int Code, JsonElement Body)> Post(string path, string json = "")
@@ -34,17 +31,7 @@ public sealed class ServeTests
             var response = await http.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
             return ((int)response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
         }
-        async Task<JsonElement> WaitFor(Func<JsonElement, bool> condition)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(120);
-            while (true)
-            {
-                var status = JsonDocument.Parse(await http.GetStringAsync("api/status")).RootElement;
-                if (condition(status)) return status;
-                if (DateTime.UtcNow > deadline) throw new TimeoutException("status never matched; last: " + status);
-                await Task.Delay(100);
-            }
-        }
+        Task<JsonElement> WaitFor(Func<JsonElement, bool> condition) => WaitForStatus(http, condition);
 
         var info = JsonDocument.Parse(await http.GetStringAsync("api/training")).RootElement;
         Assert.True(info.GetProperty("can_start").GetBoolean());
@@ -112,24 +99,12 @@ public sealed class ServeTests
     [Fact]
     public async Task Pause_and_stop_take_hold_while_the_anomaly_head_trains()
     {
-        using var dir = new TempFolder();
-        Assert.Equal(0, VigilProcess.Run(dir.Path, "sample", "--output", "s", "--per-organ", "20", "--image-size", "32").ExitCode);
-        Assert.Equal(0, VigilProcess.Run(dir.Path, "organize", "--source", dir.Combine("s", "manifest.csv"), "--name", "tiny").ExitCode);
+        using var dir = TinyDataset();
         using var serve = await ServeProcess.StartAsync(dir.Path, "--port", "0", "--db", "runs.db");
         using var http = new HttpClient { BaseAddress = serve.Url };
         async Task<int> Post(string path, string json = "") =>
             (int)(await http.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"))).StatusCode;
-        async Task<JsonElement> WaitFor(Func<JsonElement, bool> condition)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(120);
-            while (true)
-            {
-                var status = JsonDocument.Parse(await http.GetStringAsync("api/status")).RootElement;
-                if (condition(status)) return status;
-                if (DateTime.UtcNow > deadline) throw new TimeoutException("status never matched; last: " + status);
-                await Task.Delay(50);
-            }
-        }
+        Task<JsonElement> WaitFor(Func<JsonElement, bool> condition) => WaitForStatus(http, condition);
         static string Message(JsonElement s) => s.GetProperty("message").GetString() ?? "";
 
         // One VAE epoch, then a head long enough that the pause lands in it.
@@ -198,5 +173,28 @@ public sealed class ServeTests
         var run = VigilProcess.Run(dir.Path, "serve", "--host", "0.0.0.0", "--port", "0");
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("MONITORING_TOKEN", run.Stderr);
+    }
+
+    // A folder with a tiny organized dataset "tiny", where organize puts datasets by default: the server offers it to the
+    // dashboard's Start form.
+    private static TempFolder TinyDataset()
+    {
+        var dir = new TempFolder();
+        Assert.Equal(0, VigilProcess.Run(dir.Path, "sample", "--output", "s", "--per-organ", "20", "--image-size", "32").ExitCode);
+        Assert.Equal(0, VigilProcess.Run(dir.Path, "organize", "--source", dir.Combine("s", "manifest.csv"), "--name", "tiny").ExitCode);
+        return dir;
+    }
+
+    // Polls /api/status until it matches (the server's own progress, not a clock, decides when).
+    private static async Task<JsonElement> WaitForStatus(HttpClient http, Func<JsonElement, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var status = JsonDocument.Parse(await http.GetStringAsync("api/status")).RootElement;
+            if (condition(status)) return status;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("status never matched; last: " + status);
+            await Task.Delay(50);
+        }
     }
 }
