@@ -58,6 +58,7 @@ describe('formatters', () => {
   it('names training phases by what they train', () => {
     expect(formatPhase('supervised')).toBe('classifier');
     expect(formatPhase('unsupervised')).toBe('VAE');
+    expect(formatPhase('router')).toBe('router');
     expect(formatPhase(null)).toBeNull();
     expect(formatPhase('something-new')).toBeNull();
   });
