@@ -63,6 +63,23 @@ public sealed class ExternalControlTests
     }
 
     [Fact]
+    public async Task AnExternalRunsConfigGivesTheLiveStatusItsEpochsAndPhase()
+    {
+        await using ServerHarness h = await ServerHarness.StartAsync();
+        await h.PostJsonAsync("api/runs", new { id = "ext-plan", config = new { epochs = 12, phase = "router", lr = 0.1 } });
+        JsonElement status = await h.GetJsonAsync("api/status");
+        Assert.Equal(("ext-plan", 12, "router"), (status.GetProperty("run_id").GetString(), status.GetProperty("epochs").GetInt32(), status.GetProperty("phase").GetString()));
+        // A later phase of the same run declares itself by updating the run.
+        await h.PostJsonAsync("api/runs", new { id = "ext-plan", config = new { epochs = 3, phase = "unsupervised" } });
+        status = await h.GetJsonAsync("api/status");
+        Assert.Equal((3, "unsupervised"), (status.GetProperty("epochs").GetInt32(), status.GetProperty("phase").GetString()));
+        // Values that are not a plan leave it as it was.
+        await h.PostJsonAsync("api/runs", new { id = "ext-plan", config = new { epochs = "many", phase = 7 } });
+        status = await h.GetJsonAsync("api/status");
+        Assert.Equal((3, "unsupervised"), (status.GetProperty("epochs").GetInt32(), status.GetProperty("phase").GetString()));
+    }
+
+    [Fact]
     public async Task TheLongPollWaitsForACommandAndANewerRequestReplacesAPendingOne()
     {
         await using ServerHarness h = await ServerHarness.StartAsync();

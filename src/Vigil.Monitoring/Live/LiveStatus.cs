@@ -180,6 +180,22 @@ public sealed class RunStatusTracker
         }
     }
 
+    /// <summary>
+    /// Takes what an external run's config declares about its plan (<c>epochs</c>, <c>phase</c>) into the live status,
+    /// when that run is the one followed: its points carry the epoch reached, not how many there will be. Returns true
+    /// when the status changed.
+    /// </summary>
+    public bool DescribeExternal(string runId, int? epochs, string? phase)
+    {
+        lock (_gate)
+        {
+            if (_status.RunId != runId || (epochs is null && phase is null)) return false;
+            var before = _status;
+            _status = _status with { Epochs = epochs ?? _status.Epochs, Phase = phase ?? _status.Phase };
+            return before != _status;
+        }
+    }
+
     /// <summary>Whether an external run's posts may set the live status now (false while another run of this process is active).</summary>
     public bool CanFollow(string runId)
     {

@@ -52,6 +52,10 @@ public static class IngestEndpoints
         // Declared before the status goes out, so it says whether the dashboard's controls reach the run.
         bool declared = body.AcceptsControl == true && session.Commands.Accept(id);
         bool changed = existing is null && session.Status.SetExternalState(id, run.State, "created through the API", now);
+        if (body.Config is { ValueKind: JsonValueKind.Object } config)
+            changed |= session.Status.DescribeExternal(id,
+                config.TryGetProperty("epochs", out var e) && e.TryGetInt32(out int epochs) && epochs > 0 ? epochs : null,
+                config.TryGetProperty("phase", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null);
         if (changed || (declared && session.Status.Current.RunId == id)) session.PublishStatus();
         if (body.CriticalThresholds is { Count: > 0 } targets) session.SetExternalTargets(id, targets);
         loggers.CreateLogger(RotatingFileLoggerProvider.MetricsCategory).LogInformation("run {Run} {Action} by an external trainer", id, existing is null ? "created" : "updated");
