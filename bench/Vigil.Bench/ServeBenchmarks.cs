@@ -39,7 +39,7 @@ public static class ServeBenchmarks
         Directory.CreateDirectory(Path.Combine(repository, "m"));
         File.Copy(model, Path.Combine(repository, "m", "model.vigil"));
         File.WriteAllText(Path.Combine(repository, "m", "config.json"),
-            $"{{\"max_batch_size\": {maxBatch}, \"dynamic_batching\": {{\"max_queue_delay_microseconds\": 2000, \"max_queue_size\": {Math.Max(64, clients * 4)}}}}}");
+            $"{{\"max_batch_size\": {maxBatch}, \"dynamic_batching\": {{\"max_queue_size\": {Math.Max(64, clients * 4)}}}}}");
         int grpcPort = FreePort();
         using var server = StartServer(repository, grpcPort, out Uri url);
         using var http = new HttpClient { BaseAddress = url };

@@ -10,13 +10,17 @@ public sealed record BatchingOptions
     /// <summary>Images one batch holds at most (a single larger request still runs, alone).</summary>
     public int MaxBatchSize { get; init; } = 8;
 
-    /// <summary>How long the oldest waiting request may wait for others to join its batch.</summary>
-    public TimeSpan MaxQueueDelay { get; init; } = TimeSpan.FromMilliseconds(2);
+    /// <summary>
+    /// How long the oldest waiting request may wait for others to join its batch. 0 by default, as in Triton: batches
+    /// still form from the requests that queue while the previous batch runs, and a lone request does not wait for
+    /// company that is not coming.
+    /// </summary>
+    public TimeSpan MaxQueueDelay { get; init; } = TimeSpan.Zero;
 
     /// <summary>Requests that may wait; one more is refused.</summary>
     public int MaxQueueSize { get; init; } = 64;
 
-    /// <summary>The defaults: batches of 8, 2 ms delay, 64 waiting requests.</summary>
+    /// <summary>The defaults: batches of 8, no delay, 64 waiting requests.</summary>
     public static BatchingOptions Default { get; } = new();
 
     /// <summary>Throws for settings no batcher can use.</summary>
