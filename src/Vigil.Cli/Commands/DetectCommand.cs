@@ -37,17 +37,18 @@ public static class DetectCommand
             if ((parse.GetValue(model) is null) == (parse.GetValue(repository) is null))
                 throw new UserInputException("give either --model FILE (one model) or --repository DIR (a multi-organ repository).");
             var compute = ComputeResolver.Resolve(parse.GetValue(device), parse.GetValue(threads));
-            var files = ExpandInputs(parse.GetValue(inputs)!);
             var options = new DetectOptions { Threshold = parse.GetValue(threshold), OverlayFolder = parse.GetValue(heatmap) };
+            // The model first: a wrong model path is the likelier mistake, and it is said before the inputs are searched.
             if (parse.GetValue(repository) is { } dir)
             {
                 using var routed = ML.Inference.Routing.RoutedDetector.Load(dir, compute.Device);
+                var files = ExpandInputs(parse.GetValue(inputs)!);
                 var routedRows = routed.DetectOutcomes(files.Select(DetectorInput.File).ToList(), options, token).Select(ML.Inference.Routing.RoutedDetectRow.From).ToList();
                 WriteRouted(routedRows, fmt);
                 return Task.FromResult(routedRows.Any(r => r.Error is not null) ? ExitCodes.Failure : ExitCodes.Ok);
             }
             using var detector = Detector.Load(parse.GetValue(model)!, compute.Device);
-            var outcomes = detector.Detect(files, options, token);
+            var outcomes = detector.Detect(ExpandInputs(parse.GetValue(inputs)!), options, token);
             var rows = outcomes.Select(DetectRow.From).ToList();
             Write(rows, fmt);
             return Task.FromResult(rows.Any(r => r.Error is not null) ? ExitCodes.Failure : ExitCodes.Ok);
