@@ -116,7 +116,7 @@ public static class RepositoryFolder
             if (entry is null) return;
             if (string.IsNullOrWhiteSpace(entry.Model)) { problems.Add($"{what} has no \"model\" path"); return; }
             try { _ = Resolve(".", entry.Model); }
-            catch (UserInputException e) { problems.Add($"{what}: {e.Message}"); }
+            catch (UserInputException e) { problems.Add($"{what}: {e.Message.TrimEnd('.')}"); }
             if (entry.Sha256 is not { Length: 64 } hash || !hash.All(Uri.IsHexDigit)) problems.Add($"{what}: \"sha256\" must be 64 hex digits");
             if (entry.Threshold is { } t && !(t is >= 0 and <= 1)) problems.Add($"{what}: \"threshold\" must be in [0, 1], not {t}");
         }
