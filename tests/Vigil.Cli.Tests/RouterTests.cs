@@ -392,25 +392,21 @@ public class RouterTests : IClassFixture<TrainedRouterFixture>
         return run;
     }
 
-    private static byte[] FashionPixels(int index)
-    {
-        using var gzip = new GZipStream(File.OpenRead(FashionTest), CompressionMode.Decompress);
-        var buffer = new byte[16 + (index + 1) * 28 * 28];
-        gzip.ReadExactly(buffer);
-        return buffer[^(28 * 28)..];
-    }
+    private static byte[] FashionPixels(int index) => FashionItems(index + 1).Last();
+
+    private static IEnumerable<DetectorInput> FashionImages(int count) =>
+        FashionItems(count).Select((pixels, i) => DetectorInput.Pixels($"fashion-{i}", pixels, 1, 28, 28));
 
     // Fashion-MNIST's test images (Debian's dataset-fashion-mnist): IDX, a 16-byte header then 28×28 bytes per image.
-    private static IEnumerable<DetectorInput> FashionImages(int count)
+    private static IEnumerable<byte[]> FashionItems(int count)
     {
         using var gzip = new GZipStream(File.OpenRead(FashionTest), CompressionMode.Decompress);
-        var header = new byte[16];
-        gzip.ReadExactly(header);
+        gzip.ReadExactly(new byte[16]);
         for (int i = 0; i < count; i++)
         {
             var pixels = new byte[28 * 28];
             gzip.ReadExactly(pixels);
-            yield return DetectorInput.Pixels($"fashion-{i}", pixels, 1, 28, 28);
+            yield return pixels;
         }
     }
 

@@ -83,10 +83,11 @@ public static class EvaluateCommand
     private static RepositoryEvaluation EvaluateRepository(string folder, string? generalistFile, string[] datasets, string split, TorchSharp.torch.Device device, CancellationToken token)
     {
         using var repository = ML.Inference.Routing.RoutedDetector.Load(folder, device);
-        string? compare = generalistFile ?? (repository.Manifest.Fallback is { } f ? ML.Inference.Routing.RepositoryFolder.Resolve(folder, f.Model) : null);
-        using var generalist = compare is null ? null : Detector.Load(compare, device);
+        // The fallback is already loaded with the repository; only a --generalist file is loaded apart.
+        using var given = generalistFile is null ? null : Detector.Load(generalistFile, device);
+        Detector? generalist = given ?? repository.Fallback;
         var spec = DatasetSpec.Union(datasets.Select(d => DatasetSpec.FromFolder(d)).ToList());
-        return RepositoryEvaluator.Evaluate(repository, generalist, compare is null ? null : generalistFile is null ? "the repository's fallback" : generalistFile, spec, split, token);
+        return RepositoryEvaluator.Evaluate(repository, generalist, generalist is null ? null : generalistFile ?? "the repository's fallback", spec, split, token);
     }
 
     private static void PrintRepository(RepositoryEvaluation e)

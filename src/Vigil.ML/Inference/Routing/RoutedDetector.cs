@@ -43,6 +43,9 @@ public sealed class RoutedDetector : IDisposable
     /// <summary>The router.</summary>
     public Router Router { get; }
 
+    /// <summary>The fallback model as loaded, or null when the repository has none.</summary>
+    public Detector? Fallback => Manifest.Fallback is { } entry ? _byFile[entry.Model] : null;
+
     /// <summary>The model that detects for <paramref name="route"/> (its own, else the fallback), or null.</summary>
     public Detector? ModelFor(string route) => Manifest.ModelFor(route) is { } entry ? _byFile[entry.Model] : null;
 
