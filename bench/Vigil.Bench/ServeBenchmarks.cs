@@ -155,7 +155,7 @@ public static class ServeBenchmarks
         async Task Json(int i)
         {
             using var response = await http.PostAsync("v2/models/m/infer", new StringContent(json[i % json.Count], Encoding.UTF8, "application/json"));
-            response.EnsureSuccessStatusCode();
+            await EnsureSuccess(response);
         }
         async Task Binary(int i)
         {
@@ -164,10 +164,18 @@ public static class ServeBenchmarks
             content.Headers.ContentType = new("application/octet-stream");
             content.Headers.Add("Inference-Header-Content-Length", header.ToString(CultureInfo.InvariantCulture));
             using var response = await http.PostAsync("v2/models/m/infer", content);
-            response.EnsureSuccessStatusCode();
+            await EnsureSuccess(response);
         }
         async Task Grpc(int i) => await grpc.ModelInferAsync(raw[i % raw.Count]);
         return [("REST JSON", Json), ("REST binary", Binary), ("gRPC", Grpc)];
+    }
+
+    // As EnsureSuccessStatusCode, with the server's error body in the message: a failure must say why.
+    private static async Task EnsureSuccess(HttpResponseMessage response)
+    {
+        if (response.IsSuccessStatusCode) return;
+        string body = await response.Content.ReadAsStringAsync();
+        throw new HttpRequestException($"{(int)response.StatusCode} {response.StatusCode}: {body}", null, response.StatusCode);
     }
 
     private static byte[] Raw(byte[] file)
@@ -223,7 +231,14 @@ public static class ServeBenchmarks
         foreach (var a in new[] { cli, "serve", "--models", repository, "--no-monitor", "--port", "0", "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture) })
             info.ArgumentList.Add(a);
         var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start vigil serve");
-        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line && line.Contains("NOT READY", StringComparison.Ordinal)) Console.Error.WriteLine(line); };
+        // The server's log goes to a file beside the work files; a model that is not ready is also said here.
+        var log = TextWriter.Synchronized(new StreamWriter(Path.Combine(Path.GetDirectoryName(repository)!, "serve-stderr.log")) { AutoFlush = true });
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not { } line) return;
+            log.WriteLine(line);
+            if (line.Contains("NOT READY", StringComparison.Ordinal)) Console.Error.WriteLine(line);
+        };
         process.BeginErrorReadLine();
         string? first = process.StandardOutput.ReadLine();
         if (first is null || !Uri.TryCreate(first.Trim(), UriKind.Absolute, out var parsed))

@@ -1,6 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using Vigil.ML.Native;
 
 namespace Vigil.ML.Data;
 
@@ -67,16 +68,16 @@ internal static class Augmenter
             var g = torch.tensor(gain, [b, 1, 1, 1], device: batch.device);
             var m = torch.tensor(meanWeight, [b, 1, 1, 1], device: batch.device);
             var mean = x.mean([1, 2, 3], keepdim: true);
-            x = (x * g + mean * m).clamp_(0, 1);
+            x = (x * g + mean * m).clamp_(KeptScalars.Of(0), KeptScalars.Of(1));
         }
         if (erase is not null)
         {
             // One broadcast box test for the whole batch: pixel (r, c) of image i is erased when y0 ≤ r < y1 and x0 ≤ c < x1.
             var box = torch.tensor(erase, [b, 4, 1, 1], device: batch.device);
-            var r = torch.arange(rows, device: batch.device).view(1, rows, 1);
-            var c = torch.arange(cols, device: batch.device).view(1, 1, cols);
+            var r = torch.arange(KeptScalars.OfInteger(rows), device: batch.device).view(1, rows, 1);
+            var c = torch.arange(KeptScalars.OfInteger(cols), device: batch.device).view(1, 1, cols);
             var inside = (r >= box.select(1, 0)) & (r < box.select(1, 1)) & (c >= box.select(1, 2)) & (c < box.select(1, 3));
-            x = x.masked_fill(inside.unsqueeze(1), 0);
+            x = x.masked_fill(inside.unsqueeze(1), KeptScalars.Of(0));
         }
         if (ReferenceEquals(x, batch)) x = batch.clone();
         return x.MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using Vigil.ML.Compute;
 using System.Threading.Channels;
 using TorchSharp;
 using Vigil.ML.Native;
@@ -156,7 +157,7 @@ public sealed class BatchLoader
             rows[i] = _data.RowArray[p];
         }
 
-        using var threads = LoaderThreading.SingleThreaded();
+        using var threads = OpenMpThreads.SingleThreaded();
         using var scope = torch.NewDisposeScope();
         var images = _data.Images;
         var gathered = images.index_select(0, torch.tensor(cachePositions, device: images.device));
@@ -167,7 +168,7 @@ public sealed class BatchLoader
             gathered = gathered.to(device);
             y = y.to(device);
         }
-        var x = gathered.to_type(ScalarType.Float32).div_(255f);
+        var x = gathered.to_type(ScalarType.Float32).div_(KeptScalars.Of(255));
         if (Options.Augment is { } augment)
             x = Augmenter.Apply(x, augment, SplitMix64.For(Options.Seed, epoch, 1L + index));
         // The batch, not any thread's dispose scope, owns these: it may be built on the prefetch thread.

@@ -1,6 +1,7 @@
 using Vigil.Imaging;
 using Vigil.ML.Data;
 using static TorchSharp.torch;
+using Vigil.ML.Native;
 
 namespace Vigil.ML.Inference;
 
@@ -78,6 +79,6 @@ public static class ImageBatcher
         var bytes = new byte[images.Count * channels * size * size];
         for (int i = 0; i < images.Count; i++) images[i].Pixels!.CopyTo(bytes, i * channels * size * size);
         using var raw = tensor(bytes, [images.Count, channels, size, size], ScalarType.Byte);
-        return raw.to_type(ScalarType.Float32).div_(255f).to(device);
+        return raw.to_type(ScalarType.Float32).div_(KeptScalars.Of(255)).to(device);
     }
 }

@@ -6,6 +6,7 @@ using Vigil.ML.Models.Vae;
 using Vigil.ML.Training;
 using Vigil.ML.Training.Checkpoints;
 using static TorchSharp.torch;
+using Vigil.ML.Native;
 
 namespace Vigil.ML.Runs;
 
@@ -135,7 +136,7 @@ internal static class PhaseTraining
     public static PackageNormalization ChannelStatistics(CachedSplit train)
     {
         using var scope = NewDisposeScope();
-        var x = train.Images.to_type(ScalarType.Float32).div(255f);
+        var x = train.Images.to_type(ScalarType.Float32).div(KeptScalars.Of(255));
         var mean = x.mean([0, 2, 3]).data<float>().ToArray();
         var std = x.std([0, 2, 3]).data<float>().ToArray();
         return new PackageNormalization(mean.Select(v => (double)v).ToArray(), std.Select(v => Math.Max(1e-3, (double)v)).ToArray());

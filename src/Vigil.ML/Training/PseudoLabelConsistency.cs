@@ -2,6 +2,7 @@ using Vigil.ML.Data;
 using Vigil.ML.Models.EfficientNet;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using Vigil.ML.Native;
 
 namespace Vigil.ML.Training;
 
@@ -82,7 +83,7 @@ internal sealed class PseudoLabelConsistency
             Tensor probabilities = F.softmax(model.forward(weak), 1);
             (confidence, pseudo) = probabilities.max(1);
         }
-        Tensor mask = confidence.ge(_options.Threshold).to_type(ScalarType.Float32);
+        Tensor mask = confidence.ge(KeptScalars.Of(_options.Threshold)).to_type(ScalarType.Float32);
         Tensor perImage = F.cross_entropy(model.forward(strong), pseudo, reduction: nn.Reduction.None);
         // Averaged over all drawn images (confident or not), as FixMatch does: few confident images, small loss.
         Tensor loss = (perImage * mask).mean() * _options.Weight;
@@ -107,6 +108,6 @@ internal sealed class PseudoLabelConsistency
         Tensor source = _data.Images;
         Tensor gathered = source.index_select(0, tensor(chosen, device: source.device));
         if (_device is { } device) gathered = gathered.to(device);
-        return gathered.to_type(ScalarType.Float32).div_(255f);
+        return gathered.to_type(ScalarType.Float32).div_(KeptScalars.Of(255));
     }
 }

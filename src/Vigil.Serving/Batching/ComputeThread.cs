@@ -1,13 +1,21 @@
 namespace Vigil.Serving.Batching;
 
 /// <summary>
-/// One long-lived thread that runs a batcher's batches, one at a time. libtorch's CPU kernels run on an OpenMP team
-/// that belongs to the thread calling them: batches run on whichever thread-pool thread an await resumed on each built
-/// and woke a team of their own, and a single image took about twice as long as on one steady thread (measured with
-/// the in-process detector: 22 ms on pool threads against 12 ms on one thread).
+/// One long-lived thread that runs batches, one at a time: the only thread of the server that runs models. libtorch's
+/// CPU kernels run on an OpenMP team that belongs to the calling thread and lives as long as it does. Batches run on
+/// thread-pool threads each built a team; and as soon as a process has two teams (more OpenMP threads than cores),
+/// libgomp stops spinning between parallel regions, and a model's hundreds of small ops each wait for sleeping workers
+/// to wake. Measured with the demo model on 2 cores, one image: 11.5 ms on the only thread with a team, 21.5 ms with
+/// one other idle team alive. Hence one thread for every model of the process (<see cref="Shared"/>), and models load
+/// single-threaded (<see cref="ML.Compute.OpenMpThreads"/>).
 /// </summary>
 internal sealed class ComputeThread : IDisposable
 {
+    private static readonly Lazy<ComputeThread> SharedThread = new(() => new ComputeThread("vigil-compute"));
+
+    /// <summary>The process's compute thread, shared by every batcher; it is never disposed (a background thread).</summary>
+    public static ComputeThread Shared => SharedThread.Value;
+
     private readonly System.Collections.Concurrent.BlockingCollection<Action> _work = new();
     private readonly Thread _thread;
 

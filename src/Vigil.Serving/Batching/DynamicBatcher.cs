@@ -27,13 +27,13 @@ public sealed class DynamicBatcher<TIn, TOut> : IAsyncDisposable
     private readonly LinkedList<Pending> _queue = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _worker;
-    private readonly ComputeThread _compute = new("vigil-batches");
+    private readonly ComputeThread _compute = ComputeThread.Shared;
     private TaskCompletionSource _arrived = NewSignal();
     private TaskCompletionSource? _held;
     private bool _closed;
 
     /// <summary>Starts the worker.</summary>
-    /// <param name="run">Runs a batch: one answer per request, in order. Called on the batcher's own compute thread, one batch at a time.</param>
+    /// <param name="run">Runs a batch: one answer per request, in order. Called on the process's compute thread, one batch at a time (every batcher's batches share it).</param>
     /// <param name="options">Batch size, delay and queue bound.</param>
     /// <param name="time">The clock the delay is measured on.</param>
     /// <param name="report">Told about every batch run (metrics).</param>
@@ -115,7 +115,6 @@ public sealed class DynamicBatcher<TIn, TOut> : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await CloseAsync();
-        _compute.Dispose();
         _stop.Dispose();
     }
 

@@ -240,7 +240,9 @@ public sealed class ModelRepository : IAsyncDisposable
         try
         {
             batching = ModelConfig.Read(configFolder, _options.Batching);
-            ServedDetector detector = _options.Load(package);
+            ServedDetector detector;
+            // Single-threaded, so that this thread keeps no OpenMP team beside the compute thread's (ComputeThread says why).
+            using (ML.Compute.OpenMpThreads.SingleThreaded()) detector = _options.Load(package);
             ServedVersion? served = null;
             served = ServedVersion.Loaded(name, version, package, stamp, detector, batching, _options.Time,
                 report => _options.Report?.Invoke(served!, report));

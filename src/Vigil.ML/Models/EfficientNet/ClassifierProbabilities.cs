@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using Vigil.ML.Native;
 
 namespace Vigil.ML.Models.EfficientNet;
 
@@ -24,6 +25,6 @@ public static class ClassifierProbabilities
         if (!averageHorizontalFlip) return probabilities;
         using var mirrored = images.flip(3);
         using var mirroredProbabilities = nn.functional.softmax(model.forward(mirrored), 1);
-        return probabilities.add_(mirroredProbabilities).div_(2);
+        return probabilities.add_(mirroredProbabilities).div_(KeptScalars.Of(2));
     }
 }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Vigil.ML.Native;
 
 namespace Vigil.ML.Models.EfficientNet;
 
@@ -32,7 +33,8 @@ public sealed class StochasticDepth : nn.Module<Tensor, Tensor>
         Array.Fill(shape, 1L);
         shape[0] = input.shape[0];
         using Tensor keep = torch.empty(shape, dtype: input.dtype, device: input.device).bernoulli_(survival);
-        keep.div_(survival);
+        using Scalar kept = survival.ToScalar(); // KeptScalars says why it is held in a variable
+        keep.div_(kept);
         return input * keep;
     }
 }

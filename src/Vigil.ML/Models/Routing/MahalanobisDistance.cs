@@ -1,4 +1,6 @@
+using TorchSharp;
 using static TorchSharp.torch;
+using Vigil.ML.Native;
 
 namespace Vigil.ML.Models.Routing;
 
@@ -55,7 +57,8 @@ public sealed class MahalanobisDistance : nn.Module<Tensor, Tensor>
         var precisions = new Tensor[classes];
         for (int k = 0; k < classes; k++)
         {
-            var of = y.eq(k).nonzero().squeeze(1);
+            using Scalar route = k.ToScalar(); // KeptScalars says why it is held in a variable
+            var of = y.eq(route).nonzero().squeeze(1);
             if (of.shape[0] < 2) throw new ArgumentException($"class {k} has {of.shape[0]} image(s); its spread needs at least two", nameof(labels));
             var own = x.index_select(0, of);
             means[k] = own.mean([0]);

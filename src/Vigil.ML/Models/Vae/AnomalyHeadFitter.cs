@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Vigil.ML.Native;
 
 namespace Vigil.ML.Models.Vae;
 
@@ -50,8 +51,8 @@ public sealed class AnomalyHeadFitter : IDisposable
         if (labeledAnomalies is not null)
         {
             // Image-level terms: labeled anomalies above, untouched normals (empty mask) below, on the score itself.
-            Tensor scores = _vae.SmoothedMax(torch.sigmoid(logits)).clamp(1e-6, 1 - 1e-6);
-            Tensor clean = masks.flatten(1).amax([1]).eq(0);
+            Tensor scores = _vae.SmoothedMax(torch.sigmoid(logits)).clamp(KeptScalars.Of(1e-6), KeptScalars.Of(1 - 1e-6));
+            Tensor clean = masks.flatten(1).amax([1]).eq(KeptScalars.Of(0));
             Tensor anomalous = scores[(int)synthetic..];
             Tensor cleanScores = scores[..(int)synthetic].masked_select(clean);
             Tensor imageLoss = -anomalous.log().mean();

@@ -131,7 +131,7 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
     // The head's score (a probability) as a logit, so that its spread is comparable across images near 0 and near 1.
     private static Tensor HeadLogit(Tensor probability)
     {
-        Tensor p = probability.clamp(1e-6, 1 - 1e-6);
+        Tensor p = probability.clamp(KeptScalars.Of(1e-6), KeptScalars.Of(1 - 1e-6));
         return (p / (1 - p)).log();
     }
 
@@ -218,8 +218,8 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
         Tensor covariance = centered.t().mm(centered) / (double)x.shape[0];
         double scale = Math.Max(covariance.diagonal().mean().item<double>(), 1e-12);
         Tensor precision = torch.linalg.inv(covariance + torch.eye(x.shape[1], dtype: ScalarType.Float64) * (shrinkage * scale));
-        Tensor logError = torch.cat(errors, 0).clamp_min(1e-12).log();
-        Tensor logDistance = (centered.mm(precision) * centered).sum(1).clamp_min(1e-12).log();
+        Tensor logError = torch.cat(errors, 0).clamp_min(KeptScalars.Of(1e-12)).log();
+        Tensor logDistance = (centered.mm(precision) * centered).sum(1).clamp_min(KeptScalars.Of(1e-12)).log();
         Tensor stats = torch.tensor(new[] { 1.0, logError.mean().item<double>(), Math.Max(1e-6, logError.std().item<double>()),
             logDistance.mean().item<double>(), Math.Max(1e-6, logDistance.std().item<double>()) });
         Copy(LatentMeanBuffer, mean);
@@ -397,7 +397,7 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
         Tensor mx = Blur(x), my = Blur(y);
         Tensor vx = Blur(x * x) - mx * mx, vy = Blur(y * y) - my * my, cxy = Blur(x * y) - mx * my;
         Tensor ssim = (2 * mx * my + SsimC1) * (2 * cxy + SsimC2) / ((mx * mx + my * my + SsimC1) * (vx + vy + SsimC2));
-        return ((1 - ssim) / 2).clamp(0, 1).reshape(b, c, h, w).mean([1], keepdim: true);
+        return ((1 - ssim) / 2).clamp(KeptScalars.Of(0), KeptScalars.Of(1)).reshape(b, c, h, w).mean([1], keepdim: true);
     }
 
     private VaeModel RequireCombined(VaeScoreKind kind) => CanScore(kind) ? this
@@ -417,7 +417,7 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
     private Tensor Standardised(Tensor error, Tensor distance)
     {
         var stats = Buffer(ScoreStatsBuffer).to(ScalarType.Float64).cpu().data<double>().ToArray();
-        return (error.clamp_min(1e-12).log() - stats[1]) / stats[2] + (distance.clamp_min(1e-12).log() - stats[3]) / stats[4];
+        return (error.clamp_min(KeptScalars.Of(1e-12)).log() - stats[1]) / stats[2] + (distance.clamp_min(KeptScalars.Of(1e-12)).log() - stats[3]) / stats[4];
     }
 
     private (Tensor Mu, Tensor LogVar) EncodeCore(Tensor images)
@@ -428,7 +428,7 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
         Tensor input = Geometry.PadBefore + Geometry.PadAfter == 0 ? images
             : nn.functional.pad(images, [Geometry.PadBefore, Geometry.PadAfter, Geometry.PadBefore, Geometry.PadAfter]);
         Tensor features = _encoder.forward(input).flatten(1);
-        return (_mu.forward(features), _logVar.forward(features).clamp(MinLogVar, MaxLogVar));
+        return (_mu.forward(features), _logVar.forward(features).clamp(KeptScalars.Of(MinLogVar), KeptScalars.Of(MaxLogVar)));
     }
 
     private static Tensor ErrorMapOf(Tensor images, Tensor reconstruction) =>

@@ -1,11 +1,13 @@
 using TorchSharp;
+using Vigil.ML.Compute;
 using Vigil.ML.Data;
+using Vigil.ML.Tests.Data;
 
-namespace Vigil.ML.Tests.Data;
+namespace Vigil.ML.Tests.Compute;
 
 /// <summary>The loader prepares batches on one libtorch thread without touching anybody else's thread count.</summary>
 [Collection(TorchCollection.Name)]
-public sealed class LoaderThreadingTests
+public sealed class OpenMpThreadsTests
 {
     [Fact]
     public void Batches_are_prepared_single_threaded_and_the_callers_thread_counts_are_left_alone()
@@ -17,8 +19,8 @@ public sealed class LoaderThreadingTests
         try
         {
             torch.set_num_threads(2); // this machine may have 2 cores or more; 2 makes "one thread" observable
-            Assert.True(LoaderThreading.Available, "omp_set_num_threads was not found through libtorch");
-            using (LoaderThreading.SingleThreaded()) Assert.Equal(1, torch.get_num_threads());
+            Assert.True(OpenMpThreads.Available, "omp_set_num_threads was not found through libtorch");
+            using (OpenMpThreads.SingleThreaded()) Assert.Equal(1, torch.get_num_threads());
             Assert.Equal(2, torch.get_num_threads());
 
             foreach (var prefetch in new[] { 0, 2 })
