@@ -39,7 +39,7 @@ switch (which)
         await PhantomOneClassBenchmarks.OneClass(work, epochs: Arg(2, 30), perOrgan: Arg(3, 1200), organs: args.Length > 4 ? args[4].Split(',') : null);
         break;
     // The inference service: MODEL (a model.vigil), a folder of PNG images, CLIENTS, REQUESTS per client, max_batch_size.
-    case "router": await RouterBenchmarks.Repository(work, Arg(2, 600), Arg(3, 10), Arg(4, 64)); break;
+    case "router": await RouterBenchmarks.Repository(work, Arg(2, 600), Arg(3, 10), Arg(4, 64), args.Length > 5 && args[5] == "reuse", Arg(6, 64)); break;
     case "serve-throughput": await ServeBenchmarks.Throughput(work, args[2], args[3], Arg(4, 32), Arg(5, 20), Arg(6, 16), Arg(7, 10)); break;
     case "all":
         await OrganizeBenchmarks.FashionMnistIdx(work);

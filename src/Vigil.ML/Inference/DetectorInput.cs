@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Vigil.Imaging;
 
 namespace Vigil.ML.Inference;
@@ -42,6 +43,23 @@ public abstract class DetectorInput
     /// <summary>The images of this input with their keys ("" for a single image, "frame-0002", "axial-041"…), decoded with <paramref name="options"/>.</summary>
     /// <exception cref="ImageFormatException">The content cannot be decoded.</exception>
     internal abstract IReadOnlyList<(string Key, ImageFrame Frame)> Decode(ImageReaderRegistry registry, ImageReadOptions options, CancellationToken token);
+
+    /// <summary>
+    /// This input, decoded now with <paramref name="options"/>, for a caller that hands one input to several models (a
+    /// repository's router, then the route's model): a model that reads with the same options gets these images without
+    /// decoding again; one that reads with other options decodes the original. An input that cannot be read keeps its
+    /// failure, raised again wherever it is read, so each model reports it as it would have.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="token"/> was cancelled.</exception>
+    internal DetectorInput DecodedOnce(ImageReaderRegistry registry, ImageReadOptions options, CancellationToken token)
+    {
+        try
+        {
+            return new DecodedInput(this, options, Decode(registry, options, token), null);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested) { throw; }
+        catch (Exception e) { return new DecodedInput(this, options, null, ExceptionDispatchInfo.Capture(e)); }
+    }
 
     // [C,H,W] planes → the interleaved frame the readers produce, so pixels go through the very conversion files do.
     private static ImageFrame Interleave<T>(T[] chw, int channels, int height, int width, Func<T, ushort> sample, int bitDepth)
@@ -102,6 +120,17 @@ public abstract class DetectorInput
             string file = Path.GetFileName(name.Replace('\\', '/'));
             file = string.Concat(file.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '-' or '_' ? ch : '_')).TrimStart('.');
             return file.Length == 0 ? "image" : file;
+        }
+    }
+
+    private sealed class DecodedInput(DetectorInput original, ImageReadOptions options, IReadOnlyList<(string Key, ImageFrame Frame)>? images,
+        ExceptionDispatchInfo? failure) : DetectorInput(original.Name)
+    {
+        internal override IReadOnlyList<(string Key, ImageFrame Frame)> Decode(ImageReaderRegistry registry, ImageReadOptions readOptions, CancellationToken token)
+        {
+            if (readOptions != options) return original.Decode(registry, readOptions, token);
+            failure?.Throw();
+            return images!;
         }
     }
 

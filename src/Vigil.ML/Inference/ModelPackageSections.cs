@@ -96,7 +96,7 @@ public sealed record PackageRouter
     /// <summary>An image whose OOD score is above this is unroutable: looks like no route the router was trained on.</summary>
     public required double OodThreshold { get; init; }
 
-    /// <summary>The share of validation in-route images kept below <see cref="OodThreshold"/> when it was set (e.g. 0.995).</summary>
+    /// <summary>The share of in-route images meant to stay below <see cref="OodThreshold"/> when it was set (e.g. 0.995, under a log-normal fitted to validation).</summary>
     public double OodQuantile { get; init; }
 
     /// <summary>Below this calibrated confidence an image is unroutable (too unsure between routes).</summary>
