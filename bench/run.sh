@@ -3,7 +3,7 @@
 # NAME: all (default: organize-idx, organize-png, train-speed), one of those, or fmnist-oneclass [EPOCHS [CLASSES]],
 # fmnist-supervised [EPOCHS [SIZE]], fmnist-known-unknown [EPOCHS_B0 [EPOCHS_VAE [SIZE]]],
 # fmnist-few-labels [PERCENT [EPOCHS_B0 [EPOCHS_VAE [SIZE]]]],
-# phantoms-contaminated [EPOCHS [PHANTOMS_PER_ORGAN [VAE_DATA [VAE_TRIM]]]], phantoms-oneclass [EPOCHS [PER_ORGAN [ORGANS]]],
+# phantoms-contaminated [EPOCHS (10) [PHANTOMS_PER_ORGAN [VAE_DATA [VAE_TRIM]]]], phantoms-oneclass [EPOCHS [PER_ORGAN [ORGANS]]],
 # monitor-ingest [STORE],
 # monitor-downsample [STORE], monitor-fanout [CLIENTS [SECONDS]], monitor-observers [BATCHES], metrics-ranking [SAMPLES], image-fuzz [CASES_PER_FORMAT [SEED [FORMAT]]],
 # router [PER_ORGAN [EPOCHS [SIZE [reuse|new [ROUTER_SIZE]]]]] (the multi-organ repository; reuse: keep the models a previous run trained), serve-throughput MODEL IMAGES_DIR [CLIENTS [REQUESTS [MAX_BATCH [SOAK_MINUTES]]]], chart-compare [--runs N] (uPlot vs ECharts in headless

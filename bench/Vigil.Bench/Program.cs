@@ -30,7 +30,7 @@ switch (which)
     case "fmnist-few-labels": await FashionMnistBenchmarks.FewLabels(work, args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5, Arg(3, 10), Arg(4, 15), Arg(5, 32)); break;
     // Few labels, mostly anomalous unlabeled pool: EPOCHS per phase, phantoms per organ, optional --vae-data and --vae-trim values.
     case "phantoms-contaminated":
-        await PhantomBenchmarks.Contaminated(work, Arg(2, 20), Arg(3, 6000), args.Length > 4 ? args[4] : null,
+        await PhantomBenchmarks.Contaminated(work, Arg(2, 10), Arg(3, 6000), args.Length > 4 ? args[4] : null,
             args.Length > 5 ? double.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : 0);
         break;
     case "fmnist-known-unknown": await FashionMnistBenchmarks.KnownUnknown(work, Arg(2, 10), Arg(3, 20), Arg(4, 32)); break;
