@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds a three-route multi-organ repository from synthetic sample data, end to end, and detects with it:
-#   ./scripts/repository-demo.sh [OUT] [PER_ORGAN] [EPOCHS]     (defaults: demo-repository 300 5; ~15 min on 2 cores)
+#   ./scripts/repository-demo.sh [OUT] [PER_ORGAN] [EPOCHS]     (defaults: demo-repository 300 5; about 8 min on 2 cores)
 # Steps: sample + organize one dataset per organ (brain MRI, chest X-ray, colour fundus) → train a router on the three,
 # one model per organ and a generalist on their union → vigil repository init/add/check → vigil detect --repository on
 # a test image of each organ and a Fashion-MNIST item (unroutable) → vigil evaluate --repository against the generalist.
