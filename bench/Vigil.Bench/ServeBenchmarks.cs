@@ -98,10 +98,19 @@ public static class ServeBenchmarks
             var rss = new List<long>();
             for (int minute = 0; minute < soakMinutes; minute++)
             {
+                var metricsBefore = await Summaries(http);
+                var cpuBefore = ProcessCounters.Read(server.Id);
                 var (latencies, _, rejected) = await OpenLoop(call, rate, TimeSpan.FromMinutes(1));
                 long now = CurrentRss(server.Id);
                 rss.Add(now);
-                Console.WriteLine($"    minute {minute + 1,2}: {now / 1048576.0,7:F1} MiB, p50 {Percentile(latencies, 0.5):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, {rejected} rejected");
+                var metricsAfter = await Summaries(http);
+                var cpu = ProcessCounters.Read(server.Id) - cpuBefore;
+                double Delta(string family) => metricsAfter.GetValueOrDefault(family) - metricsBefore.GetValueOrDefault(family);
+                // The server's own account of the minute: a stall in its batches shows as compute time per batch, a
+                // stall elsewhere (the machine, the transport) as queue time or CPU that the batches do not explain.
+                Console.WriteLine($"    minute {minute + 1,2}: {now / 1048576.0,7:F1} MiB, p50 {Percentile(latencies, 0.5):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, {rejected} rejected; " +
+                                  $"server: {Delta("vigil_inference_compute_seconds_count"):F0} batches, {Delta("vigil_inference_compute_seconds_sum") * 1000 / Math.Max(1, Delta("vigil_inference_compute_seconds_count")):F1} ms each, " +
+                                  $"queue {Delta("vigil_inference_queue_seconds_sum") * 1000 / Math.Max(1, Delta("vigil_inference_queue_seconds_count")):F1} ms per request, CPU user {cpu.UserSeconds:F0} s sys {cpu.SystemSeconds:F0} s");
             }
             Console.WriteLine($"  soak: resident memory after minute 1 {rss[0] / 1048576.0:F1} MiB, at the end {rss[^1] / 1048576.0:F1} MiB ({(rss[^1] - rss[0]) / 1048576.0:+0.0;-0.0} MiB)");
         }
@@ -193,13 +202,27 @@ public static class ServeBenchmarks
         return [("REST JSON", Json), ("REST binary", Binary), ("gRPC", Grpc)];
     }
 
+    // Every summary line of /metrics (name_sum / name_count, summed over models and versions).
+    private static async Task<Dictionary<string, double>> Summaries(HttpClient http)
+    {
+        var values = new Dictionary<string, double>();
+        foreach (string line in (await http.GetStringAsync("metrics")).Split('\n'))
+        {
+            if (line.StartsWith('#') || line.Length == 0) continue;
+            int brace = line.IndexOf('{'), space = line.LastIndexOf(' ');
+            string name = line[..(brace >= 0 ? brace : space)];
+            if (!name.EndsWith("_sum", StringComparison.Ordinal) && !name.EndsWith("_count", StringComparison.Ordinal)) continue;
+            if (double.TryParse(line[(space + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
+                values[name] = values.GetValueOrDefault(name) + v;
+        }
+        return values;
+    }
+
     // The server's batch-size summary (images, batches) from /metrics.
     private static async Task<(double Items, double Batches)> BatchCounts(HttpClient http)
     {
-        double Value(string text, string family) => text.Split('\n').Where(l => l.StartsWith(family, StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
-        string metrics = await http.GetStringAsync("metrics");
-        return (Value(metrics, "vigil_inference_batch_size_sum"), Value(metrics, "vigil_inference_batch_size_count"));
+        var values = await Summaries(http);
+        return (values.GetValueOrDefault("vigil_inference_batch_size_sum"), values.GetValueOrDefault("vigil_inference_batch_size_count"));
     }
 
     // As EnsureSuccessStatusCode, with the server's error body in the message: a failure must say why.
