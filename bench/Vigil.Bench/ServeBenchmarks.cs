@@ -116,9 +116,8 @@ public static class ServeBenchmarks
         }
         var used = ProcessCounters.Read(server.Id) - before;
         Console.WriteLine($"  server process: CPU user {used.UserSeconds:F1} s, sys {used.SystemSeconds:F1} s, peak RSS {used.PeakRssBytes / 1048576.0:F0} MiB");
-        string metrics = await http.GetStringAsync("metrics");
-        foreach (string line in metrics.Split('\n').Where(l => l.StartsWith("vigil_inference_batch_size_sum", StringComparison.Ordinal) || l.StartsWith("vigil_inference_batch_size_count", StringComparison.Ordinal)))
-            Console.WriteLine("  " + line);
+        var (allItems, allBatches) = await BatchCounts(http);
+        Console.WriteLine($"  batches over the whole run: {allBatches:F0}, {allItems:F0} images, mean {allItems / Math.Max(1, allBatches):F1}");
         server.Kill(entireProcessTree: true);
         foreach (GrpcChannel c in channels) c.Dispose();
     }

@@ -1,6 +1,6 @@
-using Vigil.ML.Compute;
 using System.Threading.Channels;
 using TorchSharp;
+using Vigil.ML.Compute;
 using Vigil.ML.Native;
 using static TorchSharp.torch;
 
