@@ -21,7 +21,7 @@ namespace Vigil.Bench;
 /// own CSVs next to it:
 /// <list type="bullet">
 /// <item>one-class: normal = one class; the VAE sees only that class's train and val images (no anomaly is ever
-/// used, not even for early stopping); test = the whole official test set. Target: mean AUROC over 10 classes ≥ 0.90.</item>
+/// used, not even for early stopping); test = the whole official test set. Target: mean AUROC over 10 classes ≥ 0.935 (GEOM's).</item>
 /// <item>supervised: the B0 classifier on all ten classes (11 epochs at 64×64 by default: at 32×32 its last feature
 /// map is 1×1 and 15 epochs reached 0.9251). Target: test accuracy ≥ 0.93.</item>
 /// <item>known/unknown: normal = T-shirt/top (all its images labeled), known anomalies = classes 1–4 with 10 % of
@@ -36,11 +36,11 @@ public static class FashionMnistBenchmarks
     private const string Name = "fashion-mnist";
 
     /// <summary>Classes in label order 0–9 (the IDX labels; the organizer names them).</summary>
-    private static readonly string[] ClassOrder =
+    internal static readonly string[] ClassOrder =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
     /// <summary>One-class VAE on each class (or the given ones); prints per-class and mean test AUROC.</summary>
-    public static async Task OneClass(string work, int epochs, IReadOnlyList<int> classes)
+    public static async Task OneClass(string work, int epochs, IReadOnlyList<int> classes, int? headEpochs = null)
     {
         var dataset = await Organized(work);
         var compute = ComputeResolver.Resolve("cpu", null);
@@ -58,16 +58,16 @@ public static class FashionMnistBenchmarks
                 Dataset = DatasetSpec.FromCsvFiles(train, val, test, normal),
                 Phase = PhaseSelection.Unsupervised, Output = Path.Combine(work, "fmnist-runs", $"oneclass-{k}"),
                 EpochsUnsupervised = epochs, ImageSize = 28, Channels = 1, BatchSize = 64, VaeData = VaeData.Normal,
-                Compute = compute,
+                Compute = compute, AnomalyHeadEpochs = headEpochs,
             });
             double auroc = result.Test!.ComponentAuroc["reconstruction"] ?? double.NaN;
             aurocs.Add(auroc);
             var kinds = BenchTraining.CompareScores(DetectorLoader.Load(result.ModelPath!, torch.CPU), test);
             foreach (var (kind, value) in kinds) (byKind.TryGetValue(kind, out var list) ? list : byKind[kind] = []).Add(value ?? double.NaN);
-            Console.WriteLine($"fmnist-oneclass: class {k} ({normal}) AUROC {auroc:F4} ({epochs} epochs, {clock.Elapsed.TotalMinutes:F1} min); " +
+            Console.WriteLine($"fmnist-oneclass: class {k} ({normal}) AUROC {auroc:F4} by {result.Test.VaeScore} ({epochs} epochs, head {headEpochs?.ToString() ?? "default"}, {clock.Elapsed.TotalMinutes:F1} min); " +
                               string.Join(", ", kinds.Select(p => $"{p.Key} {p.Value:F4}")));
         }
-        Console.WriteLine($"fmnist-oneclass: mean AUROC over {aurocs.Count} classes {aurocs.Average():F4} (target >= 0.90; Deep SAD 0.892, GEOM 0.935)");
+        Console.WriteLine($"fmnist-oneclass: mean AUROC over {aurocs.Count} classes {aurocs.Average():F4} (target >= 0.935; Deep SAD 0.892, GEOM 0.935)");
         foreach (var (kind, values) in byKind) Console.WriteLine($"fmnist-oneclass:   score {kind,-18} mean {values.Average():F4}");
     }
 

@@ -14,9 +14,11 @@ switch (which)
     // Quality on Fashion-MNIST: long runs (tens of minutes on 2 cores), so not part of "all".
     case "fmnist-oneclass":
         await FashionMnistBenchmarks.OneClass(work, epochs: Arg(2, 20),
-            classes: args.Length > 3 ? args[3].Split(',').Select(int.Parse).ToArray() : Enumerable.Range(0, 10).ToArray());
+            classes: args.Length > 3 && args[3] != "all" ? args[3].Split(',').Select(int.Parse).ToArray() : Enumerable.Range(0, 10).ToArray(),
+            headEpochs: args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : null);
         break;
     case "fmnist-supervised": await FashionMnistBenchmarks.Supervised(work, epochs: Arg(2, 11), imageSize: Arg(3, 64)); break;
+    case "fmnist-oneclass-probe": OneClassScoreProbe.Run(work, args.Length > 2 ? args[2].Split(',').Select(int.Parse).ToArray() : Enumerable.Range(0, 10).ToArray()); break;
     // An optional postgres:// URL measures the PostgreSQL store instead of a fresh SQLite file.
     case "monitor-ingest": await MonitoringBenchmarks.Ingest(work, storeUrl: args.Length > 2 ? args[2] : null); break;
     case "monitor-downsample": await MonitoringBenchmarks.Downsample(work, storeUrl: args.Length > 2 ? args[2] : null); break;

@@ -59,7 +59,7 @@ public static class DetectorLoader
                     throw new ModelPackageException(path, $"the VAE's score kind '{v.Score}' is unknown to this Vigil version ({VigilInfo.Version}); use the version that trained it");
                 if (vaeScore is { } needsHead && needsHead.NeedsHead() && !v.AnomalyHead)
                     throw new UserInputException($"model file '{path}' has no anomaly head, so it cannot score by {vaeScore.Value.ToText()}; train it with the head (--head-epochs) or choose another score.");
-                vae = ModelFactory.Vae(m.Channels, m.ImageSize, v.LatentDim, v.BaseWidth, device, vaeScore ?? score, v.AnomalyHead, v.HeadStatistics);
+                vae = ModelFactory.Vae(m.Channels, m.ImageSize, v.LatentDim, v.BaseWidth, device, vaeScore ?? score, v.AnomalyHead, v.HeadStatistics, v.LatentBank);
                 reader.LoadWeights("vae", vae);
                 vae.eval();
                 if (vaeScore is { } asked && !vae.CanScore(asked))

@@ -21,12 +21,15 @@ public static class ModelFactory
         return model.to(device);
     }
 
-    /// <summary>A VAE for <paramref name="size"/>² images of <paramref name="channels"/> channels, with an anomaly head when asked.</summary>
+    /// <summary>
+    /// A VAE for <paramref name="size"/>² images of <paramref name="channels"/> channels, with an anomaly head when
+    /// asked and room for <paramref name="latentBank"/> normal codes (null: the default, for a new model).
+    /// </summary>
     public static VaeModel Vae(int channels, int size, int latentDim, int baseWidth, torch.Device device, VaeScoreKind? score = null, bool anomalyHead = false,
-        bool headStatistics = true) =>
+        bool headStatistics = true, int? latentBank = null) =>
         new VaeModel(new VaeOptions
         {
             Channels = channels, ImageSize = size, LatentDim = latentDim, BaseWidth = baseWidth, Score = score ?? new VaeOptions().Score, AnomalyHead = anomalyHead,
-            HeadStatistics = headStatistics,
+            HeadStatistics = headStatistics, LatentBank = latentBank ?? new VaeOptions().LatentBank,
         }).to(device);
 }

@@ -64,6 +64,9 @@ public sealed record PackageVae
     /// <summary>Whether the weights include the head score's statistics on the training normals; packages without the field have none.</summary>
     public bool HeadStatistics { get; init; }
 
+    /// <summary>Room for this many training normals' latent codes (the neighbour score); packages without the field have none.</summary>
+    public int LatentBank { get; init; }
+
     /// <summary>Further settings of the model code (depth, β…), kept as written.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Settings { get; init; }

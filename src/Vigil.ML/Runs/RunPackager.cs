@@ -26,7 +26,7 @@ internal static class RunPackager
             Models = new PackageModels
             {
                 Classifier = detector.Classifier is null ? null : new PackageClassifier { Variant = request.Variant.Name, NumClasses = detector.Classes.Count, TestTimeFlip = detector.TestTimeFlip },
-                Vae = detector.Vae is { } vae ? new PackageVae { LatentDim = vae.Options.LatentDim, BaseWidth = vae.Options.BaseWidth, Score = vae.EffectiveScore.ToString(), AnomalyHead = vae.Head is not null, HeadStatistics = vae.HasHeadStatisticsBuffer } : null,
+                Vae = detector.Vae is { } vae ? new PackageVae { LatentDim = vae.Options.LatentDim, BaseWidth = vae.Options.BaseWidth, Score = vae.EffectiveScore.ToString(), AnomalyHead = vae.Head is not null, HeadStatistics = vae.HasHeadStatisticsBuffer, LatentBank = vae.Options.LatentBank } : null,
             },
             HybridWeights = new PackageHybridWeights(detector.Scorer.SupervisedWeight, detector.Scorer.ReconstructionWeight),
             Calibration = detector.Scorer.Calibration is { } cal ? JsonSerializer.SerializeToElement(cal, VigilJson.Options) : null,

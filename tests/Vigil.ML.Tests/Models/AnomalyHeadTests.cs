@@ -170,8 +170,8 @@ public sealed class AnomalyHeadTests : IDisposable
 
         using var scope = NewDisposeScope();
         Tensor x = SyntheticImages.WithSquare(normals[..6], 3, 3, 6);
-        // max(z of the head's logit, error-plus-latent / √2): at least each part, and equal to one of them.
-        Tensor combined = vae.ReconstructionError(x), latent = vae.ReconstructionError(x, VaeScoreKind.ErrorPlusLatent) / Math.Sqrt(2);
+        // max(z of the head's logit, error-plus-latent / √(its terms)): at least each part, and equal to one of them.
+        Tensor combined = vae.ReconstructionError(x), latent = vae.ReconstructionError(x, VaeScoreKind.ErrorPlusLatent) / Math.Sqrt(vae.HasLatentNeighbours ? 3 : 2);
         Assert.True(combined.ge(latent - 1e-5).all().item<bool>(), $"{combined.str()} vs {latent.str()}");
         Assert.True(combined.gt(latent + 1e-5).any().item<bool>() || combined.allclose(latent, atol: 1e-5), "the head's part can win");
         // The head's part orders images as the head's own score does.
@@ -190,7 +190,7 @@ public sealed class AnomalyHeadTests : IDisposable
         Assert.Equal(VaeScoreKind.LearnedMapOrLatent, copy.EffectiveScore);
         Assert.True(copy.ReconstructionError(x).allclose(combined, rtol: 1e-5, atol: 1e-5));
 
-        using var older = ModelFactory.Vae(1, 32, 16, 8, CPU, VaeScoreKind.LearnedAnomalyMap, anomalyHead: true, headStatistics: false);
+        using var older = ModelFactory.Vae(1, 32, 16, 8, CPU, VaeScoreKind.LearnedAnomalyMap, anomalyHead: true, headStatistics: false, latentBank: 0);
         string oldPath = _folder.File("head-without-statistics.vigil");
         ModelPackage.Save(oldPath, Manifest(VaeScoreKind.LearnedAnomalyMap, head: true) with
         {
@@ -248,7 +248,7 @@ public sealed class AnomalyHeadTests : IDisposable
         HybridWeights = new PackageHybridWeights(0, 1),
         Calibration = JsonSerializer.SerializeToElement(RobustLogisticCalibration.Fit([0.1, 0.2, 0.3, 0.4]), VigilJson.Options),
         Normalization = new PackageNormalization([0.5], [0.25]),
-        Models = new PackageModels { Vae = new PackageVae { LatentDim = 16, BaseWidth = 8, Score = score.ToString(), AnomalyHead = head, HeadStatistics = head } },
+        Models = new PackageModels { Vae = new PackageVae { LatentDim = 16, BaseWidth = 8, Score = score.ToString(), AnomalyHead = head, HeadStatistics = head, LatentBank = new VaeOptions().LatentBank } },
     };
 
     private sealed class ToleranceComparer(float tolerance) : IEqualityComparer<float>

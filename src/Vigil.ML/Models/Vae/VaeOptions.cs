@@ -38,6 +38,13 @@ public sealed record VaeOptions
     /// </summary>
     public bool HeadStatistics { get; init; } = true;
 
+    /// <summary>
+    /// How many training normals' codes the model keeps for <see cref="VaeScoreKind.LatentNeighbours"/> (evenly spaced
+    /// over the images <see cref="VaeModel.FitLatentStatistics"/> sees); 0 keeps none. 2,048 codes of 512 floats add
+    /// 4 MiB to a package. Packages written before it have none (<c>models.vae.latent_bank</c> absent).
+    /// </summary>
+    public int LatentBank { get; init; } = 2048;
+
     /// <summary>Gaussian σ in pixels for <see cref="VaeScoreKind.SmoothedMaxError"/>; null means ImageSize/32, at least 1.</summary>
     public double? SmoothingSigma { get; init; }
 
@@ -53,6 +60,7 @@ public sealed record VaeOptions
         if (LatentDim < 1) throw new ArgumentException($"latent dimension must be at least 1, not {LatentDim}");
         if (BaseWidth < 1 || MaxWidth < BaseWidth) throw new ArgumentException($"widths must satisfy 1 ≤ base ({BaseWidth}) ≤ max ({MaxWidth})");
         if (SmoothingSigma is { } s && !(s > 0 && s < ImageSize)) throw new ArgumentException($"smoothing sigma must be positive and below the image size, not {s}");
+        if (LatentBank is < 0 or > 65_536) throw new ArgumentException($"the latent bank holds 0 to 65,536 codes, not {LatentBank}");
         if (!Enum.IsDefined(Score)) throw new ArgumentException($"unknown score kind {Score}");
         if (Score.NeedsHead() && !AnomalyHead) throw new ArgumentException($"the {Score} score needs the anomaly head");
         if (AnomalyHead && ImageSize % 4 != 0) throw new ArgumentException($"the anomaly head needs an image size divisible by 4, not {ImageSize}");

@@ -26,8 +26,9 @@ public enum VaeScoreKind
     LatentMahalanobis,
 
     /// <summary>
-    /// log mean squared error and log <see cref="LatentMahalanobis"/>, each standardised on the training normals,
-    /// summed: an image is anomalous when it is reconstructed badly, when its code is atypical, or both. Needs
+    /// log mean squared error, log <see cref="LatentMahalanobis"/> and, where the model keeps a bank of codes, log
+    /// <see cref="LatentNeighbours"/>, each standardised on the training normals, summed: an image is anomalous when
+    /// it is reconstructed badly, when its code is atypical, or both. Needs
     /// <see cref="VaeModel.FitLatentStatistics"/>; until then the model scores with <see cref="ErrorPlusKl"/>.
     /// </summary>
     ErrorPlusLatent,
@@ -49,12 +50,20 @@ public enum VaeScoreKind
 
     /// <summary>
     /// The larger of <see cref="LearnedAnomalyMap"/> (as a logit, standardised on validation normals) and
-    /// <see cref="ErrorPlusLatent"/> (divided by √2 to a unit spread): an image is as anomalous as the part most sure
+    /// <see cref="ErrorPlusLatent"/> (divided by the square root of its number of terms, to a unit spread): an image is as anomalous as the part most sure
     /// of it. The head finds local lesions that whole-image terms dilute; the latent and error terms find whole images
     /// unlike the normals (another object, another anatomy) that the head, taught on local patches, misses. The map
     /// shown is the head's. Needs the head and both statistics.
     /// </summary>
     LearnedMapOrLatent,
+
+    /// <summary>
+    /// Mean Euclidean distance of the posterior mean μ to its <see cref="VaeModel.NeighbourCount"/> nearest codes of
+    /// training normals (a bank of up to <see cref="VaeOptions.LatentBank"/>, kept in the model): a feature-density
+    /// score that, unlike <see cref="LatentMahalanobis"/>'s single Gaussian, follows normals that form several clusters
+    /// (bags with and without handles). Needs <see cref="VaeModel.FitLatentStatistics"/> on a model with a bank.
+    /// </summary>
+    LatentNeighbours,
 }
 
 /// <summary>Names of <see cref="VaeScoreKind"/> as users type them (<c>--vae-score</c>, <c>--scorer</c>).</summary>
