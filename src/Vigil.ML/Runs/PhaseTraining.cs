@@ -34,15 +34,16 @@ internal static class PhaseTraining
         int[] draws = positions;
         if (unlabeled is not null && positions.Length > 0)
         {
-            // An epoch goes once through the unlabeled pool: with few labels that takes many steps, so each labeled
-            // image is drawn several times per epoch (FixMatch counts its steps by the unlabeled data too).
-            int perStep = positions.Length * request.SemiSupervised!.UnlabeledPerLabeled;
-            int repeat = Math.Clamp((unlabeled.UnlabeledCount + perStep - 1) / perStep, 1, 64);
-            if (repeat > 1)
-            {
-                draws = Enumerable.Repeat(positions, repeat).SelectMany(p => p).ToArray();
-                ctx.Log($"{name}: each epoch draws the {positions.Length:N0} labeled images {repeat} times, to go once through the unlabeled ones");
-            }
+            // An epoch goes once through the unlabeled pool, or through a sample of it when the pool is large: with few
+            // labels that takes many steps, so each labeled image is drawn several times per epoch (FixMatch counts its
+            // steps by the unlabeled data too).
+            var options = request.SemiSupervised!;
+            int repeat = options.LabeledPassesPerEpoch(positions.Length, unlabeled.UnlabeledCount);
+            if (repeat > 1) draws = Enumerable.Repeat(positions, repeat).SelectMany(p => p).ToArray();
+            string sample = options.MaxUnlabeledPerEpoch < unlabeled.UnlabeledCount
+                ? $"to draw {(long)draws.Length * options.UnlabeledPerLabeled:N0} of the {unlabeled.UnlabeledCount:N0} unlabeled ones (a fresh sample each epoch; at most {options.MaxUnlabeledPerEpoch:N0})"
+                : "to go once through the unlabeled ones";
+            ctx.Log($"{name}: each epoch draws the {positions.Length:N0} labeled images {repeat} time{(repeat == 1 ? "" : "s")}, {sample}");
         }
         var loader = TrainingLoader(ctx, name, "labeled", train, draws,
             LoaderOptions.Training(request.BatchSize!.Value, request.Seed, request.BalancedSampling, Augmentation(request)));
