@@ -169,6 +169,40 @@ public static class FashionMnistBenchmarks
         Console.WriteLine($"fmnist-few-labels {percent}%: hybrid all, fixmatch − labels only = {gain:+0.0000;-0.0000} (target >= +0.03); fixmatch hybrid all {results["fixmatch"]["hybrid"].All:F4} (target at 5 %: >= 0.95)");
     }
 
+    /// <summary>
+    /// The hybrid's test AUROC (known, unknown, all) at every weight 0, 0.1, …, 1 for the packages a few-labels run left,
+    /// next to the weight fitted on validation: what the fit costs when validation holds no unknown anomaly.
+    /// </summary>
+    public static void FewLabelsWeights(string work, double percent)
+    {
+        string normal = ClassOrder[0];
+        var known = ClassOrder[1..5].ToHashSet();
+        string tag = $"few-{percent.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        var test = Path.Combine(work, "fmnist-dataset", Name, "bench-known-unknown-test.csv");
+        var compute = ComputeResolver.Resolve("cpu", null);
+        foreach (var run in new[] { "labels", "fixmatch" })
+        {
+            var loaded = DetectorLoader.Load(Path.Combine(work, "fmnist-runs", $"{tag}-{run}", "model.vigil"), compute.Device);
+            var spec = DatasetSpec.FromCsvFiles(test, null, null, normal);
+            using var data = SplitCache.Load(spec.Split("train"), new CacheOptions { ImageSize = loaded.Manifest.ImageSize, Channels = 1, Folder = spec.CacheFolder });
+            var (_, scores, _) = Evaluator.Evaluate(loaded.Parts, data, spec.Classes, "test", 128, compute.Device);
+            var names = scores.Positions.Select(p => spec.Classes[(int)data.Labels[p]]).ToArray();
+            var sup = scores.Supervised!;
+            var vae = scores.Errors!.Select(e => loaded.Parts.Scorer.ReconstructionScore(e)).ToArray();
+            double Auroc(double[] s, Func<string, bool> kind)
+            {
+                var keep = Enumerable.Range(0, names.Length).Where(i => names[i] == normal || kind(names[i])).ToArray();
+                return BinaryMetrics.Auroc(keep.Select(i => s[i]).ToArray(), keep.Select(i => names[i] == normal ? 0 : 1).ToArray());
+            }
+            for (int w = 0; w <= 10; w++)
+            {
+                var c = sup.Select((v, i) => w / 10.0 * v + (1 - w / 10.0) * vae[i]).ToArray();
+                Console.WriteLine($"fmnist-few-weights {percent}% {run,-8} w_sup {w / 10.0:F1}: known {Auroc(c, known.Contains):F4} unknown {Auroc(c, l => !known.Contains(l)):F4} all {Auroc(c, _ => true):F4}" +
+                                  (Math.Abs(w / 10.0 - loaded.Parts.Scorer.SupervisedWeight) < 1e-9 ? "  (fitted)" : ""));
+            }
+        }
+    }
+
     // Scores the official test set (all ten classes) with the packaged detector, as `vigil evaluate` would: AUROC of
     // each part and the hybrid on known anomalies, unknown anomalies and all, each against the normal class.
     private static Dictionary<string, (double Known, double Unknown, double All)> ScoreKnownUnknown(TrainResult result, string test, string normal,

@@ -123,11 +123,12 @@ internal static class PhaseTraining
         ctx.Log($"{phase.ToString().ToLowerInvariant()}: using the trained weights in {path}");
     }
 
-    // The VAE's latent statistics from the images it learned normality from, seen without augmentation.
-    public static void FitLatentStatistics(RunContext ctx, VaeModel vae, CachedSplit train)
+    // The VAE's latent statistics from the images it learned normality from (and any pseudo-normals), seen without augmentation.
+    public static void FitLatentStatistics(RunContext ctx, VaeModel vae, CachedSplit train, int[]? pseudoNormals = null)
     {
         var positions = train.PositionsOf(train.Split.VaeRows(ctx.Request.VaeData));
         if (positions.Length < 2) return; // TrainVae refuses such data; a restored VAE then keeps its fallback score
+        if (pseudoNormals is { Length: > 0 }) positions = [.. positions, .. pseudoNormals];
         var loader = new BatchLoader(train, LoaderOptions.Evaluation(ctx.Request.BatchSize!.Value) with { Device = ctx.Request.Compute.Device }, positions);
         vae.FitLatentStatistics(loader.Images(ctx.Cancellation));
         ctx.Log($"unsupervised: latent statistics fitted on {Math.Min(positions.Length, VaeModel.MaxLatentFitImages):N0} training images; score {vae.EffectiveScore}");

@@ -134,7 +134,7 @@ public static class TrainingRun
         if (request.Phase is PhaseSelection.Hybrid or PhaseSelection.All) phases.Add(TrainingPhase.Hybrid);
 
         // Hybrid assembly: calibration on validation normals, weights, threshold — all stored in the package.
-        if (vae is not null) PhaseTraining.FitLatentStatistics(ctx, vae, train);
+        if (vae is not null) PhaseTraining.FitLatentStatistics(ctx, vae, train, PseudoNormalsFor(ctx, classifier, train));
         if (vae?.Head is not null && AnomalyHeadPhase.Fit(ctx, vae, train, val, epochsVae)) return Stopped(request, history, issues);
         if (vae is not null) VaeScoreChoice.Apply(ctx, vae, val);
         var detector = HybridAssembly.Assemble(ctx, classifier, vae, val, strategy.SupervisedWeight, out var weights);
@@ -182,6 +182,19 @@ public static class TrainingRun
         if (strategy is not { Strategy: "hybrid", LedBy: "unsupervised" } || !train.Labels.Any(l => l < 0)) return request;
         ctx.Log("strategy: with so few labels the classifier also learns from the unlabeled training images (FixMatch-style pseudo-labels; --semi-supervised off to learn from the labels alone)");
         return request with { SemiSupervised = new ConsistencyOptions() };
+    }
+
+    // Strategy B with pseudo-labels and a VAE that learned from the labeled normals only: the unlabeled images the
+    // classifier confidently calls normal, for the latent statistics (PseudoNormals); none otherwise.
+    private static int[]? PseudoNormalsFor(RunContext ctx, EfficientNetModel? classifier, CachedSplit train)
+    {
+        var request = ctx.Request;
+        if (classifier is null || request.SemiSupervised is not { } semi || request.VaeData.Resolve(train.Split).Data != VaeData.Normal) return null;
+        var chosen = PseudoNormals.Select(ctx, classifier, train, semi.Threshold);
+        int unlabeled = train.Split.VaeRows(VaeData.Unlabeled).Count;
+        ctx.Log($"unsupervised: {chosen.Length:N0} of the {unlabeled:N0} unlabeled training images are normal for the classifier (≥ {semi.Threshold:0.##}); " +
+                "they join the labeled normals in the VAE's latent statistics");
+        return chosen;
     }
 
     private static TrainResult Stopped(TrainRequest request, List<HistoryRow> history, List<string> issues)
