@@ -13,22 +13,24 @@ namespace Vigil.ML.Runs;
 /// </summary>
 internal static class PseudoNormals
 {
-    /// <summary>Positions in <paramref name="train"/> of its unlabeled images that the classifier calls normal with at least <paramref name="threshold"/>.</summary>
-    public static int[] Select(RunContext ctx, EfficientNetModel classifier, CachedSplit train, double threshold)
+    /// <summary>
+    /// Positions in <paramref name="train"/> of its unlabeled images whose probability of class
+    /// <paramref name="normalIndex"/> is at least <paramref name="threshold"/>.
+    /// </summary>
+    public static int[] Select(EfficientNetModel classifier, CachedSplit train, int normalIndex, double threshold, int batchSize, Device? device,
+        CancellationToken cancellation = default)
     {
-        int normal = train.Split.NormalClass is { } name ? ctx.Request.Dataset.Classes.ToList().IndexOf(name) : -1;
-        if (normal < 0) return [];
         var unlabeled = train.PositionsOf(train.Split.VaeRows(VaeData.Unlabeled));
-        if (unlabeled.Length == 0) return [];
-        var loader = new BatchLoader(train, LoaderOptions.Evaluation(ctx.Request.BatchSize!.Value) with { Device = ctx.Request.Compute.Device }, unlabeled);
+        if (unlabeled.Length == 0 || normalIndex < 0) return [];
+        var loader = new BatchLoader(train, LoaderOptions.Evaluation(batchSize) with { Device = device }, unlabeled);
         var chosen = new List<int>();
         int seen = 0;
         classifier.eval();
         using (no_grad())
-            foreach (var images in loader.Images(ctx.Cancellation))
+            foreach (var images in loader.Images(cancellation))
             {
                 using var scope = NewDisposeScope();
-                float[] p = nn.functional.softmax(classifier.forward(images), 1).select(1, normal).cpu().data<float>().ToArray();
+                float[] p = nn.functional.softmax(classifier.forward(images), 1).select(1, normalIndex).cpu().data<float>().ToArray();
                 for (int i = 0; i < p.Length; i++)
                     if (p[i] >= threshold) chosen.Add(unlabeled[seen + i]);
                 seen += p.Length;

@@ -190,7 +190,8 @@ public static class TrainingRun
     {
         var request = ctx.Request;
         if (classifier is null || request.SemiSupervised is not { } semi || request.VaeData.Resolve(train.Split).Data != VaeData.Normal) return null;
-        var chosen = PseudoNormals.Select(ctx, classifier, train, semi.Threshold);
+        int normal = train.Split.NormalClass is { } name ? request.Dataset.Classes.ToList().IndexOf(name) : -1;
+        var chosen = PseudoNormals.Select(classifier, train, normal, semi.Threshold, request.BatchSize!.Value, request.Compute.Device, ctx.Cancellation);
         int unlabeled = train.Split.VaeRows(VaeData.Unlabeled).Count;
         ctx.Log($"unsupervised: {chosen.Length:N0} of the {unlabeled:N0} unlabeled training images are normal for the classifier (≥ {semi.Threshold:0.##}); " +
                 "they join the labeled normals in the VAE's latent statistics");
