@@ -262,6 +262,7 @@ public sealed class VaeModel : nn.Module<Tensor, (Tensor Reconstruction, Tensor 
         long[] members = Enumerable.Range(0, (int)((n + step - 1) / step)).Select(i => i * step).ToArray();
         Tensor bank = codes.index_select(0, torch.tensor(members));
         int count = members.Length, k = Math.Min(NeighbourCount, count - 1);
+        Buffer(NeighbourStatsBuffer).zero_(); // a refit replaces an earlier bank, or leaves none
         if (k < 1) return; // a bank of one code has no neighbours to compare with
         var logDistances = new double[n];
         for (long start = 0; start < n; start += 1024)
