@@ -43,13 +43,11 @@ public sealed class LatentNeighboursTests : IDisposable
     public void ErrorPlusLatentGainsTheNeighbourTermOnlyWhereTheModelKeepsABank()
     {
         manual_seed(12);
-        var (withBank, without) = Twins(bank: 64);
-        using var _ = withBank;
-        using var __ = without;
         using var scope = NewDisposeScope();
         Tensor normals = SyntheticImages.Blobs(30, 32, seed: 6);
-        withBank.FitLatentStatistics([normals]);
-        without.FitLatentStatistics([normals]);
+        var (withBank, without) = FittedTwins(bank: 64, normals);
+        using var _ = withBank;
+        using var __ = without;
         Assert.False(without.CanScore(VaeScoreKind.LatentNeighbours));
 
         // Same weights, same error and Mahalanobis terms: the difference is z(log neighbour distance), which rises with it.
@@ -65,13 +63,11 @@ public sealed class LatentNeighboursTests : IDisposable
     public void TheNeighbourTermIsStandardisedOnTheTrainingNormalsEachLeftOutOfItsOwnNeighbours()
     {
         manual_seed(13);
-        var (withBank, without) = Twins(bank: 64);
-        using var _ = withBank;
-        using var __ = without;
         using var scope = NewDisposeScope();
         Tensor normals = SyntheticImages.Blobs(30, 32, seed: 8);
-        withBank.FitLatentStatistics([normals]);
-        without.FitLatentStatistics([normals]);
+        var (withBank, without) = FittedTwins(bank: 64, normals);
+        using var _ = withBank;
+        using var __ = without;
 
         // All 30 codes are banked; each training code's distance is the mean to its 20 nearest *other* codes (a new
         // normal image is never in the bank), and their log's mean and spread standardise the term.
@@ -86,13 +82,15 @@ public sealed class LatentNeighboursTests : IDisposable
         Assert.True(term.to(ScalarType.Float64).allclose(expected, rtol: 1e-3, atol: 1e-3), $"{term.str()} vs {expected.str()}");
     }
 
-    // Two models with the same weights, one keeping a bank of codes and one not.
-    private static (VaeModel WithBank, VaeModel Without) Twins(int bank)
+    // Two models with the same weights, one keeping a bank of codes and one not, both fitted on the same normals.
+    private static (VaeModel WithBank, VaeModel Without) FittedTwins(int bank, Tensor normals)
     {
         var withBank = Small(bank);
         var without = Small(bank: 0);
         using (no_grad())
             foreach (var (name, p) in without.named_parameters()) p.copy_(withBank.get_parameter(name)!);
+        withBank.FitLatentStatistics([normals]);
+        without.FitLatentStatistics([normals]);
         return (withBank, without);
     }
 
