@@ -3,6 +3,11 @@ using Vigil.Core.Runtime;
 
 namespace Vigil.Core.Tests.Runtime;
 
+// Alone: other tests' threads fault pages too, and they count in the same process-wide figure.
+[CollectionDefinition(nameof(NativeHeapTests), DisableParallelization = true)]
+public sealed class NativeHeapCollection;
+
+[Collection(nameof(NativeHeapTests))]
 public sealed class NativeHeapTests
 {
     [Fact]
@@ -32,9 +37,11 @@ public sealed class NativeHeapTests
         long before = MinorFaults();
         for (int i = 0; i < 4; i++) Round();
         long faults = MinorFaults() - before;
-        // 4 rounds × 12,288 pages would fault ~49,000 times with glibc's defaults; reused heap memory faults not at all.
-        // Other threads of the test host fault too, so the bound leaves room for them.
-        Assert.True(faults < 6_000, $"{faults:N0} minor page faults over 4 rounds of a 48 MiB block");
+        // 4 rounds × 12,288 pages fault ~49,000 times with glibc's defaults; reused heap memory faults not at all.
+        // A thread served by a secondary glibc arena may still map one round afresh: such an arena's heaps hold at
+        // most 64 MiB, and glibc deletes a heap that became wholly free whatever the trim threshold (seen once:
+        // 12,304 faults, one round). The bound tells the tuning from the defaults with room for that round.
+        Assert.True(faults < 25_000, $"{faults:N0} minor page faults over 4 rounds of a 48 MiB block");
     }
 
     // Field 10 of /proc/self/stat: minor faults of the whole process.
