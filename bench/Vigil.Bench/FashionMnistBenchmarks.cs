@@ -138,7 +138,8 @@ public static class FashionMnistBenchmarks
     /// rest stay as unlabeled images (so the unlabeled pool is four-fifths anomalous, as in a real archive). Trains the
     /// same request twice, the classifier on the labels alone and with <c>--semi-supervised fixmatch</c>, and compares.
     /// </summary>
-    public static async Task FewLabels(string work, double percent, int epochsSupervised, int epochsVae, int imageSize)
+    /// <param name="runs">"both", or "labels" / "fixmatch" to train one of the two (the other's result, if a run left it, is scored again).</param>
+    public static async Task FewLabels(string work, double percent, int epochsSupervised, int epochsVae, int imageSize, string runs = "both")
     {
         var dataset = await Organized(work);
         var compute = ComputeResolver.Resolve("cpu", null);
@@ -153,10 +154,14 @@ public static class FashionMnistBenchmarks
         foreach (var (name, semi) in new[] { ("labels only", (ConsistencyOptions?)null), ("fixmatch", new ConsistencyOptions()) })
         {
             var clock = Stopwatch.StartNew();
-            var result = BenchTraining.Run(new TrainRequest
+            string kind = semi is null ? "labels" : "fixmatch";
+            var output = Path.Combine(work, "fmnist-runs", $"{tag}-{kind}");
+            var result = runs != "both" && runs != kind
+                ? new TrainResult(output, Path.Combine(output, "model.vigil"), false, null, null, [], [])
+                : BenchTraining.Run(new TrainRequest
             {
                 Dataset = DatasetSpec.FromCsvFiles(train, val, null, normal), Phase = PhaseSelection.All,
-                Output = Path.Combine(work, "fmnist-runs", $"{tag}-{(semi is null ? "labels" : "fixmatch")}"), EpochsSupervised = epochsSupervised,
+                Output = output, EpochsSupervised = epochsSupervised,
                 EpochsUnsupervised = epochsVae, ImageSize = imageSize, Channels = 1, BatchSize = 64, VaeData = VaeData.Normal, AllowHorizontalFlip = true,
                 Compute = compute, SemiSupervised = semi,
             });

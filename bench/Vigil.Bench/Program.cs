@@ -30,7 +30,7 @@ switch (which)
         return ImageFuzzBenchmarks.Run(work, perFormat: Arg(2, 1500), seed: Arg(3, 20261206), cap: TimeSpan.FromSeconds(10), only: args.Length > 4 ? args[4] : null);
     // Few labels, the rest unlabeled: PERCENT labeled, B0 and VAE epochs, size; labels only vs --semi-supervised fixmatch.
     case "fmnist-few-weights": FashionMnistBenchmarks.FewLabelsWeights(work, args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5); break;
-    case "fmnist-few-labels": await FashionMnistBenchmarks.FewLabels(work, args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5, Arg(3, 10), Arg(4, 15), Arg(5, 32)); break;
+    case "fmnist-few-labels": await FashionMnistBenchmarks.FewLabels(work, args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5, Arg(3, 10), Arg(4, 15), Arg(5, 32), args.Length > 6 ? args[6] : "both"); break;
     // Few labels, mostly anomalous unlabeled pool: EPOCHS per phase, phantoms per organ, optional --vae-data and --vae-trim values.
     case "phantoms-contaminated":
         await PhantomBenchmarks.Contaminated(work, Arg(2, 10), Arg(3, 6000), args.Length > 4 ? args[4] : null,

@@ -33,7 +33,7 @@ public class StrategyTests
         Assert.Equal(["normal", "tumor"], config.Classes);
         Assert.Equal("normal", config.NormalClass);
         Assert.Contains("%", config.Reason);
-        Assert.Equal(ledBy == "unsupervised" ? "unsupervised" : "supervised", config.PhaseOrder[0]);
+        Assert.Equal(["supervised", "unsupervised", "hybrid"], config.PhaseOrder);
     }
 
     [Fact]

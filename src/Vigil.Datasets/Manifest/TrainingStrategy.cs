@@ -5,7 +5,8 @@ namespace Vigil.Datasets.Manifest;
 /// <summary>
 /// The training strategy for a share of labeled images, following the project's guide ("Stratégies
 /// d'apprentissage"): at least 80% labeled → hybrid led by the classifier (preset weights 0.8/0.2, strategy A);
-/// at most 20% → hybrid led by the VAE (0.5/0.5, VAE trained first, strategy B); in between → balanced (0.6/0.4,
+/// at most 20% → hybrid led by the VAE (0.5/0.5, strategy B; the classifier is trained first so that its confident
+/// predictions on the unlabeled images can add normals to the VAE's few labeled ones); in between → balanced (0.6/0.4,
 /// strategy C). Without labels, or with a single labeled class, only the VAE can learn: unsupervised (0/1).
 /// <c>vigil organize</c> writes it into training_config.json for the whole dataset; <c>vigil train</c> decides it
 /// again from the training images it is given.
@@ -42,9 +43,10 @@ public sealed record TrainingStrategy(string Strategy, string LedBy, double Supe
                 $"{of} (>= 80%): train the classifier on the labeled images first, then a VAE on the normal " +
                 "and unlabeled images to catch unseen anomalies; ensemble 0.8/0.2 (guide, strategy A).");
         if (fraction <= UnsupervisedLedThreshold)
-            return new("hybrid", "unsupervised", 0.5, ["unsupervised", "supervised", "hybrid"],
-                $"{of} (<= 20%): train the VAE first to learn normality, then the classifier on the few labels; " +
-                "ensemble 0.5/0.5 (guide, strategy B).");
+            return new("hybrid", "unsupervised", 0.5, ["supervised", "unsupervised", "hybrid"],
+                $"{of} (<= 20%): train the classifier on the few labels and, through its confident predictions, on the " +
+                "unlabeled images; then the VAE on the labeled normals and the unlabeled images the classifier confidently " +
+                "calls normal; ensemble 0.5/0.5 (guide, strategy B).");
         return new("hybrid", "balanced", 0.6, ["supervised", "unsupervised", "hybrid"],
             $"{of} (between 20% and 80%): train both models; ensemble 0.6/0.4, leaning on the labels, which " +
             "are the more reliable signal once they are plentiful, while the VAE keeps weight for anomalies no label covers (strategy C).");

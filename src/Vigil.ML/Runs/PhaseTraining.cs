@@ -64,22 +64,30 @@ internal static class PhaseTraining
             ctx.Log("supervised: --semi-supervised has no unlabeled training images to learn from; the classifier learns from the labels alone");
             return null;
         }
-        ctx.Log($"supervised: also learning from {positions.Length:N0} unlabeled images (their confident predictions, ≥ {options.Threshold:0.##}, become targets for harder views of them)");
-        return new PseudoLabelConsistency(train, positions, options, Augmentation(request) ?? AugmentOptions.Default, request.Seed, request.Compute.Device);
+        double threshold = PseudoLabelThreshold(request);
+        ctx.Log($"supervised: also learning from {positions.Length:N0} unlabeled images (their confident predictions, P ≥ {threshold:0.###}, become targets for harder views of them; " +
+                $"{options.Threshold:0.##} of the {1 - request.LabelSmoothing + request.LabelSmoothing / request.Dataset.Classes.Count:0.###} that label smoothing {request.LabelSmoothing:0.##} leaves as the highest target)");
+        return new PseudoLabelConsistency(train, positions, options, Augmentation(request) ?? AugmentOptions.Default, request.Seed, request.Compute.Device, threshold);
     }
 
-    /// <summary>The VAE on the images --vae-data selects.</summary>
-    public static LoopOutcome TrainVae(RunContext ctx, VaeModel model, CachedSplit train, CachedSplit val, int epochs)
+    /// <summary>The probability at which the classifier's prediction on an unlabeled image counts as confident (pseudo-labels, pseudo-normals).</summary>
+    public static double PseudoLabelThreshold(TrainRequest request) =>
+        (request.SemiSupervised ?? new ConsistencyOptions()).EffectiveThreshold(request.LabelSmoothing, request.Dataset.Classes.Count);
+
+    /// <summary>The VAE on the images --vae-data selects, and on <paramref name="pseudoNormals"/> (positions in <paramref name="train"/>) when given.</summary>
+    public static LoopOutcome TrainVae(RunContext ctx, VaeModel model, CachedSplit train, CachedSplit val, int epochs, int[]? pseudoNormals = null)
     {
         var request = ctx.Request;
         var (vaeData, why) = request.VaeData.Resolve(train.Split);
         if (why is not null) ctx.Log($"unsupervised: {why}");
         var positions = train.PositionsOf(train.Split.VaeRows(vaeData));
+        if (pseudoNormals is { Length: > 0 }) positions = [.. positions, .. pseudoNormals];
         if (positions.Length == 0)
             throw new Core.UserInputException($"no training images for the VAE with --vae-data {request.VaeData.ToText()} (it needs normal-class or unlabeled images); try --vae-data both.");
         var valFit = val.PositionsOf(val.Split.VaeRows(VaeData.Both));
         if (valFit.Length == 0) valFit = Enumerable.Range(0, val.Count).ToArray();
-        var loader = TrainingLoader(ctx, "unsupervised", vaeData.ToText(), train, positions,
+        string what = pseudoNormals is { Length: > 0 } ? $"{vaeData.ToText()} and pseudo-normal" : vaeData.ToText();
+        var loader = TrainingLoader(ctx, "unsupervised", what, train, positions,
             LoaderOptions.Training(request.BatchSize!.Value, request.Seed + 1, false, VaeAugmentation(request)));
         long steps = (long)epochs * Batches(request, loader);
         using var trainer = new VaeTrainer(ctx, model, val, valFit, steps);

@@ -88,6 +88,14 @@ public static class TrainingRun
             log("supervised: skipped (fewer than two labeled classes in train)");
             wantSup = false;
         }
+        // Strategy B's confident unlabeled normals, chosen once the classifier exists (PseudoNormalsFor).
+        int[]? pseudoNormals = null;
+        bool pseudoChosen = false;
+        int[]? PseudoNormalsOnce(bool beforeVae)
+        {
+            if (!pseudoChosen && classifier is not null) { pseudoNormals = PseudoNormalsFor(ctx, classifier, train, beforeVae); pseudoChosen = true; }
+            return pseudoNormals;
+        }
         // Each returns true when the run was stopped (Ctrl-C or the control) during its phase.
         bool TrainSupervised()
         {
@@ -114,7 +122,7 @@ public static class TrainingRun
                 PhaseTraining.RestorePhase(ctx, TrainingPhase.Unsupervised, vae, PhaseTraining.Fingerprint(request, TrainingPhase.Unsupervised, "vae"));
                 return false;
             }
-            var outcome = PhaseTraining.TrainVae(ctx, vae, train, val, epochsVae);
+            var outcome = PhaseTraining.TrainVae(ctx, vae, train, val, epochsVae, PseudoNormalsOnce(beforeVae: true));
             history.AddRange(outcome.History);
             return outcome.Stopped;
         }
@@ -134,7 +142,7 @@ public static class TrainingRun
         if (request.Phase is PhaseSelection.Hybrid or PhaseSelection.All) phases.Add(TrainingPhase.Hybrid);
 
         // Hybrid assembly: calibration on validation normals, weights, threshold — all stored in the package.
-        if (vae is not null) PhaseTraining.FitLatentStatistics(ctx, vae, train, PseudoNormalsFor(ctx, classifier, train));
+        if (vae is not null) PhaseTraining.FitLatentStatistics(ctx, vae, train, PseudoNormalsOnce(beforeVae: false));
         if (vae?.Head is not null && AnomalyHeadPhase.Fit(ctx, vae, train, val, epochsVae)) return Stopped(request, history, issues);
         if (vae is not null) VaeScoreChoice.Apply(ctx, vae, val);
         var detector = HybridAssembly.Assemble(ctx, classifier, vae, val, strategy.SupervisedWeight, out var weights);
@@ -184,17 +192,19 @@ public static class TrainingRun
         return request with { SemiSupervised = new ConsistencyOptions() };
     }
 
-    // Strategy B with pseudo-labels and a VAE that learned from the labeled normals only: the unlabeled images the
-    // classifier confidently calls normal, for the latent statistics (PseudoNormals); none otherwise.
-    private static int[]? PseudoNormalsFor(RunContext ctx, EfficientNetModel? classifier, CachedSplit train)
+    // Strategy B with pseudo-labels and a VAE that learns normality from the labeled normals: the unlabeled images the
+    // classifier confidently calls normal (PseudoNormals) join them, in the VAE's training when the classifier was
+    // trained first (strategy B's phase order), else in its latent statistics only; none otherwise.
+    private static int[]? PseudoNormalsFor(RunContext ctx, EfficientNetModel classifier, CachedSplit train, bool beforeVae)
     {
         var request = ctx.Request;
-        if (classifier is null || request.SemiSupervised is not { } semi || request.VaeData.Resolve(train.Split).Data != VaeData.Normal) return null;
+        if (request.SemiSupervised is null || request.VaeData.Resolve(train.Split).Data != VaeData.Normal) return null;
         int normal = train.Split.NormalClass is { } name ? request.Dataset.Classes.ToList().IndexOf(name) : -1;
-        var chosen = PseudoNormals.Select(classifier, train, normal, semi.Threshold, request.BatchSize!.Value, request.Compute.Device, ctx.Cancellation);
+        double threshold = PhaseTraining.PseudoLabelThreshold(request);
+        var chosen = PseudoNormals.Select(classifier, train, normal, threshold, request.BatchSize!.Value, request.Compute.Device, ctx.Cancellation);
         int unlabeled = train.Split.VaeRows(VaeData.Unlabeled).Count;
-        ctx.Log($"unsupervised: {chosen.Length:N0} of the {unlabeled:N0} unlabeled training images are normal for the classifier (≥ {semi.Threshold:0.##}); " +
-                "they join the labeled normals in the VAE's latent statistics");
+        ctx.Log($"unsupervised: {chosen.Length:N0} of the {unlabeled:N0} unlabeled training images are normal for the classifier (P ≥ {threshold:0.###}); " +
+                (beforeVae ? "the VAE learns from them with the labeled normals" : "they join the labeled normals in the VAE's latent statistics (the VAE was trained before the classifier)"));
         return chosen;
     }
 
