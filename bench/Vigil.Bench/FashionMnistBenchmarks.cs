@@ -138,7 +138,10 @@ public static class FashionMnistBenchmarks
     /// rest stay as unlabeled images (so the unlabeled pool is four-fifths anomalous, as in a real archive). Trains the
     /// same request twice, the classifier on the labels alone and with <c>--semi-supervised fixmatch</c>, and compares.
     /// </summary>
-    /// <param name="runs">"both", or "labels" / "fixmatch" to train one of the two (the other's result, if a run left it, is scored again).</param>
+    /// <param name="runs">
+    /// "both", or "labels" / "fixmatch" to train one of the two (the other's result, if a run left it, is scored again), or
+    /// "reassemble" to redo both runs' hybrid phase on their trained models (<c>--phase hybrid</c>).
+    /// </param>
     public static async Task FewLabels(string work, double percent, int epochsSupervised, int epochsVae, int imageSize, string runs = "both")
     {
         var dataset = await Organized(work);
@@ -156,11 +159,12 @@ public static class FashionMnistBenchmarks
             var clock = Stopwatch.StartNew();
             string kind = semi is null ? "labels" : "fixmatch";
             var output = Path.Combine(work, "fmnist-runs", $"{tag}-{kind}");
-            var result = runs != "both" && runs != kind
+            bool reassemble = runs == "reassemble";
+            var result = runs != "both" && runs != kind && !reassemble
                 ? new TrainResult(output, Path.Combine(output, "model.vigil"), false, null, null, [], [])
                 : BenchTraining.Run(new TrainRequest
             {
-                Dataset = DatasetSpec.FromCsvFiles(train, val, null, normal), Phase = PhaseSelection.All,
+                Dataset = DatasetSpec.FromCsvFiles(train, val, null, normal), Phase = reassemble ? PhaseSelection.Hybrid : PhaseSelection.All, Resume = reassemble,
                 Output = output, EpochsSupervised = epochsSupervised,
                 EpochsUnsupervised = epochsVae, ImageSize = imageSize, Channels = 1, BatchSize = 64, VaeData = VaeData.Normal, AllowHorizontalFlip = true,
                 Compute = compute, SemiSupervised = semi,

@@ -21,6 +21,22 @@ public static class BinaryMetrics
     public static double Auroc(ReadOnlySpan<double> scores, ReadOnlySpan<int> labels) =>
         AurocOf(ThresholdCounts.From(scores, labels));
 
+    /// <summary>
+    /// Standard error of an AUROC of <paramref name="auroc"/> measured on <paramref name="anomalies"/> anomalous and
+    /// <paramref name="normals"/> normal images, after Hanley and McNeil (Radiology, 1982): how far it may move on
+    /// another sample of the same size, to tell a real difference between two scores from the luck of a small set.
+    /// (Written from the paper's formula; no library here provides it.)
+    /// </summary>
+    /// <returns>The standard error, or NaN when the AUROC is not finite or a side is empty.</returns>
+    public static double AurocStandardError(double auroc, int anomalies, int normals)
+    {
+        if (!double.IsFinite(auroc) || anomalies < 1 || normals < 1) return double.NaN;
+        double a = Math.Clamp(auroc, 0, 1);
+        double q1 = a / (2 - a), q2 = 2 * a * a / (1 + a);
+        double variance = (a * (1 - a) + (anomalies - 1) * (q1 - a * a) + (normals - 1) * (q2 - a * a)) / ((double)anomalies * normals);
+        return Math.Sqrt(Math.Max(0, variance));
+    }
+
     internal static double AurocOf(ThresholdCounts counts)
     {
         if (counts.Positives == 0 || counts.Negatives == 0) return double.NaN;

@@ -94,12 +94,16 @@ internal static class AnomalyHeadPhase
         return Math.Max(epochs, (steps + batchesPerEpoch - 1) / batchesPerEpoch);
     }
 
+    /// <summary>Whether the head learns from labeled anomalies: the run allows it and the training split has some.</summary>
+    public static bool ReadsLabels(TrainRequest request, CachedSplit train) =>
+        request.AnomalyHeadUsesLabels && train.Split.AnomalyRows().Count > 0;
+
     // The labeled anomalies of the training split, drawn a few per step and cycled, or null when there are none or the
     // run keeps the score normal-only.
     private static CyclingBatches? LabeledAnomalies(RunContext ctx, CachedSplit train)
     {
         var request = ctx.Request;
-        if (!request.AnomalyHeadUsesLabels) return null;
+        if (!ReadsLabels(request, train)) return null;
         var positions = train.PositionsOf(train.Split.AnomalyRows());
         if (positions.Length == 0) return null;
         int size = Math.Clamp(request.BatchSize!.Value / 4, 1, positions.Length);

@@ -127,7 +127,8 @@ internal static class PhaseTraining
     {
         var store = new CheckpointStore(ctx.PhaseFolder(phase));
         var path = File.Exists(store.BestPath) ? store.BestPath : store.LastPath;
-        Checkpoint.Restore(path, fingerprint, new CheckpointParts(new Dictionary<string, nn.Module> { [phase == TrainingPhase.Supervised ? "classifier" : "vae"] = model }) { IncludeTorchRng = false });
+        Checkpoint.Restore(path, fingerprint, new CheckpointParts(new Dictionary<string, nn.Module> { [phase == TrainingPhase.Supervised ? "classifier" : "vae"] = model })
+            { IncludeTorchRng = false, IncludeOptimizers = false });
         ctx.Log($"{phase.ToString().ToLowerInvariant()}: using the trained weights in {path}");
     }
 

@@ -144,7 +144,7 @@ public static class TrainingRun
         // Hybrid assembly: calibration on validation normals, weights, threshold — all stored in the package.
         if (vae is not null) PhaseTraining.FitLatentStatistics(ctx, vae, train, PseudoNormalsOnce(beforeVae: false));
         if (vae?.Head is not null && AnomalyHeadPhase.Fit(ctx, vae, train, val, epochsVae)) return Stopped(request, history, issues);
-        if (vae is not null) VaeScoreChoice.Apply(ctx, vae, val);
+        if (vae is not null) VaeScoreChoice.Apply(ctx, vae, val, classifier, vae.Head is not null && AnomalyHeadPhase.ReadsLabels(request, train));
         var detector = HybridAssembly.Assemble(ctx, classifier, vae, val, strategy.SupervisedWeight, out var weights);
         var (valReport, valScores, valTruth) = Evaluator.Evaluate(detector, val, request.Dataset.Classes, "val", batchSize, request.Compute.Device);
         EvaluationReport? testReport = null;

@@ -64,11 +64,32 @@ public sealed record HybridWeightChoice(double SupervisedWeight, double Reconstr
         if (weakSup && weakVae)
             return Make(fitted.SupervisedWeight, "fitted",
                 $"neither part ranks validation images better than chance (classifier AUROC {F(s)}, VAE AUROC {F(v)}): the detector is unreliable; label more images or check the normal class");
+        var (chosen, tolerance) = WithinOneStandardError(fitted, labels);
+        string ties = chosen.SupervisedWeight == fitted.SupervisedWeight ? ""
+            : $"; the best on validation, {F2(fitted.SupervisedWeight)} / {F2(fitted.ReconstructionWeight)} with {F(fitted.Auroc)}, is within one standard error ({F(tolerance)}) of it, so the weights nearest 0.5 / 0.5 are kept";
         return fit
-            ? Make(fitted.SupervisedWeight, "fitted", $"weights fitted on validation: classifier {F2(fitted.SupervisedWeight)} / VAE {F2(fitted.ReconstructionWeight)} " +
-                                                       $"(validation AUROC classifier {F(s)}, VAE {F(v)}, hybrid {F(fitted.Auroc)})")
+            ? Make(chosen.SupervisedWeight, "fitted", $"weights fitted on validation: classifier {F2(chosen.SupervisedWeight)} / VAE {F2(1 - chosen.SupervisedWeight)} " +
+                                                       $"(validation AUROC classifier {F(s)}, VAE {F(v)}, hybrid {F(chosen.Auroc)}{ties})")
             : Make(presetSupervised, "preset", $"weights kept at the preset classifier {F2(presetSupervised)} / VAE {F2(1 - presetSupervised)} " +
                                                $"(validation AUROC classifier {F(s)}, VAE {F(v)}; fitting them would give {F(fitted.Auroc)})");
+    }
+
+    /// <summary>
+    /// Of the grid's weights, those whose validation AUROC is within one standard error of the best (Hanley–McNeil for
+    /// the best AUROC and this many normal and anomalous images) are ties: a smaller validation set cannot tell them
+    /// apart. The tie nearest 0.5 / 0.5 is kept, as the fitter keeps exact ties, so that neither part is pushed out on
+    /// the strength of a few images; a validation set holding only the anomaly classes the classifier was taught would
+    /// otherwise hand it almost all the weight (Fashion-MNIST with 1 % labels: 0.95, docs/benchmarks.md).
+    /// </summary>
+    internal static (WeightTrial Chosen, double Tolerance) WithinOneStandardError(HybridWeightFit fitted, IReadOnlyList<int> labels)
+    {
+        int anomalies = labels.Count(l => l == 1), normals = labels.Count - anomalies;
+        double tolerance = BinaryMetrics.AurocStandardError(fitted.Auroc, anomalies, normals);
+        var best = new WeightTrial(fitted.SupervisedWeight, fitted.Auroc);
+        if (!double.IsFinite(tolerance)) return (best, tolerance);
+        var chosen = fitted.Grid.Where(t => double.IsFinite(t.Auroc) && t.Auroc >= fitted.Auroc - tolerance)
+            .OrderBy(t => Math.Abs(t.SupervisedWeight - 0.5)).ThenByDescending(t => t.Auroc).FirstOrDefault(best);
+        return (chosen, tolerance);
     }
 
     private static string Kind(double auroc) => auroc < InvertedBelow ? "inverted (it ranks normal images above anomalies)" : "near chance";

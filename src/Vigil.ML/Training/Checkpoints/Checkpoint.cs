@@ -99,14 +99,14 @@ public static class Checkpoint
         if (differences.Count > 0)
             throw new CheckpointMismatchException(path, $"checkpoint vs this run: {string.Join("; ", differences)}");
         CheckSameNames(path, "modules", header, ArchiveEntryKind.Module, parts.Modules.Keys);
-        CheckSameNames(path, "optimizers", header, ArchiveEntryKind.Optimizer, parts.Optimizers.Keys);
+        if (parts.IncludeOptimizers) CheckSameNames(path, "optimizers", header, ArchiveEntryKind.Optimizer, parts.Optimizers.Keys);
         ArchiveEntryInfo? rng = header.Entries.FirstOrDefault(e => e.Kind == ArchiveEntryKind.Rng);
         if (parts.IncludeTorchRng && rng is null)
             throw new CheckpointMismatchException(path, "it holds no random-generator state, so the run cannot continue exactly");
 
         // Read and verify every entry before loading any, so a damaged file leaves the objects untouched.
         Dictionary<ArchiveEntryInfo, byte[]> data = header.Entries
-            .Where(e => e.Kind != ArchiveEntryKind.Rng || parts.IncludeTorchRng)
+            .Where(e => (e.Kind != ArchiveEntryKind.Rng || parts.IncludeTorchRng) && (e.Kind != ArchiveEntryKind.Optimizer || parts.IncludeOptimizers))
             .ToDictionary(e => e, e => ReadVerified(archive, path, e));
 
         foreach ((ArchiveEntryInfo info, byte[] bytes) in data)

@@ -31,4 +31,11 @@ public sealed class CheckpointParts
 
     /// <summary>Whether libtorch's CPU random state is saved and restored (default true; see <see cref="TorchRng"/>).</summary>
     public bool IncludeTorchRng { get; init; } = true;
+
+    /// <summary>
+    /// Whether the optimizers' state is restored (default true). False loads the weights alone, to use a trained model
+    /// rather than continue training it (<c>--phase hybrid</c> on phases trained earlier): the checkpoint's optimizer
+    /// entries are then neither required nor read.
+    /// </summary>
+    public bool IncludeOptimizers { get; init; } = true;
 }
