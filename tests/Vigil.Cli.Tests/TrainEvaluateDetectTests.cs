@@ -169,6 +169,21 @@ public class TrainEvaluateDetectTests : IClassFixture<TrainedRunFixture>
     }
 
     [Fact]
+    public void Phase_hybrid_reassembles_a_trained_run_from_its_checkpoints()
+    {
+        // The phases' checkpoints hold their optimizers too; --phase hybrid loads the weights alone and fits the rest again.
+        var copy = _run.Dir.Combine("run-hybrid");
+        CopyFolder(_run.Run, copy);
+        File.Delete(Path.Combine(copy, "model.vigil"));
+        var run = VigilProcess.Run(_run.Dir.Path, "train", "--dataset", _run.Dataset, "--phase", "hybrid", "--model", "tiny", "--image-size", "32",
+            "--batch-size", "16", "--output", copy);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("supervised: using the trained weights in", run.Stderr);
+        Assert.Contains("unsupervised: using the trained weights in", run.Stderr);
+        Assert.True(File.Exists(Path.Combine(copy, "model.vigil")));
+    }
+
+    [Fact]
     public void Resume_of_a_finished_run_reuses_its_phases()
     {
         var copy = _run.Dir.Combine("run-copy");

@@ -52,23 +52,38 @@ public static class VaeScoreChoice
         var scores = ModelScoring.VaeScoresByKind(vae, val, positions, batch, request.Compute.Device, kinds);
         var alone = kinds.ToDictionary(k => k, k => BinaryMetrics.Auroc(scores[k], truth));
         var judged = classifier is null ? alone : InHybrid(ctx, classifier, val, positions, truth, normal, scores);
-        var finite = kinds.Where(k => double.IsFinite(judged[k])).ToList();
-        var before = vae.EffectiveScore;
-        if (finite.Count == 0) return;
-        double top = finite.Max(k => judged[k]);
+        double top = kinds.Select(k => judged[k]).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+        if (!double.IsFinite(top)) return;
         double tolerance = classifier is null ? 0 : BinaryMetrics.AurocStandardError(top, anomalies, normals);
-        var tied = finite.Where(k => judged[k] >= top - (double.IsFinite(tolerance) ? tolerance : 0)).ToList();
-        var preferred = headLearnedLabels && tied.Count > 1 && tied.Any(k => !k.NeedsHead()) ? tied.Where(k => !k.NeedsHead()).ToList() : tied;
-        var best = preferred.OrderByDescending(k => judged[k]).ThenBy(kinds.IndexOf).First();
+        var (best, labelFreeTie) = Choose(kinds, judged, double.IsFinite(tolerance) ? tolerance : 0, headLearnedLabels);
+        var before = vae.EffectiveScore;
         vae.UseScore(best);
 
         string table = string.Join(", ", kinds.Select(k => classifier is null
             ? $"{k.ToText()} {alone[k]:F3}" : $"{k.ToText()} {alone[k]:F3} alone, {judged[k]:F3} in the hybrid"));
         string how = classifier is null ? "" : $" (ties within {tolerance:F3}, one standard error" +
-            (preferred.Count < tied.Count ? ", go to a score that does not read the anomaly head, which learned the labeled anomalies: validation cannot judge it on anomalies nobody labeled)" : ")");
+            (labelFreeTie ? ", go to a score that does not read the anomaly head, which learned the labeled anomalies: validation cannot judge it on anomalies nobody labeled)" : ")");
         ctx.Log(best == before
             ? $"unsupervised: score {best.ToText()} kept, the best on {positions.Length:N0} labeled validation images{how}: {table}"
             : $"unsupervised: score {best.ToText()} chosen over {before.ToText()} on {positions.Length:N0} labeled validation images{how}: {table}");
+    }
+
+    /// <summary>
+    /// The kind with the best validation AUROC in <paramref name="judged"/>; kinds within <paramref name="tolerance"/>
+    /// of it are ties, settled for a kind that does not read the head when <paramref name="headLearnedLabels"/>, then by
+    /// AUROC and the order of <paramref name="kinds"/>. <c>LabelFreeTie</c> says whether that preference decided.
+    /// </summary>
+    internal static (VaeScoreKind Best, bool LabelFreeTie) Choose(IReadOnlyList<VaeScoreKind> kinds, IReadOnlyDictionary<VaeScoreKind, double> judged,
+        double tolerance, bool headLearnedLabels)
+    {
+        var finite = kinds.Where(k => double.IsFinite(judged[k])).ToList();
+        double top = finite.Max(k => judged[k]);
+        var tied = finite.Where(k => judged[k] >= top - tolerance).ToList();
+        bool labelFree = headLearnedLabels && tied.Any(k => !k.NeedsHead()) && tied.Any(k => k.NeedsHead());
+        var preferred = labelFree ? tied.Where(k => !k.NeedsHead()).ToList() : tied;
+        var best = preferred.OrderByDescending(k => judged[k]).ThenBy(k => kinds.ToList().IndexOf(k)).First();
+        var unpreferred = tied.OrderByDescending(k => judged[k]).ThenBy(k => kinds.ToList().IndexOf(k)).First();
+        return (best, labelFree && best != unpreferred);
     }
 
     // The validation AUROC of the hybrid at its best weight, for each kind's scores calibrated as the hybrid calibrates them.

@@ -288,4 +288,16 @@ public class BinaryRankingTests
         Assert.Equal(expected.Length, actual.Count);
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], Digits);
     }
+
+    [Fact]
+    public void Auroc_standard_error_follows_Hanley_and_McNeil()
+    {
+        // Worked by hand from the paper's formula: A = 0.9 on 50 + 50 images → Q1 = 0.9/1.1, Q2 = 1.62/1.9, SE = 0.03212.
+        Assert.Equal(0.03212, BinaryMetrics.AurocStandardError(0.9, 50, 50), 5);
+        // More images, smaller error; a perfect ranking has none; undefined without both sides.
+        Assert.True(BinaryMetrics.AurocStandardError(0.9, 500, 500) < BinaryMetrics.AurocStandardError(0.9, 50, 50));
+        Assert.Equal(0, BinaryMetrics.AurocStandardError(1.0, 10, 10), 12);
+        Assert.True(double.IsNaN(BinaryMetrics.AurocStandardError(0.9, 0, 10)));
+        Assert.True(double.IsNaN(BinaryMetrics.AurocStandardError(double.NaN, 10, 10)));
+    }
 }

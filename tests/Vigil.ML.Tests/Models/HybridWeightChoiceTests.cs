@@ -57,4 +57,20 @@ public sealed class HybridWeightChoiceTests
         Assert.Null(choice.ReconstructionAuroc);
         Assert.Contains("neither part's quality can be checked", Assert.Single(choice.Notes));
     }
+
+    [Fact]
+    public void Weights_within_one_standard_error_of_the_best_are_ties_settled_nearest_half()
+    {
+        // The classifier alone is best on validation (0.95), the even mix close behind (0.93).
+        var grid = Enumerable.Range(0, 21).Select(i => new WeightTrial(i / 20.0, i == 20 ? 0.95 : i == 10 ? 0.93 : 0.80)).ToList();
+        var fit = new HybridWeightFit(1, 0, 0.95, grid);
+        int[] Labels(int perSide) => [.. Enumerable.Repeat(0, perSide), .. Enumerable.Repeat(1, perSide)];
+        // 10 + 10 images: the standard error of 0.95 is 0.0525 (Hanley–McNeil), so 0.93 is a tie and 0.5 / 0.5 is kept.
+        var (small, tolerance) = HybridWeightChoice.WithinOneStandardError(fit, Labels(10));
+        Assert.Equal(0.0525, tolerance, 4);
+        Assert.Equal(0.5, small.SupervisedWeight);
+        // 1,000 + 1,000 images tell 0.95 from 0.93 (standard error 0.005): the best stays.
+        var (large, _) = HybridWeightChoice.WithinOneStandardError(fit, Labels(1000));
+        Assert.Equal(1.0, large.SupervisedWeight);
+    }
 }
