@@ -61,11 +61,11 @@ public static class VaeScoreChoice
 
         string table = string.Join(", ", kinds.Select(k => classifier is null
             ? $"{k.ToText()} {alone[k]:F3}" : $"{k.ToText()} {alone[k]:F3} alone, {judged[k]:F3} in the hybrid"));
-        string how = classifier is null ? "" : $" (ties within {tolerance:F3}, one standard error" +
-            (labelFreeTie ? ", go to a score that does not read the anomaly head, which learned the labeled anomalies: validation cannot judge it on anomalies nobody labeled)" : ")");
+        string how = classifier is null ? "" : $"; ties within {tolerance:F3}, one standard error" +
+            (labelFreeTie ? ", go to a score that does not read the anomaly head, which learned the labeled anomalies: validation cannot judge it on anomalies nobody labeled" : "");
         ctx.Log(best == before
-            ? $"unsupervised: score {best.ToText()} kept, the best on {positions.Length:N0} labeled validation images{how}: {table}"
-            : $"unsupervised: score {best.ToText()} chosen over {before.ToText()} on {positions.Length:N0} labeled validation images{how}: {table}");
+            ? $"unsupervised: score {best.ToText()} kept, the best on {positions.Length:N0} labeled validation images ({table}){how}"
+            : $"unsupervised: score {best.ToText()} chosen over {before.ToText()} on {positions.Length:N0} labeled validation images ({table}){how}");
     }
 
     /// <summary>
