@@ -30,8 +30,13 @@ public sealed class ServeTrainingLauncher
 
     /// <summary>Validates the request, starts the run in the background, and returns its id (the run folder's name).</summary>
     /// <exception cref="InvalidTrainingRequestException">The request is not a valid <c>vigil train</c> invocation.</exception>
-    public Task<string> LaunchAsync(TrainingStartRequest body, CancellationToken cancellationToken)
+    public async Task<string> LaunchAsync(TrainingStartRequest body, CancellationToken cancellationToken)
     {
+        // A run that has reported "stopped" or "completed" may still be writing its last files and holding its run
+        // folder's lock; a resume of it started in that moment failed on the lock before it could report anything.
+        Task? previous;
+        lock (_gate) previous = _current?.Task;
+        if (previous is not null) await previous.WaitAsync(cancellationToken).ConfigureAwait(false);
         PreparedTraining prepared;
         IReadOnlyList<string> arguments = Arguments(body, _folders, OfferedDatasets(_folders.Datasets));
         try { prepared = TrainCommand.Prepare(arguments); }
@@ -52,7 +57,7 @@ public sealed class ServeTrainingLauncher
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         lock (_gate) _current = (task, control);
         Console.Error.WriteLine($"[{runId}] started from the API: {string.Join(' ', arguments)}");
-        return Task.FromResult(runId);
+        return runId;
     }
 
     /// <summary>
