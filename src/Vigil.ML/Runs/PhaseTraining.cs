@@ -66,7 +66,7 @@ internal static class PhaseTraining
         }
         double threshold = PseudoLabelThreshold(request);
         ctx.Log($"supervised: also learning from {positions.Length:N0} unlabeled images (their confident predictions, P ≥ {threshold:0.###}, become targets for harder views of them; " +
-                $"{options.Threshold:0.##} of the {1 - request.LabelSmoothing + request.LabelSmoothing / request.Dataset.Classes.Count:0.###} that label smoothing {request.LabelSmoothing:0.##} leaves as the highest target)");
+                $"{options.Threshold:0.##} of the {ConsistencyOptions.HighestTarget(request.LabelSmoothing, request.Dataset.Classes.Count):0.###} that label smoothing {request.LabelSmoothing:0.##} leaves as the highest target)");
         return new PseudoLabelConsistency(train, positions, options, Augmentation(request) ?? AugmentOptions.Default, request.Seed, request.Compute.Device, threshold);
     }
 

@@ -6,8 +6,9 @@ namespace Vigil.ML.Runs;
 
 /// <summary>
 /// Strategy B's second use of the unlabeled images: once the classifier has learned from them, the ones it calls
-/// normal with confidence join the labeled normals in the VAE's latent statistics (the Mahalanobis distance and the
-/// bank of normal codes). With a few dozen labeled normals those statistics describe normality poorly; the unlabeled
+/// normal with confidence join the labeled normals in the VAE's training (when the VAE is trained after the
+/// classifier) and in its latent statistics (the Mahalanobis distance and the bank of normal codes). With a few dozen
+/// labeled normals the VAE describes normality poorly; the unlabeled
 /// pool holds thousands more normals, mixed with anomalies the VAE must not learn as normal, and the classifier's
 /// confident predictions tell them apart.
 /// </summary>

@@ -76,14 +76,12 @@ public static class VaeScoreChoice
     internal static (VaeScoreKind Best, bool LabelFreeTie) Choose(IReadOnlyList<VaeScoreKind> kinds, IReadOnlyDictionary<VaeScoreKind, double> judged,
         double tolerance, bool headLearnedLabels)
     {
-        var finite = kinds.Where(k => double.IsFinite(judged[k])).ToList();
-        double top = finite.Max(k => judged[k]);
-        var tied = finite.Where(k => judged[k] >= top - tolerance).ToList();
+        // Finite kinds, best first (ties in AUROC by the order of kinds).
+        var ranked = kinds.Where(k => double.IsFinite(judged[k])).OrderByDescending(k => judged[k]).ToList();
+        var tied = ranked.Where(k => judged[k] >= judged[ranked[0]] - tolerance).ToList();
         bool labelFree = headLearnedLabels && tied.Any(k => !k.NeedsHead()) && tied.Any(k => k.NeedsHead());
-        var preferred = labelFree ? tied.Where(k => !k.NeedsHead()).ToList() : tied;
-        var best = preferred.OrderByDescending(k => judged[k]).ThenBy(k => kinds.ToList().IndexOf(k)).First();
-        var unpreferred = tied.OrderByDescending(k => judged[k]).ThenBy(k => kinds.ToList().IndexOf(k)).First();
-        return (best, labelFree && best != unpreferred);
+        var best = labelFree ? tied.First(k => !k.NeedsHead()) : tied[0];
+        return (best, best != tied[0]);
     }
 
     // The validation AUROC of the hybrid at its best weight, for each kind's scores calibrated as the hybrid calibrates them.

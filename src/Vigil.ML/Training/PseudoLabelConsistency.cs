@@ -37,8 +37,10 @@ public sealed record ConsistencyOptions(double Threshold = 0.95, double Weight =
     /// just under it and FixMatch's 0.95, meant for unsmoothed targets, is out of reach: measured on Fashion-MNIST with
     /// 5 % of the labels, the median P(normal) of test T-shirts was 0.89 and 4 of 1,000 reached 0.95 (docs/benchmarks.md).
     /// </summary>
-    public double EffectiveThreshold(double labelSmoothing, int classes) =>
-        Threshold * (1 - labelSmoothing + labelSmoothing / Math.Max(1, classes));
+    public double EffectiveThreshold(double labelSmoothing, int classes) => Threshold * HighestTarget(labelSmoothing, classes);
+
+    /// <summary>1 − ε + ε/K: the probability label smoothing ε over K classes trains every labeled image towards.</summary>
+    public static double HighestTarget(double labelSmoothing, int classes) => 1 - labelSmoothing + labelSmoothing / Math.Max(1, classes);
 
     /// <summary>
     /// How many times an epoch draws each of <paramref name="labeled"/> images so that, at <see cref="UnlabeledPerLabeled"/>
