@@ -6,7 +6,7 @@
 # phantoms-contaminated [EPOCHS (10) [PHANTOMS_PER_ORGAN [VAE_DATA [VAE_TRIM]]]], phantoms-oneclass [EPOCHS [PER_ORGAN [ORGANS]]],
 # monitor-ingest [STORE],
 # monitor-downsample [STORE], monitor-fanout [CLIENTS [SECONDS]], monitor-observers [BATCHES], metrics-ranking [SAMPLES], image-fuzz [CASES_PER_FORMAT [SEED [FORMAT]]],
-# router [PER_ORGAN [EPOCHS [SIZE [reuse|new [ROUTER_SIZE]]]]] (the multi-organ repository; reuse: keep the models a previous run trained), serve-throughput MODEL IMAGES_DIR [CLIENTS [REQUESTS [MAX_BATCH [SOAK_MINUTES]]]], chart-compare [--runs N] (uPlot vs ECharts in headless
+# router [PER_ORGAN [EPOCHS [SIZE [reuse|new [ROUTER_SIZE]]]]] (the multi-organ repository; reuse: keep the models a previous run trained), serve-throughput MODEL IMAGES_DIR [CLIENTS [REQUESTS [MAX_BATCH [SOAK_MINUTES]]]], adamw-step [STEPS [ROUNDS]] (Vigil's AdamW step against TorchSharp's), chart-compare [--runs N] (uPlot vs ECharts in headless
 # chromium, Node.js/npm; docs/benchmarks.md).
 # STORE: a postgres:// URL (the benchmark adds a run to that database), or "postgres" for a fresh scratch database
 # vigil_bench on the private cluster of scripts/postgres.sh; SQLite (a fresh file) without it.

@@ -206,6 +206,10 @@ public static class FashionMnistBenchmarks
             // Two other ways to combine the same scores: the larger of the two (each part flags what it knows), and the
             // larger of their ranks among the test images (no calibration needed).
             var max = sup.Select((v, i) => Math.Max(v, vae[i])).ToArray();
+            // Each anomaly class against the normal class, per part: which classes cap the figure on all test images.
+            foreach (var (part, s) in new[] { ("classifier", sup), ("VAE", vae), ("hybrid", scores.Combined!) })
+                Console.WriteLine($"fmnist-few-weights {percent}% {run,-8} per class, {part,-10}: " +
+                                  string.Join("  ", ClassOrder.Where(c => c != normal).Select(c => $"{c} {Auroc(s, l => l == c):F4}")));
             Console.WriteLine($"fmnist-few-weights {percent}% {run,-8} max(sup, vae): known {Auroc(max, known.Contains):F4} unknown {Auroc(max, l => !known.Contains(l)):F4} all {Auroc(max, _ => true):F4}");
             for (int w = 0; w <= 10; w++)
             {

@@ -43,6 +43,8 @@ switch (which)
         break;
     // The inference service: MODEL (a model.vigil), a folder of PNG images, CLIENTS, REQUESTS per client, max_batch_size.
     case "router": await RouterBenchmarks.Repository(work, Arg(2, 600), Arg(3, 10), Arg(4, 64), args.Length > 5 && args[5] == "reuse", Arg(6, 64)); break;
+    // Vigil's AdamW step against TorchSharp's, B0-sized: STEPS per round, ROUNDS in turns.
+    case "adamw-step": OptimizerBenchmarks.AdamWStep(Arg(2, 50), Arg(3, 7)); break;
     case "serve-throughput": await ServeBenchmarks.Throughput(work, args[2], args[3], Arg(4, 32), Arg(5, 20), Arg(6, 16), Arg(7, 10)); break;
     case "all":
         await OrganizeBenchmarks.FashionMnistIdx(work);
@@ -50,7 +52,7 @@ switch (which)
         TrainingBenchmarks.Speed(work);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, monitor-ingest, monitor-downsample, monitor-fanout, monitor-observers, metrics-ranking, image-fuzz, serve-throughput, router, fmnist-oneclass, fmnist-supervised, fmnist-known-unknown, fmnist-few-labels, phantoms-contaminated or phantoms-oneclass");
+        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, monitor-ingest, monitor-downsample, monitor-fanout, monitor-observers, metrics-ranking, image-fuzz, serve-throughput, adamw-step, router, fmnist-oneclass, fmnist-supervised, fmnist-known-unknown, fmnist-few-labels, phantoms-contaminated or phantoms-oneclass");
         return 2;
 }
 return 0;

@@ -19,7 +19,7 @@ internal sealed class ClassifierTrainer : IPhaseTrainer, IDisposable
     private readonly CachedSplit _val;
     private readonly int[] _valPositions;
     private readonly LabelSmoothingCrossEntropy _loss;
-    private readonly AdamW _optimizer;
+    private readonly Native.AdamW _optimizer;
     private readonly PseudoLabelConsistency? _unlabeled;
 
     public ClassifierTrainer(RunContext ctx, EfficientNetModel model, CachedSplit val, IReadOnlyList<double>? classWeights,
@@ -32,7 +32,7 @@ internal sealed class ClassifierTrainer : IPhaseTrainer, IDisposable
         _val = val;
         _valPositions = Enumerable.Range(0, val.Count).Where(p => val.Labels[p] >= 0).ToArray();
         _loss = new LabelSmoothingCrossEntropy(ctx.Request.LabelSmoothing, classWeights);
-        _optimizer = optim.AdamW(model.parameters(), ctx.Request.LearningRate, weight_decay: ctx.Request.WeightDecay);
+        _optimizer = new Native.AdamW(model.parameters(), ctx.Request.LearningRate, weightDecay: ctx.Request.WeightDecay);
         Modules = new Dictionary<string, nn.Module> { ["classifier"] = model };
         Optimizers = new Dictionary<string, OptimizerHelper> { ["classifier"] = _optimizer };
     }

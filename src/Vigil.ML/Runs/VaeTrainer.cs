@@ -20,7 +20,7 @@ internal sealed class VaeTrainer : IPhaseTrainer, IDisposable
     private readonly CachedSplit _val;
     private readonly int[] _valFit, _valLabeled;
     private readonly int[] _valLabels;
-    private readonly AdamW _optimizer;
+    private readonly Native.AdamW _optimizer;
     private readonly BetaWarmup _beta;
 
     public VaeTrainer(RunContext ctx, VaeModel model, CachedSplit val, IReadOnlyList<int> valFitPositions, long totalSteps)
@@ -33,7 +33,7 @@ internal sealed class VaeTrainer : IPhaseTrainer, IDisposable
         _valLabeled = normal < 0 ? [] : Enumerable.Range(0, val.Count).Where(p => val.Labels[p] >= 0).ToArray();
         _valLabels = _valLabeled.Select(p => val.Labels[p] == normal ? 0 : 1).ToArray();
         if (_valLabels.Distinct().Count() < 2) { _valLabeled = []; _valLabels = []; }
-        _optimizer = optim.AdamW(model.parameters(), ctx.Request.VaeLearningRate, weight_decay: 0);
+        _optimizer = new Native.AdamW(model.parameters(), ctx.Request.VaeLearningRate, weightDecay: 0);
         _beta = new BetaWarmup(ctx.Request.Beta, Math.Max(1, totalSteps / 4));
         Modules = new Dictionary<string, nn.Module> { ["vae"] = model };
         Optimizers = new Dictionary<string, OptimizerHelper> { ["vae"] = _optimizer };

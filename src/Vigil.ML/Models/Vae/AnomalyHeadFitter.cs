@@ -19,7 +19,7 @@ public sealed class AnomalyHeadFitter : IDisposable
 {
     private readonly VaeModel _vae;
     private readonly AnomalyHead _head;
-    private readonly AdamW _optimizer;
+    private readonly Native.AdamW _optimizer;
     private readonly Generator _generator;
 
     /// <summary>Prepares training of <paramref name="vae"/>'s head (the VAE's own weights are not changed).</summary>
@@ -29,7 +29,7 @@ public sealed class AnomalyHeadFitter : IDisposable
         ArgumentNullException.ThrowIfNull(vae);
         _vae = vae;
         _head = vae.Head ?? throw new InvalidOperationException("this VAE was built without an anomaly head");
-        _optimizer = optim.AdamW(_head.parameters(), learningRate, weight_decay: 1e-4);
+        _optimizer = new Native.AdamW(_head.parameters(), learningRate, weightDecay: 1e-4);
         _generator = new Generator((ulong)seed);
     }
 
