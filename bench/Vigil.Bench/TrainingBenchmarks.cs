@@ -140,7 +140,7 @@ public static class TrainingBenchmarks
         if (model == "vae")
         {
             var vae = new VaeModel(new VaeOptions { Channels = 1, ImageSize = Size });
-            var opt = optim.AdamW(vae.parameters(), 1e-3);
+            var opt = new Vigil.ML.Native.AdamW(vae.parameters(), 1e-3);
             step = () =>
             {
                 using var scope = NewDisposeScope();
@@ -155,7 +155,7 @@ public static class TrainingBenchmarks
         else
         {
             var b0 = new EfficientNetModel(new EfficientNetOptions { Scaling = EfficientNetScaling.B0, InputChannels = 1, NumClasses = spec.Classes.Count });
-            var opt = optim.AdamW(b0.parameters(), 2e-3, weight_decay: 0.01);
+            var opt = new Vigil.ML.Native.AdamW(b0.parameters(), 2e-3, weightDecay: 0.01);
             var criterion = new LabelSmoothingCrossEntropy(0.1, null);
             step = () =>
             {
