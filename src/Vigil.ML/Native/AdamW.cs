@@ -36,7 +36,7 @@ public sealed class AdamW : TorchSharp.Modules.AdamW
             using Scalar eps = options.eps!.Value.ToScalar();
             foreach (Parameter parameter in group.Parameters)
             {
-                Tensor? grad = parameter.grad;
+                using Tensor? grad = parameter.grad; // a handle of its own to the gradient: released here, not by the finalizer
                 if (grad is null) continue;
                 var state = (State)_state[parameter.Handle];
                 state.step += 1;
