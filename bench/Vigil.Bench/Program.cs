@@ -13,8 +13,8 @@ switch (which)
     // train-speed's reference, in a process of its own; "thread" as a 6th argument runs it on a thread other than the
     // main one (glibc then serves it from a secondary arena, as it does a run started from `vigil serve`).
     case "compute-step":
-        var computeStep = () => TrainingBenchmarks.ComputeStep(args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), args[4]);
-        if (args.Length > 5 && args[5] == "thread") { var t = new Thread(() => computeStep()); t.Start(); t.Join(); } else computeStep();
+        Func<bool> computeStep = () => { TrainingBenchmarks.ComputeStep(args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), args[4]); return true; };
+        _ = args.Length > 5 && args[5] == "thread" ? BenchThreads.OnOwnThread(computeStep) : computeStep();
         break;
     // Quality on Fashion-MNIST: long runs (tens of minutes on 2 cores), so not part of "all".
     case "fmnist-oneclass":

@@ -34,9 +34,9 @@ public static class ServeBenchmarks
 
         // Set up as `vigil detect` and `vigil serve` set up their process: the same heap tuning and thread count.
         Core.Runtime.NativeHeap.Tune();
-        using var detector = OnOwnThread(() => Detector.Load(model, ML.Compute.ComputeResolver.Resolve(null, null).Device));
+        using var detector = BenchThreads.OnOwnThread(() => Detector.Load(model, ML.Compute.ComputeResolver.Resolve(null, null).Device));
         int offlineImages = Math.Max(256, clients * requests);
-        var (best, bestBatch, singleMs) = OnOwnThread(() => Offline(detector, files, offlineImages));
+        var (best, bestBatch, singleMs) = BenchThreads.OnOwnThread(() => Offline(detector, files, offlineImages));
 
         string repository = Path.Combine(work, "serve-models");
         if (Directory.Exists(repository)) Directory.Delete(repository, recursive: true);
@@ -54,7 +54,7 @@ public static class ServeBenchmarks
         // server reads every call's frames in turn, which measures the shared connection rather than the service.
         var channels = Enumerable.Range(0, clients).Select(_ => GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}")).ToList();
         var grpc = channels.Select(c => new Inference.GRPCInferenceService.GRPCInferenceServiceClient(c)).ToList();
-        var transports = Transports(files, http, grpc, "m");
+        var transports = Transports(files, http, grpc);
 
         // Every transport warmed up first, as the measured phases run (all clients at once), long enough for the JIT to
         // have optimised its code: a server is measured as it runs for hours, not in its first seconds, and no
@@ -87,7 +87,7 @@ public static class ServeBenchmarks
             // sweep's best batch size and at the largest, whichever is faster: a slow moment in the sweep can crown a
             // smaller batch.
             int[] bounds = bestBatch == 32 ? [32] : [bestBatch, 32];
-            double[] Bound() => bounds.Select(b => OnOwnThread(() => OfflineRate(detector, files, b, offlineImages))).ToArray();
+            double[] Bound() => bounds.Select(b => BenchThreads.OnOwnThread(() => OfflineRate(detector, files, b, offlineImages))).ToArray();
             double[] boundBefore = Bound();
             var rounds = new List<double>();
             for (int round = 0; round < 2; round++) rounds.Add(await Closed(name, call, $", round {round + 1}"));
@@ -195,24 +195,7 @@ public static class ServeBenchmarks
     private static List<DetectorInput> OfflineInputs(List<byte[]> files, int n) =>
         Enumerable.Range(0, n).Select(i => DetectorInput.Encoded($"i{i}.png", files[i % files.Count])).ToList();
 
-    // Runs `work` on a thread of its own and waits for it to end. libtorch's OpenMP team belongs to the calling thread
-    // and dies with it: each in-process measurement has the process's only team, as `vigil serve`'s compute thread does.
-    private static T OnOwnThread<T>(Func<T> work)
-    {
-        T result = default!;
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try { result = work(); }
-            catch (Exception e) { failure = e; }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure is not null) throw new InvalidOperationException("the in-process measurement failed", failure);
-        return result;
-    }
-
-    private static List<(string Name, Func<int, Task> Call)> Transports(List<byte[]> files, HttpClient http, List<Inference.GRPCInferenceService.GRPCInferenceServiceClient> grpc, string model)
+    private static List<(string Name, Func<int, Task> Call)> Transports(List<byte[]> files, HttpClient http, List<Inference.GRPCInferenceService.GRPCInferenceServiceClient> grpc)
     {
         var json = files.Select(f => $"{{\"inputs\":[{{\"name\":\"image\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\"{Convert.ToBase64String(f)}\"]}}]}}").ToList();
         // Triton's binary extension: the JSON header names the raw tensor's size; the body then carries the tensor as
@@ -224,14 +207,14 @@ public static class ServeBenchmarks
         }).ToList();
         var raw = files.Select(f =>
         {
-            var request = new Inference.ModelInferRequest { ModelName = model, Inputs = { new Inference.ModelInferRequest.Types.InferInputTensor { Name = "image", Datatype = "BYTES", Shape = { 1 } } } };
+            var request = new Inference.ModelInferRequest { ModelName = "m", Inputs = { new Inference.ModelInferRequest.Types.InferInputTensor { Name = "image", Datatype = "BYTES", Shape = { 1 } } } };
             request.RawInputContents.Add(ByteString.CopyFrom(Raw(f)));
             return request;
         }).ToList();
 
         async Task Json(int i)
         {
-            using var response = await http.PostAsync($"v2/models/{model}/infer", new StringContent(json[i % json.Count], Encoding.UTF8, "application/json"));
+            using var response = await http.PostAsync("v2/models/m/infer", new StringContent(json[i % json.Count], Encoding.UTF8, "application/json"));
             await EnsureSuccess(response);
         }
         async Task Binary(int i)
@@ -240,7 +223,7 @@ public static class ServeBenchmarks
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = new("application/octet-stream");
             content.Headers.Add("Inference-Header-Content-Length", header.ToString(CultureInfo.InvariantCulture));
-            using var response = await http.PostAsync($"v2/models/{model}/infer", content);
+            using var response = await http.PostAsync("v2/models/m/infer", content);
             await EnsureSuccess(response);
         }
         async Task Grpc(int i) => await grpc[i % grpc.Count].ModelInferAsync(raw[i % raw.Count]);
