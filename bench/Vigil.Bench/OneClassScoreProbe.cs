@@ -92,25 +92,22 @@ public static class OneClassScoreProbe
         using var data = SplitCache.Load(spec.Split("train"), new CacheOptions { ImageSize = vae.Options.ImageSize, Channels = vae.Options.Channels, Folder = spec.CacheFolder });
         labels = data.Labels.ToArray();
         classes = spec.Classes.ToArray();
-        using var noGrad = no_grad();
         var codes = new List<Tensor>();
         var errors = new List<double>();
-        for (long i = 0; i < data.Count; i += 256)
+        CachedBatches.ForEach(data, 256, x =>
         {
-            using var scope = NewDisposeScope();
-            Tensor x = data.Images.narrow(0, i, Math.Min(256, data.Count - i)).to(ScalarType.Float32) / 255.0;
             if (flip) x = x.flip(3);
             var (mu, _) = vae.Encode(x);
             Tensor err = vae.ReconstructionError(x, VaeScoreKind.MeanSquaredError);
             errors.AddRange(err.data<float>().ToArray().Select(v => (double)v));
             codes.Add(mu.to(ScalarType.Float64).MoveToOuterDisposeScope());
-        }
+        });
         var all = cat(codes, 0);
         foreach (var c in codes) c.Dispose();
         return (all, errors.ToArray());
     }
 
-    private static DisposableFunc Mahalanobis(Tensor train)
+    internal static DisposableFunc Mahalanobis(Tensor train)
     {
         Tensor mean = train.mean([0]);
         Tensor c = train - mean;
@@ -121,7 +118,7 @@ public static class OneClassScoreProbe
     }
 
     // Mean Euclidean distance to the k nearest training codes.
-    private static double[] Knn(Tensor train, Tensor test, int k, bool dropFirst = false)
+    internal static double[] Knn(Tensor train, Tensor test, int k, bool dropFirst = false)
     {
         using var scope = NewDisposeScope();
         var result = new List<double>();

@@ -23,6 +23,7 @@ switch (which)
             headEpochs: args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : null);
         break;
     case "fmnist-supervised": await FashionMnistBenchmarks.Supervised(work, epochs: Arg(2, 11), imageSize: Arg(3, 64)); break;
+    case "fmnist-few-probe": FewLabelsFeatureProbe.Run(work, args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5, args.Length > 3 ? args[3] : "fixmatch"); break;
     case "fmnist-oneclass-probe": OneClassScoreProbe.Run(work, args.Length > 2 ? args[2].Split(',').Select(int.Parse).ToArray() : Enumerable.Range(0, 10).ToArray()); break;
     // An optional postgres:// URL measures the PostgreSQL store instead of a fresh SQLite file.
     case "monitor-ingest": await MonitoringBenchmarks.Ingest(work, storeUrl: args.Length > 2 ? args[2] : null); break;

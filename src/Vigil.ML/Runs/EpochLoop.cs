@@ -127,7 +127,11 @@ internal static class EpochLoop
             if (stopped) break;
             var timing = meter.EndEpoch();
             var validation = trainer.Validate(epoch);
-            var decision = early.Update(epoch, validation.Monitor);
+            double? highestBefore = early.Peak;
+            var decision = early.Update(epoch, validation.Monitor, validation.MonitorTolerance, validation.Loss);
+            if (decision.ByTieBreak)
+                ctx.Log($"{Name(trainer)}: epoch {epoch} is the best so far by its lower validation loss ({validation.Loss:F4}): {trainer.MonitorName} " +
+                        $"{validation.Monitor:F4} is within one standard error ({validation.MonitorTolerance:F4}) of the highest before it, {highestBefore:F4}");
             Save(ctx, store, parts, trainer, fingerprint, epoch, globalStep, schedule, early, epoch + 1, 0, decision.Improved);
             double trainLoss = batches > 0 ? lossSum / batches : double.NaN;
             ctx.Events.Publish(validation.Event with

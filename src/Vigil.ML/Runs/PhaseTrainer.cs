@@ -17,7 +17,11 @@ public readonly record struct StepResult(double Loss, IReadOnlyDictionary<string
 /// <param name="Parts">Named loss parts.</param>
 /// <param name="Monitor">Value early stopping and "best" follow (higher is better).</param>
 /// <param name="Event">Metrics for the epoch event (accuracy, AUROC, per class, confusion matrix).</param>
-public sealed record ValidationResult(double? Loss, IReadOnlyDictionary<string, double> Parts, double Monitor, EpochCompleted Event);
+/// <param name="MonitorTolerance">How far <paramref name="Monitor"/> may move by the luck of the validation sample
+/// (an AUROC's standard error), or 0: within it, the lower <paramref name="Loss"/> settles which epoch is best
+/// (<see cref="Training.EarlyStopping"/>).</param>
+public sealed record ValidationResult(double? Loss, IReadOnlyDictionary<string, double> Parts, double Monitor, EpochCompleted Event,
+    double MonitorTolerance = 0);
 
 /// <summary>
 /// One trainable phase (classifier or VAE) as the shared epoch loop sees it: its modules and optimizer for

@@ -77,13 +77,21 @@ internal sealed class VaeTrainer : IPhaseTrainer, IDisposable
         var fit = ModelScoring.Vae(Model, _val, _valFit, batch, device, _ctx.Request.Beta);
         double monitor = -fit.Loss;
         var evt = EpochEvents.Empty();
+        double tolerance = 0;
         if (_valLabeled.Length > 0)
         {
             var scored = ModelScoring.Vae(Model, _val, _valLabeled, batch, device, _ctx.Request.Beta);
             var auc = BinaryMetrics.Auroc(scored.Scores, _valLabels);
-            if (double.IsFinite(auc)) { monitor = auc; evt = evt with { AurocMacro = auc, AnomalyAuroc = auc }; }
+            if (double.IsFinite(auc))
+            {
+                monitor = auc;
+                evt = evt with { AurocMacro = auc, AnomalyAuroc = auc };
+                // Ties within the AUROC's standard error go to the epoch that fits the validation normals better.
+                tolerance = BinaryMetrics.AurocStandardError(auc, _valLabels.Count(l => l == 1), _valLabels.Count(l => l == 0));
+            }
         }
-        return new ValidationResult(fit.Loss, new Dictionary<string, double> { ["recon"] = fit.Reconstruction, ["kl"] = fit.Kl }, monitor, evt);
+        return new ValidationResult(fit.Loss, new Dictionary<string, double> { ["recon"] = fit.Reconstruction, ["kl"] = fit.Kl }, monitor, evt,
+            double.IsFinite(tolerance) ? tolerance : 0);
     }
 
     public void Dispose() => _optimizer.Dispose();
