@@ -2,7 +2,7 @@
 # Builds and runs the benchmarks in Release and prints their figures: ./bench/run.sh [NAME [OPTIONS...]]
 # NAME: all (default: organize-idx, organize-png, train-speed), one of those, or fmnist-oneclass [EPOCHS [CLASSES|all [HEAD_EPOCHS]]],
 # fmnist-oneclass-probe [CLASSES], fmnist-supervised [EPOCHS [SIZE]], fmnist-known-unknown [EPOCHS_B0 [EPOCHS_VAE [SIZE]]],
-# fmnist-few-labels [PERCENT [EPOCHS_B0 [EPOCHS_VAE [SIZE [both|labels|fixmatch|reassemble]]]]],
+# fmnist-few-labels [PERCENT [EPOCHS_B0 [EPOCHS_VAE [SIZE [both|labels|fixmatch|reassemble]]]]], fmnist-few-weights [PERCENT], fmnist-few-probe [PERCENT [labels|fixmatch]],
 # phantoms-contaminated [EPOCHS (10) [PHANTOMS_PER_ORGAN [VAE_DATA [VAE_TRIM]]]], phantoms-oneclass [EPOCHS [PER_ORGAN [ORGANS]]],
 # monitor-ingest [STORE],
 # monitor-downsample [STORE], monitor-fanout [CLIENTS [SECONDS]], monitor-observers [BATCHES], metrics-ranking [SAMPLES], image-fuzz [CASES_PER_FORMAT [SEED [FORMAT]]],

@@ -58,7 +58,7 @@ switch (which)
         TrainingBenchmarks.Speed(work);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, monitor-ingest, monitor-downsample, monitor-fanout, monitor-observers, metrics-ranking, image-fuzz, serve-throughput, adamw-step, router, fmnist-oneclass, fmnist-supervised, fmnist-known-unknown, fmnist-few-labels, phantoms-contaminated or phantoms-oneclass");
+        Console.Error.WriteLine($"unknown benchmark '{which}'; use organize-idx, organize-png, train-speed, all, monitor-ingest, monitor-downsample, monitor-fanout, monitor-observers, metrics-ranking, image-fuzz, serve-throughput, adamw-step, router, fmnist-oneclass, fmnist-supervised, fmnist-known-unknown, fmnist-few-labels, fmnist-few-weights, fmnist-few-probe, fmnist-oneclass-probe, phantoms-contaminated or phantoms-oneclass");
         return 2;
 }
 return 0;
