@@ -37,6 +37,16 @@ public static class BinaryMetrics
         return Math.Sqrt(Math.Max(0, variance));
     }
 
+    /// <summary>
+    /// <see cref="AurocStandardError(double, int, int)"/> with the counts taken from <paramref name="labels"/>
+    /// (1 = anomalous, 0 = normal, as <see cref="Auroc"/> reads them).
+    /// </summary>
+    public static double AurocStandardError(double auroc, IReadOnlyCollection<int> labels)
+    {
+        int anomalies = labels.Count(l => l == 1);
+        return AurocStandardError(auroc, anomalies, labels.Count - anomalies);
+    }
+
     internal static double AurocOf(ThresholdCounts counts)
     {
         if (counts.Positives == 0 || counts.Negatives == 0) return double.NaN;

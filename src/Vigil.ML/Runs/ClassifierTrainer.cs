@@ -85,10 +85,9 @@ internal sealed class ClassifierTrainer : IPhaseTrainer, IDisposable
         var evt = EpochEvents.FromReport(report) with { AurocMacro = Finite(report.RocAucOvr?.Macro), AurocWeighted = Finite(report.RocAucOvr?.Weighted), AnomalyAuroc = anomalyAuroc };
         // A ranking of a few dozen validation normals saturates and jumps by chance; within its standard error the
         // validation loss tells the epochs apart.
-        double tolerance = Phase != TrainingPhase.Router && anomalyAuroc is { } a
-            ? BinaryMetrics.AurocStandardError(a, truth.Count(t => t != _ctx.Request.Dataset.NormalClassIndex), truth.Count(t => t == _ctx.Request.Dataset.NormalClassIndex))
-            : 0;
-        return new ValidationResult(loss, new Dictionary<string, double>(), double.IsFinite(monitor) ? monitor : 0, evt, double.IsFinite(tolerance) ? tolerance : 0);
+        int normals = truth.Count(t => t == _ctx.Request.Dataset.NormalClassIndex);
+        double tolerance = Phase != TrainingPhase.Router && anomalyAuroc is { } a ? BinaryMetrics.AurocStandardError(a, truth.Length - normals, normals) : 0;
+        return new ValidationResult(loss, new Dictionary<string, double>(), double.IsFinite(monitor) ? monitor : 0, evt, tolerance);
     }
 
     private int EvalBatch => Math.Max(32, _ctx.Request.BatchSize ?? 32);

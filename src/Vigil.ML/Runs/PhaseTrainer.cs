@@ -18,7 +18,7 @@ public readonly record struct StepResult(double Loss, IReadOnlyDictionary<string
 /// <param name="Monitor">Value early stopping and "best" follow (higher is better).</param>
 /// <param name="Event">Metrics for the epoch event (accuracy, AUROC, per class, confusion matrix).</param>
 /// <param name="MonitorTolerance">How far <paramref name="Monitor"/> may move by the luck of the validation sample
-/// (an AUROC's standard error), or 0: within it, the lower <paramref name="Loss"/> settles which epoch is best
+/// (an AUROC's standard error), or 0 (or NaN) when unknown: within it, the lower <paramref name="Loss"/> settles which epoch is best
 /// (<see cref="Training.EarlyStopping"/>).</param>
 public sealed record ValidationResult(double? Loss, IReadOnlyDictionary<string, double> Parts, double Monitor, EpochCompleted Event,
     double MonitorTolerance = 0);

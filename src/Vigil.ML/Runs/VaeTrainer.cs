@@ -87,11 +87,10 @@ internal sealed class VaeTrainer : IPhaseTrainer, IDisposable
                 monitor = auc;
                 evt = evt with { AurocMacro = auc, AnomalyAuroc = auc };
                 // Ties within the AUROC's standard error go to the epoch that fits the validation normals better.
-                tolerance = BinaryMetrics.AurocStandardError(auc, _valLabels.Count(l => l == 1), _valLabels.Count(l => l == 0));
+                tolerance = BinaryMetrics.AurocStandardError(auc, _valLabels);
             }
         }
-        return new ValidationResult(fit.Loss, new Dictionary<string, double> { ["recon"] = fit.Reconstruction, ["kl"] = fit.Kl }, monitor, evt,
-            double.IsFinite(tolerance) ? tolerance : 0);
+        return new ValidationResult(fit.Loss, new Dictionary<string, double> { ["recon"] = fit.Reconstruction, ["kl"] = fit.Kl }, monitor, evt, tolerance);
     }
 
     public void Dispose() => _optimizer.Dispose();

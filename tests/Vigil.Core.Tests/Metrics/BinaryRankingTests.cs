@@ -300,4 +300,14 @@ public class BinaryRankingTests
         Assert.True(double.IsNaN(BinaryMetrics.AurocStandardError(0.9, 0, 10)));
         Assert.True(double.IsNaN(BinaryMetrics.AurocStandardError(double.NaN, 10, 10)));
     }
+
+    [Fact]
+    public void Auroc_standard_error_from_labels_counts_ones_as_anomalies_and_zeros_as_normals()
+    {
+        int[] labels = [.. Enumerable.Repeat(1, 30), .. Enumerable.Repeat(0, 70)];
+
+        Assert.Equal(BinaryMetrics.AurocStandardError(0.9, 30, 70), BinaryMetrics.AurocStandardError(0.9, labels), 12);
+        Assert.NotEqual(BinaryMetrics.AurocStandardError(0.9, 70, 30), BinaryMetrics.AurocStandardError(0.9, labels), 6);
+        Assert.True(double.IsNaN(BinaryMetrics.AurocStandardError(0.9, new int[] { 0, 0, 0 })));
+    }
 }

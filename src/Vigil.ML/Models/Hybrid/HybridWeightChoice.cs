@@ -83,8 +83,7 @@ public sealed record HybridWeightChoice(double SupervisedWeight, double Reconstr
     /// </summary>
     internal static (WeightTrial Chosen, double Tolerance) WithinOneStandardError(HybridWeightFit fitted, IReadOnlyList<int> labels)
     {
-        int anomalies = labels.Count(l => l == 1), normals = labels.Count - anomalies;
-        double tolerance = BinaryMetrics.AurocStandardError(fitted.Auroc, anomalies, normals);
+        double tolerance = BinaryMetrics.AurocStandardError(fitted.Auroc, labels);
         var best = new WeightTrial(fitted.SupervisedWeight, fitted.Auroc);
         if (!double.IsFinite(tolerance)) return (best, tolerance);
         var chosen = fitted.Grid.Where(t => double.IsFinite(t.Auroc) && t.Auroc >= fitted.Auroc - tolerance)
